@@ -1,0 +1,48 @@
+//! gifski: frames in through a `Collector`, the GIF out of a `Writer` on the calling thread.
+
+use crate::error::{Error, Result};
+use crate::process::CancelToken;
+use std::io::Write;
+
+pub struct Settings {
+    pub quality: u8,
+    pub loop_forever: bool,
+}
+
+pub fn start(s: &Settings) -> Result<(gifski::Collector, gifski::Writer)> {
+    let settings = gifski::Settings {
+        width: None,
+        height: None,
+        quality: s.quality,
+        fast: false,
+        repeat: if s.loop_forever { gifski::Repeat::Infinite } else { gifski::Repeat::Finite(0) },
+    };
+    gifski::new(settings).map_err(|e| Error::Internal(format!("starting the GIF encoder: {e}")))
+}
+
+/// Reports each written frame and stops the writer once the job is cancelled.
+struct Reporter<'a> {
+    written: u64,
+    cancel: &'a CancelToken,
+    on_frame: &'a (dyn Fn(u64) + Sync),
+}
+
+impl gifski::progress::ProgressReporter for Reporter<'_> {
+    fn increase(&mut self) -> bool {
+        self.written += 1;
+        (self.on_frame)(self.written);
+        !self.cancel.is_cancelled()
+    }
+}
+
+/// Runs the writer until the collector is dropped; returns frames written.
+pub fn write(
+    writer: gifski::Writer,
+    out: impl Write,
+    cancel: &CancelToken,
+    on_frame: &(dyn Fn(u64) + Sync),
+) -> Result<u64, gifski::Error> {
+    let mut reporter = Reporter { written: 0, cancel, on_frame };
+    writer.write(out, &mut reporter)?;
+    Ok(reporter.written)
+}

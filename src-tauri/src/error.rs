@@ -1,0 +1,119 @@
+//! The one error type: every failure a user can meet, each with a kind the UI can act on.
+
+use serde::ser::SerializeStruct;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{0}")]
+    InvalidLink(String),
+    #[error("{0}")]
+    InvalidTime(String),
+    #[error("{0}")]
+    InvalidOption(String),
+    #[error("{0}")]
+    EndBeforeStart(String),
+    #[error("{0}")]
+    RangeTooShort(String),
+    #[error("{0}")]
+    RangeTooLong(String),
+    #[error("{0}")]
+    StartPastEnd(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    SignInRequired(String),
+    #[error("{0}")]
+    Network(String),
+    #[error("{0}")]
+    LiveStream(String),
+    #[error("{0}")]
+    NoVideo(String),
+    #[error("{0}")]
+    BadMedia(String),
+    #[error("{0}")]
+    TooLarge(String),
+    #[error("{0}")]
+    Sidecar(String),
+    #[error("{0}")]
+    DiskFull(String),
+    #[error("{0}")]
+    NotWritable(String),
+    #[error("{0}")]
+    OutputExists(String),
+    #[error("Cancelled.")]
+    Cancelled,
+    #[error("{0}")]
+    Internal(String),
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// A stable, machine-readable name for the UI and tests.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Error::InvalidLink(_) => "invalid_link",
+            Error::InvalidTime(_) => "invalid_time",
+            Error::InvalidOption(_) => "invalid_option",
+            Error::EndBeforeStart(_) => "end_before_start",
+            Error::RangeTooShort(_) => "range_too_short",
+            Error::RangeTooLong(_) => "range_too_long",
+            Error::StartPastEnd(_) => "start_past_end",
+            Error::NotFound(_) => "not_found",
+            Error::Forbidden(_) => "forbidden",
+            Error::SignInRequired(_) => "sign_in_required",
+            Error::Network(_) => "network",
+            Error::LiveStream(_) => "live_stream",
+            Error::NoVideo(_) => "no_video",
+            Error::BadMedia(_) => "bad_media",
+            Error::TooLarge(_) => "too_large",
+            Error::Sidecar(_) => "sidecar",
+            Error::DiskFull(_) => "disk_full",
+            Error::NotWritable(_) => "not_writable",
+            Error::OutputExists(_) => "output_exists",
+            Error::Cancelled => "cancelled",
+            Error::Internal(_) => "internal",
+        }
+    }
+
+    /// Errors in what the user typed (the CLI exits 2 for these).
+    pub fn is_usage(&self) -> bool {
+        matches!(
+            self,
+            Error::InvalidLink(_)
+                | Error::InvalidTime(_)
+                | Error::InvalidOption(_)
+                | Error::EndBeforeStart(_)
+                | Error::RangeTooShort(_)
+                | Error::RangeTooLong(_)
+        )
+    }
+
+    /// Maps a file-system error while writing `what` to the kind a user can act on.
+    pub fn from_write(e: &std::io::Error, what: &std::path::Path) -> Error {
+        let place = what.display();
+        match e.raw_os_error() {
+            Some(libc::ENOSPC) | Some(libc::EDQUOT) => {
+                Error::DiskFull(format!("The disk is full while writing {place}. Free some space or choose another folder."))
+            }
+            Some(libc::EROFS) | Some(libc::EACCES) | Some(libc::EPERM) => Error::NotWritable(format!(
+                "Cannot write to {place}: the folder is read-only or you lack permission. Choose another folder."
+            )),
+            Some(libc::ENOENT) | Some(libc::ENOTDIR) => {
+                Error::NotWritable(format!("Cannot write {place}: the folder does not exist."))
+            }
+            _ => Error::NotWritable(format!("Cannot write {place}: {e}.")),
+        }
+    }
+}
+
+impl serde::Serialize for Error {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        let mut st = s.serialize_struct("Error", 2)?;
+        st.serialize_field("kind", self.kind())?;
+        st.serialize_field("message", &self.to_string())?;
+        st.end()
+    }
+}

@@ -1,0 +1,182 @@
+//! ffmpeg's side of things that are not decoding: input options (what it may open, how it
+//! retries), a quick look at a stream's facts, and reading its error messages.
+
+use crate::error::{Error, Result};
+use crate::probe::Input;
+use crate::process::{CancelToken, Proc};
+use crate::sidecars::Sidecars;
+use std::process::Command;
+
+/// Options placed before `-i`: protocols it may use, headers, timeouts and reconnects.
+pub fn input_args(input: &Input) -> Vec<String> {
+    let mut a: Vec<String> = Vec::new();
+    if input.remote {
+        // A remote playlist must never make ffmpeg read local files or run other protocols.
+        a.extend(["-protocol_whitelist", "http,https,tcp,tls,crypto"].map(String::from));
+        if !input.headers.is_empty() {
+            let joined: String = input.headers.iter().map(|(k, v)| format!("{k}: {v}\r\n")).collect();
+            a.extend(["-headers".to_string(), joined]);
+        }
+        // Stalls end in an error after 20 s; a dropped connection is retried a few times.
+        a.extend(
+            [
+                "-rw_timeout", "20000000",
+                "-reconnect", "1",
+                "-reconnect_on_network_error", "1",
+                "-reconnect_streamed", "1",
+                "-reconnect_max_retries", "3",
+                "-reconnect_delay_max", "2",
+            ]
+            .map(String::from),
+        );
+    } else {
+        a.extend(["-protocol_whitelist", "file"].map(String::from));
+    }
+    a
+}
+
+/// The input itself, after `-i`; local paths get `file:` so a name like `-x` is never an option.
+pub fn input_location(input: &Input) -> String {
+    if input.remote {
+        input.location.clone()
+    } else {
+        format!("file:{}", input.location)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct StreamInfo {
+    pub duration: Option<f64>,
+    pub width: u32,
+    pub height: u32,
+    pub fps: Option<f64>,
+    pub untagged_colors: bool,
+}
+
+/// Opens the input and reads its header only (ffmpeg with no output lists the streams).
+pub fn inspect(sidecars: &Sidecars, input: &Input, cancel: &CancelToken) -> Result<StreamInfo> {
+    let mut cmd = Command::new(&sidecars.ffmpeg);
+    cmd.args(["-hide_banner", "-nostdin"]).args(input_args(input)).arg("-i").arg(input_location(input));
+    let proc = Proc::spawn("ffmpeg", cmd, cancel, false)?;
+    let (_status, stderr) = proc.finish()?;
+    parse_info(&stderr).ok_or_else(|| classify(&stderr, "open the video"))
+}
+
+/// Reads duration and the first video stream from ffmpeg's listing.
+pub fn parse_info(stderr: &str) -> Option<StreamInfo> {
+    let duration = stderr.lines().find_map(|l| {
+        let rest = l.trim().strip_prefix("Duration: ")?;
+        parse_clock(rest.split(',').next()?.trim())
+    });
+    let video = stderr.lines().find(|l| l.trim_start().starts_with("Stream #") && l.contains(": Video: "))?;
+    let detail = &video[video.find(": Video: ")? + 9..];
+    let (mut width, mut height) = detail.split([',', ' ']).find_map(parse_size)?;
+    let fps = detail
+        .split(',')
+        .find_map(|p| p.trim().strip_suffix(" fps").and_then(|n| n.trim().parse::<f64>().ok()))
+        .filter(|f| f.is_finite() && *f > 0.0);
+    // Display size: non-square pixels are stretched, and rotated phone videos turn.
+    if let Some(sar) = detail.split("SAR ").nth(1).and_then(|s| s.split([' ', ']']).next()) {
+        if let Some((n, d)) = sar.split_once(':').and_then(|(n, d)| Some((n.parse::<f64>().ok()?, d.parse::<f64>().ok()?))) {
+            if n > 0.0 && d > 0.0 && (n - d).abs() > f64::EPSILON {
+                width = ((width as f64 * n / d).round() as u32).max(1);
+            }
+        }
+    }
+    let rotated = stderr.lines().any(|l| {
+        l.contains("rotation of") && (l.contains("90.00") || l.contains("270.00"))
+    });
+    if rotated {
+        std::mem::swap(&mut width, &mut height);
+    }
+    let untagged_colors = !["bt709", "bt470bg", "smpte170m", "bt2020", "smpte240m", "fcc", "gbr"]
+        .iter()
+        .any(|m| detail.contains(m));
+    Some(StreamInfo { duration, width, height, fps, untagged_colors })
+}
+
+fn parse_size(token: &str) -> Option<(u32, u32)> {
+    let (w, h) = token.trim().split_once('x')?;
+    let (w, h) = (w.parse::<u32>().ok()?, h.parse::<u32>().ok()?);
+    (w > 0 && h > 0).then_some((w, h))
+}
+
+fn parse_clock(s: &str) -> Option<f64> {
+    let mut total = 0.0;
+    for part in s.split(':') {
+        total = total * 60.0 + part.parse::<f64>().ok()?;
+    }
+    (total.is_finite() && total > 0.0).then_some(total)
+}
+
+/// Turns ffmpeg's complaint into the error a person can act on.
+pub fn classify(stderr: &str, doing: &str) -> Error {
+    let l = stderr.to_ascii_lowercase();
+    let has = |needles: &[&str]| needles.iter().any(|n| l.contains(n));
+    if has(&["404 not found", "410 gone", "no such file or directory"]) {
+        Error::NotFound(format!("Could not {doing}: the video was not found (404/410). Check the link."))
+    } else if has(&["403 forbidden", "401 unauthorized"]) {
+        Error::Forbidden(format!("Could not {doing}: the server refused access (403)."))
+    } else if has(&["429 too many requests"]) {
+        Error::Network(format!("Could not {doing}: the server is rate-limiting requests (429). Wait a minute and try again."))
+    } else if has(&["server returned 5", "5xx server error"]) {
+        Error::Network(format!("Could not {doing}: the server had an error (5xx). Try again in a moment."))
+    } else if has(&["too many redirects", "redirect"]) && has(&["error", "invalid"]) {
+        Error::Network(format!("Could not {doing}: the server keeps redirecting. Check the link."))
+    } else if has(&["not on whitelist", "protocol not found", "unsupported protocol", "forbidden protocol"]) {
+        Error::BadMedia(format!("Could not {doing}: the stream points at places gifgrab will not read (another protocol or local files)."))
+    } else if has(&[
+        "connection refused", "connection reset", "timed out", "timeout", "network is unreachable",
+        "failed to resolve", "name or service not known", "end of file", "i/o error", "input/output error",
+        "broken pipe", "stream ends prematurely", "connection timed out",
+    ]) {
+        Error::Network(format!("Could not {doing}: the connection failed or dropped. Check your internet connection and try again."))
+    } else if has(&["does not contain any stream", "output file #0 does not contain", "matches no streams"]) {
+        Error::NoVideo("This file or link has no video stream.".into())
+    } else if has(&["invalid data found", "moov atom not found", "could not find codec", "error while decoding", "invalid argument"]) {
+        Error::BadMedia(format!("Could not {doing}: this is not a video gifgrab can read, or the file is damaged."))
+    } else if l.trim().is_empty() {
+        Error::Sidecar("ffmpeg stopped without a word. Reinstall gifgrab; in a source checkout run `cargo xtask setup`.".into())
+    } else if !l.contains("video:") && l.contains("stream #") {
+        Error::NoVideo("This file or link has no video stream (sound only?).".into())
+    } else {
+        let last = stderr.lines().rev().find(|x| !x.trim().is_empty()).unwrap_or("");
+        Error::BadMedia(format!("Could not {doing}: {}", crate::clip::printable(last.trim())))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LISTING: &str = "Input #0, mov,mp4,m4a,3gp,3g2,mj2, from 'x.mp4':
+  Duration: 00:10:00.04, start: 0.000000, bitrate: 1800 kb/s
+  Stream #0:0[0x1](und): Video: h264 (High) (avc1 / 0x31637661), yuv420p(tv, bt709, progressive), 1280x720 [SAR 1:1 DAR 16:9], 1797 kb/s, 25 fps, 25 tbr, 12800 tbn (default)
+At least one output file must be specified";
+
+    #[test]
+    fn reads_a_listing() {
+        let info = parse_info(LISTING).unwrap();
+        assert_eq!((info.width, info.height), (1280, 720));
+        assert_eq!(info.fps, Some(25.0));
+        assert!((info.duration.unwrap() - 600.04).abs() < 1e-6);
+        assert!(!info.untagged_colors);
+    }
+
+    #[test]
+    fn non_square_pixels_and_rotation() {
+        let anamorphic = LISTING.replace("1280x720 [SAR 1:1 DAR 16:9]", "720x576 [SAR 64:45 DAR 16:9]");
+        assert_eq!(parse_info(&anamorphic).map(|i| (i.width, i.height)), Some((1024, 576)));
+        let rotated = format!("{LISTING}\n      displaymatrix: rotation of -90.00 degrees");
+        assert_eq!(parse_info(&rotated).map(|i| (i.width, i.height)), Some((720, 1280)));
+    }
+
+    #[test]
+    fn sound_only_and_junk() {
+        assert_eq!(parse_info("  Stream #0:0: Audio: aac, 44100 Hz, stereo"), None);
+        assert!(matches!(classify("Input #0\n  Stream #0:0: Audio: aac\n", "open"), Error::NoVideo(_)));
+        assert!(matches!(classify("x.mp4: Invalid data found when processing input", "open"), Error::BadMedia(_)));
+        assert!(matches!(classify("Server returned 404 Not Found", "open"), Error::NotFound(_)));
+        assert!(matches!(classify("Connection refused", "open"), Error::Network(_)));
+    }
+}

@@ -1,0 +1,18 @@
+//! gifgrab: a video link and a moment in, a beautiful GIF out.
+//! The pipeline modules know nothing of Tauri; `app` and `cli` are thin adapters over them.
+
+pub mod app;
+pub mod cli;
+pub mod clip;
+pub mod decode;
+pub mod encode;
+pub mod error;
+pub mod fetch;
+pub mod ffmpeg;
+pub mod output;
+pub mod pipeline;
+pub mod probe;
+pub mod process;
+pub mod sidecars;
+
+pub use error::{Error, Result};

@@ -1,0 +1,149 @@
+//! Where the GIF lands: written to a hidden temp file beside the target and moved into place
+//! only when complete, never over an existing file unless asked. Also safe default names.
+
+use crate::error::{Error, Result};
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+/// A file being written; dropped without `commit`, it disappears.
+pub struct Staged {
+    temp: PathBuf,
+    target: PathBuf,
+    committed: bool,
+}
+
+impl Staged {
+    pub fn create(target: &Path, overwrite: bool) -> Result<(Staged, File)> {
+        if !overwrite && target.exists() {
+            return Err(exists(target));
+        }
+        let dir = match target.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        if !dir.is_dir() {
+            return Err(Error::NotWritable(format!("The folder {} does not exist.", dir.display())));
+        }
+        let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "gif".into());
+        let stamp = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
+        let temp = dir.join(format!(".{}.{}-{stamp}.gifgrab-part", short(&name, 80), std::process::id()));
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temp)
+            .map_err(|e| Error::from_write(&e, &dir))?;
+        Ok((Staged { temp, target: target.to_path_buf(), committed: false }, file))
+    }
+
+    pub fn temp_path(&self) -> &Path {
+        &self.temp
+    }
+
+    /// Moves the finished file into place (atomically; never replacing unless `overwrite`).
+    pub fn commit(mut self, file: File, overwrite: bool) -> Result<PathBuf> {
+        file.sync_all().map_err(|e| Error::from_write(&e, &self.target))?;
+        drop(file);
+        if overwrite {
+            std::fs::rename(&self.temp, &self.target).map_err(|e| Error::from_write(&e, &self.target))?;
+        } else {
+            // A hard link fails if the target appeared meanwhile: no race, no clobbering.
+            match std::fs::hard_link(&self.temp, &self.target) {
+                Ok(()) => {
+                    let _ = std::fs::remove_file(&self.temp);
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Err(exists(&self.target)),
+                Err(_) => {
+                    // File systems without hard links (FAT, some network shares).
+                    if self.target.exists() {
+                        return Err(exists(&self.target));
+                    }
+                    std::fs::rename(&self.temp, &self.target).map_err(|e| Error::from_write(&e, &self.target))?;
+                }
+            }
+        }
+        self.committed = true;
+        Ok(self.target.clone())
+    }
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_file(&self.temp);
+        }
+    }
+}
+
+fn exists(target: &Path) -> Error {
+    Error::OutputExists(format!(
+        "{} already exists. Choose another name, or pass --overwrite to replace it.",
+        target.display()
+    ))
+}
+
+/// `<title> <start>-<end>.gif`, safe on every file system.
+pub fn default_name(title: &str, start: f64, end: f64) -> String {
+    let clean: String = title
+        .chars()
+        .map(|c| if c.is_control() || "/\\:*?\"<>|".contains(c) { '_' } else { c })
+        .collect();
+    let clean = clean.split_whitespace().collect::<Vec<_>>().join(" ");
+    let clean = clean.trim_matches(|c: char| c == '.' || c == ' ' || c == '_');
+    let clean = if clean.is_empty() { "gifgrab" } else { clean };
+    format!("{} {}-{}.gif", short(clean, 100), seconds(start), seconds(end))
+}
+
+fn seconds(t: f64) -> String {
+    let s = format!("{:.2}", t);
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// At most `max` bytes, cut on a character boundary.
+fn short(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    s[..end].trim_end()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_safe() {
+        assert_eq!(default_name("Big Buck Bunny", 5.0, 10.5), "Big Buck Bunny 5-10.5.gif");
+        assert_eq!(default_name("a/b\\c:d*e?f\"g<h>i|j", 0.0, 1.0), "a_b_c_d_e_f_g_h_i_j 0-1.gif");
+        assert_eq!(default_name("../../etc/passwd", 1.25, 2.0), "_.._etc_passwd 1.25-2.gif");
+        assert_eq!(default_name("line\nbreak\ttab\u{7}", 0.0, 1.0), "line_break_tab 0-1.gif");
+        assert_eq!(default_name("...", 0.0, 1.0), "gifgrab 0-1.gif");
+        let long = "é".repeat(300);
+        let name = default_name(&long, 0.0, 1.0);
+        assert!(name.len() < 120 && name.ends_with(" 0-1.gif"), "{name}");
+    }
+
+    #[test]
+    fn staged_file_is_atomic_and_never_clobbers() {
+        let dir = std::env::temp_dir().join(format!("gifgrab-output-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let target = dir.join("out.gif");
+        std::fs::write(&target, b"precious").unwrap();
+        assert!(matches!(Staged::create(&target, false), Err(Error::OutputExists(_))));
+        let (staged, mut file) = Staged::create(&target, true).unwrap();
+        std::io::Write::write_all(&mut file, b"new").unwrap();
+        assert_eq!(std::fs::read(&target).unwrap(), b"precious");
+        staged.commit(file, true).unwrap();
+        assert_eq!(std::fs::read(&target).unwrap(), b"new");
+        let other = dir.join("other.gif");
+        let (staged, file) = Staged::create(&other, false).unwrap();
+        let temp = staged.temp_path().to_path_buf();
+        drop((staged, file));
+        assert!(!temp.exists() && !other.exists());
+        assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

@@ -1,0 +1,241 @@
+//! The wiring: probe → decode (ffmpeg, fetching only the range) → encode (gifski) → save,
+//! streamed on two threads, with progress through one callback and cancel through a token.
+
+use crate::clip::{self, Options, Source};
+use crate::decode::{Decoder, Plan};
+use crate::encode;
+use crate::error::{Error, Result};
+use crate::output::Staged;
+use crate::probe::{self, Media};
+use crate::process::CancelToken;
+use crate::sidecars::Sidecars;
+use std::io::BufWriter;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// A GIF may hold at most this many pixels over all frames (memory and file size stay sane).
+pub const MAX_TOTAL_PIXELS: u64 = 600_000_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Stage {
+    Probing,
+    Fetching,
+    Encoding,
+    Saving,
+    Done,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Progress {
+    pub stage: Stage,
+    pub done: u64,
+    pub total: u64,
+    /// Ready to show: "Encoding 42 of 75 frames…".
+    pub text: String,
+}
+
+impl Progress {
+    fn new(stage: Stage, done: u64, total: u64) -> Progress {
+        let text = match stage {
+            Stage::Probing => "Looking up the video…".to_string(),
+            Stage::Fetching => "Fetching video…".to_string(),
+            Stage::Encoding => format!("Encoding {done} of {total} frames…"),
+            Stage::Saving => "Saving…".to_string(),
+            Stage::Done => "Done".to_string(),
+        };
+        Progress { stage, done, total, text }
+    }
+
+    pub fn fraction(&self) -> Option<f64> {
+        (self.total > 0).then(|| self.done as f64 / self.total as f64)
+    }
+}
+
+pub type OnProgress<'a> = &'a (dyn Fn(Progress) + Sync);
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Made {
+    pub path: PathBuf,
+    pub bytes: u64,
+    pub width: u32,
+    pub height: u32,
+    pub frames: u64,
+    pub duration: f64,
+}
+
+/// The largest source height worth fetching for an output width (never below 360p).
+pub fn max_height_for(width: u32) -> Option<u32> {
+    (width > 0).then(|| width.max(360))
+}
+
+/// Everything in one call: the CLI's path.
+pub fn make_gif(
+    sidecars: &Sidecars,
+    source: &Source,
+    start: f64,
+    end: f64,
+    options: &Options,
+    target: &Path,
+    overwrite: bool,
+    cancel: &CancelToken,
+    on_progress: OnProgress,
+) -> Result<Made> {
+    clip::validate_range(start, end)?;
+    options.validate()?;
+    if !overwrite && target.exists() {
+        // Fail before any download: the existing file stays as it is.
+        Staged::create(target, false)?;
+    }
+    on_progress(Progress::new(Stage::Probing, 0, 0));
+    let media = probe::probe(sidecars, source, max_height_for(options.width), cancel)?;
+    render(sidecars, &media, start, end, options, target, overwrite, cancel, on_progress)
+}
+
+/// Output size: the requested width (never upscaled, at most the cap), height by aspect.
+pub fn output_size(media: &Media, width: u32) -> (u32, u32) {
+    let src_w = media.width.max(1);
+    let w = if width == 0 || width >= src_w { src_w } else { width }.min(clip::MAX_WIDTH);
+    let h = ((media.height as f64 * w as f64 / src_w as f64).round() as u32).max(1);
+    (w.max(1), h)
+}
+
+/// Checks the range against the video, then decodes and encodes it into `target`.
+pub fn render(
+    sidecars: &Sidecars,
+    media: &Media,
+    start: f64,
+    end: f64,
+    options: &Options,
+    target: &Path,
+    overwrite: bool,
+    cancel: &CancelToken,
+    on_progress: OnProgress,
+) -> Result<Made> {
+    clip::validate_range(start, end)?;
+    options.validate()?;
+    if let Some(duration) = media.duration {
+        check_inside(start, end, duration)?;
+    }
+    let (width, height) = output_size(media, options.width);
+    let plan = Plan {
+        start,
+        length: end - start,
+        width,
+        height,
+        fps: options.fps,
+        assume_bt709: media.untagged_colors && media.height >= 590,
+    };
+    let total = plan.frame_count();
+    if total * width as u64 * height as u64 > MAX_TOTAL_PIXELS || height > 4 * clip::MAX_WIDTH {
+        return Err(Error::TooLarge(format!(
+            "A {width}×{height} GIF of {total} frames would be too large. Choose a smaller width, a lower frame rate or a shorter range."
+        )));
+    }
+    let (staged, file) = Staged::create(target, overwrite)?;
+    on_progress(Progress::new(Stage::Fetching, 0, total));
+    let frames = encode_stream(sidecars, media, &plan, options, file_writer(&file), cancel, on_progress, total)?;
+    cancel.check()?;
+    on_progress(Progress::new(Stage::Saving, frames, total));
+    let path = staged.commit(file, overwrite)?;
+    let bytes = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+    on_progress(Progress::new(Stage::Done, frames, total));
+    Ok(Made { path, bytes, width, height, frames, duration: frames as f64 / plan.fps as f64 })
+}
+
+fn file_writer(file: &std::fs::File) -> BufWriter<&std::fs::File> {
+    BufWriter::with_capacity(256 * 1024, file)
+}
+
+fn check_inside(start: f64, end: f64, duration: f64) -> Result<()> {
+    if start >= duration - 0.01 {
+        return Err(Error::StartPastEnd(format!(
+            "The start ({}) is past the end of the video, which is {} long.",
+            clip::format_time(start),
+            clip::format_time(duration)
+        )));
+    }
+    if end > duration + 0.05 {
+        return Err(Error::StartPastEnd(format!(
+            "The end ({}) is past the end of the video, which is {} long. Pick an end up to {}.",
+            clip::format_time(end),
+            clip::format_time(duration),
+            clip::format_time(duration)
+        )));
+    }
+    Ok(())
+}
+
+/// ffmpeg's frames flow into gifski's collector on one thread while its writer runs here.
+fn encode_stream(
+    sidecars: &Sidecars,
+    media: &Media,
+    plan: &Plan,
+    options: &Options,
+    out: impl std::io::Write,
+    cancel: &CancelToken,
+    on_progress: OnProgress,
+    total: u64,
+) -> Result<u64> {
+    let settings = encode::Settings { quality: options.quality, loop_forever: options.loop_forever };
+    let (collector, writer) = encode::start(&settings)?;
+    let mut decoder = Decoder::spawn(sidecars, plan, &media.input, cancel)?;
+    let decoded = AtomicU64::new(0);
+    let fps = plan.fps as f64;
+    std::thread::scope(|scope| {
+        let feeder = scope.spawn(|| -> Result<()> {
+            let collector = collector;
+            let mut index = 0usize;
+            while let Some(frame) = decoder.next_frame()? {
+                cancel.check()?;
+                // Timestamps, not counts, set the delays: the GIF plays at real speed.
+                if collector.add_frame_rgba(index, frame, index as f64 / fps).is_err() {
+                    break; // the writer stopped; its own error explains why
+                }
+                index += 1;
+                decoded.store(index as u64, Ordering::Relaxed);
+            }
+            drop(collector);
+            let (status, stderr) = decoder.finish()?;
+            let got = index as u64;
+            check_decode(status.success(), &stderr, got, total, plan, media)
+        });
+        let on_frame = |written: u64| {
+            on_progress(Progress::new(Stage::Encoding, written.min(total), total));
+        };
+        let written = encode::write(writer, out, cancel, &on_frame);
+        let fed = feeder.join().unwrap_or_else(|_| Err(Error::Internal("the frame reader crashed".into())));
+        cancel.check()?;
+        // The decoder's error is the root cause; the writer's (no frames, aborted) follows from it.
+        fed?;
+        written.map_err(|e| match e {
+            gifski::Error::Io(io) => Error::from_write(&io, Path::new("the GIF file")),
+            other => Error::Internal(format!("GIF encoding failed: {other}")),
+        })
+    })
+}
+
+/// Decides whether ffmpeg delivered the range, and if not, says why.
+fn check_decode(ok: bool, stderr: &str, got: u64, want: u64, plan: &Plan, media: &Media) -> Result<()> {
+    if got == 0 {
+        if !stderr.trim().is_empty() || !ok {
+            return Err(crate::ffmpeg::classify(stderr, "read the video"));
+        }
+        let length = media.duration.map(clip::format_time).unwrap_or_else(|| "shorter".into());
+        return Err(Error::StartPastEnd(format!(
+            "The start ({}) is past the end of the video ({length}).",
+            clip::format_time(plan.start)
+        )));
+    }
+    // A short read means the source ended early or the download broke off.
+    if got + 1 < want && (!ok || !stderr.trim().is_empty()) {
+        return Err(match crate::ffmpeg::classify(stderr, "fetch the whole range") {
+            Error::BadMedia(_) | Error::Sidecar(_) => Error::Network(
+                "The download stopped before the clip was complete. Check your connection and try again.".into(),
+            ),
+            other => other,
+        });
+    }
+    Ok(())
+}

@@ -1,0 +1,72 @@
+//! What a source is before any frame is decoded: title, length, size, frame rate, and the
+//! input ffmpeg should read. Links go through yt-dlp (`fetch`), then ffmpeg fills the gaps.
+
+use crate::clip::Source;
+use crate::error::{Error, Result};
+use crate::process::CancelToken;
+use crate::sidecars::Sidecars;
+use crate::{fetch, ffmpeg};
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Media {
+    pub title: String,
+    pub duration: Option<f64>,
+    pub width: u32,
+    pub height: u32,
+    pub fps: Option<f64>,
+    /// The stream carries no colour matrix tag (ffmpeg would assume BT.601).
+    #[serde(skip)]
+    pub untagged_colors: bool,
+    #[serde(skip)]
+    pub input: Input,
+}
+
+/// What ffmpeg opens: a media URL with the headers the site wants, or a local file.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Input {
+    pub location: String,
+    pub headers: Vec<(String, String)>,
+    pub remote: bool,
+}
+
+/// Probes a source; `max_height` keeps yt-dlp from choosing a bigger rendition than needed.
+pub fn probe(sidecars: &Sidecars, source: &Source, max_height: Option<u32>, cancel: &CancelToken) -> Result<Media> {
+    let (title, input) = match source {
+        Source::Url(url) => {
+            let found = fetch::resolve(sidecars, url, max_height, cancel)?;
+            if found.is_live {
+                return Err(Error::LiveStream(
+                    "This is a live stream. gifgrab makes GIFs from recorded videos; try again once the stream has ended.".into(),
+                ));
+            }
+            // Sites that state the length and size spare us a second look at the media.
+            if let (Some(duration), Some(width), Some(height)) = (found.duration, found.width, found.height) {
+                return Ok(Media {
+                    title: found.title,
+                    duration: Some(duration),
+                    width,
+                    height,
+                    fps: found.fps,
+                    untagged_colors: false,
+                    input: found.input,
+                });
+            }
+            (found.title, found.input)
+        }
+        Source::File(path) => {
+            let title = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "video".into());
+            (title, Input { location: path.to_string_lossy().into_owned(), headers: vec![], remote: false })
+        }
+    };
+    let info = ffmpeg::inspect(sidecars, &input, cancel)?;
+    Ok(Media {
+        title,
+        duration: info.duration,
+        width: info.width,
+        height: info.height,
+        fps: info.fps,
+        untagged_colors: info.untagged_colors,
+        input,
+    })
+}

@@ -1,0 +1,156 @@
+//! Child processes a job owns: each in its own process group, its output read while it runs,
+//! and the whole tree killed and reaped on cancel, on error and on drop.
+
+use crate::error::{Error, Result};
+use std::io::Read;
+use std::process::{Child, ChildStdout, Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+
+/// Shared by a job and whoever may cancel it; cancelling kills every live child at once.
+#[derive(Clone, Default)]
+pub struct CancelToken(Arc<CancelInner>);
+
+#[derive(Default)]
+struct CancelInner {
+    cancelled: AtomicBool,
+    groups: Mutex<Vec<u32>>,
+}
+
+impl CancelToken {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn cancel(&self) {
+        self.0.cancelled.store(true, Ordering::SeqCst);
+        for pgid in self.0.groups.lock().map(|g| g.clone()).unwrap_or_default() {
+            kill_group(pgid);
+        }
+    }
+
+    pub fn is_cancelled(&self) -> bool {
+        self.0.cancelled.load(Ordering::SeqCst)
+    }
+
+    pub fn check(&self) -> Result<()> {
+        if self.is_cancelled() {
+            Err(Error::Cancelled)
+        } else {
+            Ok(())
+        }
+    }
+
+    fn register(&self, pgid: u32) {
+        if let Ok(mut g) = self.0.groups.lock() {
+            g.push(pgid);
+        }
+        // A cancel that raced the spawn must still reach the new child.
+        if self.is_cancelled() {
+            kill_group(pgid);
+        }
+    }
+
+    fn unregister(&self, pgid: u32) {
+        if let Ok(mut g) = self.0.groups.lock() {
+            g.retain(|p| *p != pgid);
+        }
+    }
+}
+
+#[cfg(unix)]
+fn kill_group(pgid: u32) {
+    // SAFETY: killpg only sends a signal; a stale group id is harmless (ESRCH).
+    unsafe {
+        libc::killpg(pgid as libc::pid_t, libc::SIGKILL);
+    }
+}
+
+#[cfg(not(unix))]
+fn kill_group(_pgid: u32) {}
+
+/// A running child: its own process group, stderr drained on a thread (kept as a bounded tail).
+pub struct Proc {
+    child: Child,
+    stderr: Option<JoinHandle<String>>,
+    token: CancelToken,
+    name: &'static str,
+}
+
+const STDERR_TAIL: usize = 64 * 1024;
+
+impl Proc {
+    /// Spawns `cmd` with stdout piped (or discarded) and stderr captured.
+    pub fn spawn(name: &'static str, mut cmd: Command, token: &CancelToken, pipe_stdout: bool) -> Result<Proc> {
+        token.check()?;
+        cmd.stdin(Stdio::null())
+            .stdout(if pipe_stdout { Stdio::piped() } else { Stdio::null() })
+            .stderr(Stdio::piped());
+        #[cfg(unix)]
+        {
+            use std::os::unix::process::CommandExt;
+            cmd.process_group(0);
+        }
+        let mut child = cmd.spawn().map_err(|e| spawn_error(name, &cmd, &e))?;
+        token.register(child.id());
+        let stderr = child.stderr.take().map(|mut err| {
+            std::thread::spawn(move || {
+                let mut tail = Vec::new();
+                let mut buf = [0u8; 8192];
+                while let Ok(n) = err.read(&mut buf) {
+                    if n == 0 {
+                        break;
+                    }
+                    tail.extend_from_slice(&buf[..n]);
+                    if tail.len() > STDERR_TAIL * 2 {
+                        tail.drain(..tail.len() - STDERR_TAIL);
+                    }
+                }
+                String::from_utf8_lossy(&tail).into_owned()
+            })
+        });
+        Ok(Proc { child, stderr, token: token.clone(), name })
+    }
+
+    pub fn stdout(&mut self) -> Option<ChildStdout> {
+        self.child.stdout.take()
+    }
+
+    pub fn id(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Waits for exit and returns the status with everything it wrote to stderr.
+    pub fn finish(mut self) -> Result<(ExitStatus, String)> {
+        let status = self.child.wait().map_err(|e| Error::Internal(format!("waiting for {}: {e}", self.name)))?;
+        // The group may still hold grandchildren: end them before going on.
+        kill_group(self.child.id());
+        let err = self.stderr.take().and_then(|h| h.join().ok()).unwrap_or_default();
+        self.token.unregister(self.child.id());
+        self.token.check()?;
+        Ok((status, err))
+    }
+}
+
+impl Drop for Proc {
+    fn drop(&mut self) {
+        kill_group(self.child.id());
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        self.token.unregister(self.child.id());
+    }
+}
+
+fn spawn_error(name: &str, cmd: &Command, e: &std::io::Error) -> Error {
+    let path = cmd.get_program().to_string_lossy();
+    Error::Sidecar(match e.kind() {
+        std::io::ErrorKind::NotFound => format!(
+            "The bundled {name} is missing ({path}). Reinstall gifgrab; in a source checkout run `cargo xtask setup`."
+        ),
+        std::io::ErrorKind::PermissionDenied => format!(
+            "The bundled {name} cannot be run ({path} is not executable). Reinstall gifgrab; in a source checkout run `cargo xtask setup`."
+        ),
+        _ => format!("The bundled {name} could not start ({e}). Reinstall gifgrab; in a source checkout run `cargo xtask setup`."),
+    })
+}

@@ -1,0 +1,117 @@
+//! gifgrab's developer commands: `cargo xtask run | test | setup | bundle | bench`.
+//! Set-up lives here, in Rust, so a fresh clone needs only cargo, Python 3 and Node.
+
+mod media;
+mod sh;
+mod sidecars;
+mod system;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+const USAGE: &str = "usage: cargo xtask <run|test|setup|bundle>
+  run     set up what is missing, build and open the gifgrab window
+  test    set up what is missing (test tools and media too), build, run every test
+  setup   only install what is missing (add --test for the test tools and media)
+  bundle  build the installable Linux package (.deb) with the sidecars inside";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("run") => run(&args[1..]),
+        Some("test") => test(&args[1..]),
+        Some("setup") => setup(args.iter().any(|a| a == "--test")).map(|_| ()),
+        Some("bundle") => bundle(),
+        _ => {
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+pub type Result<T = ()> = std::result::Result<T, String>;
+
+/// The workspace root (xtask sits one level below it).
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask has a parent").to_path_buf()
+}
+
+/// Downloads, builds and generated media are cached outside the clone, so a fresh clone is warm.
+pub fn cache_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("GIFGRAB_DEV_CACHE") {
+        return PathBuf::from(dir);
+    }
+    let base = std::env::var_os("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
+        .unwrap_or_else(|| root().join("target"));
+    base.join("gifgrab-dev")
+}
+
+pub struct Setup {
+    pub media_dir: PathBuf,
+}
+
+fn setup(for_tests: bool) -> Result<Setup> {
+    let started = std::time::Instant::now();
+    system::ensure_packages(for_tests)?;
+    sidecars::ensure_all()?;
+    let media_dir = if for_tests {
+        let dir = media::ensure_all()?;
+        system::ensure_tauri_driver()?;
+        dir
+    } else {
+        PathBuf::new()
+    };
+    eprintln!("xtask: set-up ready in {:.0} s", started.elapsed().as_secs_f64());
+    Ok(Setup { media_dir })
+}
+
+fn run(extra: &[String]) -> Result {
+    setup(false)?;
+    let mut cmd = sh::cargo();
+    cmd.args(["run", "--package", "gifgrab", "--"]).args(extra);
+    sh::run(&mut cmd)
+}
+
+fn test(extra: &[String]) -> Result {
+    let s = setup(true)?;
+    let root = root();
+    // The end-to-end tests drive the built app, so build it before any test runs.
+    sh::run(sh::cargo().args(["build", "--package", "gifgrab"]))?;
+    let target = sh::target_dir();
+    let mut cmd = if std::env::var_os("DISPLAY").is_some() {
+        sh::cargo()
+    } else {
+        // The tests that open windows need a display: give them a virtual one.
+        let mut c = std::process::Command::new("xvfb-run");
+        c.args(["-a", "-s", "-screen 0 1280x1024x24", "cargo"]);
+        c
+    };
+    cmd.args(["test", "--workspace", "--no-fail-fast"])
+        .args(extra)
+        .env("GIFGRAB_MEDIA_DIR", &s.media_dir)
+        .env("GIFGRAB_SIDECAR_DIR", target.join("debug"))
+        .env("GIFGRAB_APP_BIN", target.join("debug").join("gifgrab"))
+        .env("GIFGRAB_TAURI_DRIVER", system::tauri_driver_path())
+        .current_dir(&root);
+    sh::run(&mut cmd)
+}
+
+fn bundle() -> Result {
+    setup(false)?;
+    let cli = system::ensure_tauri_cli()?;
+    let mut cmd = std::process::Command::new(cli);
+    cmd.args(["build", "--bundles", "deb"]).current_dir(root().join("src-tauri"));
+    sh::run(&mut cmd)?;
+    let debs = sh::target_dir().join("release/bundle/deb");
+    eprintln!("xtask: package written under {}", debs.display());
+    Ok(())
+}
