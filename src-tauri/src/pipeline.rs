@@ -70,6 +70,14 @@ pub fn max_height_for(width: u32) -> Option<u32> {
     (width > 0).then(|| width.max(360))
 }
 
+/// Where the finished GIF goes.
+#[derive(Debug, Clone)]
+pub enum Target {
+    File(PathBuf),
+    /// `<title> <start>-<end>.gif` in this folder, named once the title is known.
+    DefaultNameIn(PathBuf),
+}
+
 /// Everything in one call: the CLI's path.
 pub fn make_gif(
     sidecars: &Sidecars,
@@ -77,20 +85,32 @@ pub fn make_gif(
     start: f64,
     end: f64,
     options: &Options,
-    target: &Path,
+    target: &Target,
     overwrite: bool,
     cancel: &CancelToken,
     on_progress: OnProgress,
 ) -> Result<Made> {
     clip::validate_range(start, end)?;
     options.validate()?;
-    if !overwrite && target.exists() {
-        // Fail before any download: the existing file stays as it is.
-        Staged::create(target, false)?;
+    if let Target::File(path) = target {
+        refuse_existing(path, overwrite)?;
     }
     on_progress(Progress::new(Stage::Probing, 0, 0));
     let media = probe::probe(sidecars, source, max_height_for(options.width), cancel)?;
-    render(sidecars, &media, start, end, options, target, overwrite, cancel, on_progress)
+    let path = match target {
+        Target::File(path) => path.clone(),
+        Target::DefaultNameIn(dir) => dir.join(crate::output::default_name(&media.title, start, end)),
+    };
+    refuse_existing(&path, overwrite)?;
+    render(sidecars, &media, start, end, options, &path, overwrite, cancel, on_progress)
+}
+
+/// Fails before any download when the target exists: the existing file stays as it is.
+fn refuse_existing(path: &Path, overwrite: bool) -> Result<()> {
+    if !overwrite && path.exists() {
+        Staged::create(path, false)?;
+    }
+    Ok(())
 }
 
 /// Output size: the requested width (never upscaled, at most the cap), height by aspect.
