@@ -260,6 +260,38 @@ fn parse_offset(text: &str) -> Option<f64> {
     (number.is_empty() && total.is_finite()).then_some(total)
 }
 
+const MEDIA_EXTENSIONS: &[&str] = &["mp4", "m4v", "mov", "webm", "mkv", "m3u8", "ts", "avi", "flv", "ogv", "mpg", "mpeg"];
+
+/// A link straight to a media file or HLS playlist (judged by its path's extension).
+pub fn is_direct_media(url: &str) -> bool {
+    let Ok(u) = url::Url::parse(url) else { return false };
+    let name = u.path_segments().and_then(|mut s| s.next_back()).unwrap_or("");
+    name.rsplit_once('.').is_some_and(|(_, ext)| MEDIA_EXTENSIONS.contains(&ext.to_ascii_lowercase().as_str()))
+}
+
+/// A title for a direct link: the file name without its extension.
+pub fn title_from_url(url: &str) -> String {
+    let name = url::Url::parse(url)
+        .ok()
+        .and_then(|u| u.path_segments().and_then(|mut s| s.next_back()).map(percent_decode))
+        .unwrap_or_default();
+    let stem = name.rsplit_once('.').map(|(s, _)| s.to_string()).unwrap_or(name);
+    // An HLS playlist is usually "index" or "master": its folder names it better.
+    let generic = ["index", "master", "playlist", "prog_index", "video", ""];
+    if generic.contains(&stem.to_ascii_lowercase().as_str()) {
+        if let Some(folder) = url::Url::parse(url).ok().and_then(|u| {
+            let segs: Vec<String> = u.path_segments()?.map(percent_decode).collect();
+            segs.len().checked_sub(2).map(|i| segs[i].clone())
+        }) {
+            if !folder.is_empty() {
+                return folder;
+            }
+        }
+        return "video".into();
+    }
+    stem
+}
+
 fn looks_like_host(raw: &str) -> bool {
     let first = raw.split('/').next().unwrap_or("");
     !raw.starts_with('/')

@@ -158,3 +158,14 @@ fn options() {
         assert!(matches!(bad.validate(), Err(Error::InvalidOption(_))), "{bad:?}");
     }
 }
+
+#[test]
+fn direct_media_links_and_their_titles() {
+    assert!(is_direct_media("http://127.0.0.1:8000/long.mp4"));
+    assert!(is_direct_media("https://cdn.example.com/a/b/index.M3U8?token=1"));
+    assert!(!is_direct_media("https://www.youtube.com/watch?v=dQw4w9WgXcQ"));
+    assert!(!is_direct_media("https://example.com/video"));
+    assert_eq!(title_from_url("http://h/x/My%20Clip.mp4?x=1"), "My Clip");
+    assert_eq!(title_from_url("http://h/long_hls/index.m3u8"), "long_hls");
+    assert_eq!(title_from_url("http://h/index.m3u8"), "video");
+}

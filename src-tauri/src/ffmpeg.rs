@@ -17,9 +17,13 @@ pub fn input_args(input: &Input) -> Vec<String> {
             let joined: String = input.headers.iter().map(|(k, v)| format!("{k}: {v}\r\n")).collect();
             a.extend(["-headers".to_string(), joined]);
         }
-        // Stalls end in an error after 20 s; a dropped connection is retried a few times.
+        // Stalls end in an error after 20 s; a dropped connection is retried a few times;
+        // bounded range requests keep read-ahead from fetching far past the clip.
         a.extend(
             [
+                "-multiple_requests", "1",
+                "-initial_request_size", "262144",
+                "-request_size", "1048576",
                 "-rw_timeout", "20000000",
                 "-reconnect", "1",
                 "-reconnect_on_network_error", "1",
@@ -75,14 +79,7 @@ pub fn parse_info(stderr: &str) -> Option<StreamInfo> {
         .split(',')
         .find_map(|p| p.trim().strip_suffix(" fps").and_then(|n| n.trim().parse::<f64>().ok()))
         .filter(|f| f.is_finite() && *f > 0.0);
-    // Display size: non-square pixels are stretched, and rotated phone videos turn.
-    if let Some(sar) = detail.split("SAR ").nth(1).and_then(|s| s.split([' ', ']']).next()) {
-        if let Some((n, d)) = sar.split_once(':').and_then(|(n, d)| Some((n.parse::<f64>().ok()?, d.parse::<f64>().ok()?))) {
-            if n > 0.0 && d > 0.0 && (n - d).abs() > f64::EPSILON {
-                width = ((width as f64 * n / d).round() as u32).max(1);
-            }
-        }
-    }
+    // Rotated phone videos come out turned (ffmpeg autorotates).
     let rotated = stderr.lines().any(|l| {
         l.contains("rotation of") && (l.contains("90.00") || l.contains("270.00"))
     });
@@ -164,9 +161,7 @@ At least one output file must be specified";
     }
 
     #[test]
-    fn non_square_pixels_and_rotation() {
-        let anamorphic = LISTING.replace("1280x720 [SAR 1:1 DAR 16:9]", "720x576 [SAR 64:45 DAR 16:9]");
-        assert_eq!(parse_info(&anamorphic).map(|i| (i.width, i.height)), Some((1024, 576)));
+    fn rotation_swaps_the_size() {
         let rotated = format!("{LISTING}\n      displaymatrix: rotation of -90.00 degrees");
         assert_eq!(parse_info(&rotated).map(|i| (i.width, i.height)), Some((720, 1280)));
     }

@@ -1,7 +1,7 @@
 //! What a source is before any frame is decoded: title, length, size, frame rate, and the
 //! input ffmpeg should read. Links go through yt-dlp (`fetch`), then ffmpeg fills the gaps.
 
-use crate::clip::Source;
+use crate::clip::{self, Source};
 use crate::error::{Error, Result};
 use crate::process::CancelToken;
 use crate::sidecars::Sidecars;
@@ -33,6 +33,11 @@ pub struct Input {
 /// Probes a source; `max_height` keeps yt-dlp from choosing a bigger rendition than needed.
 pub fn probe(sidecars: &Sidecars, source: &Source, max_height: Option<u32>, cancel: &CancelToken) -> Result<Media> {
     let (title, input) = match source {
+        // A direct media link needs no yt-dlp (saves its start-up and a request).
+        Source::Url(url) if clip::is_direct_media(url) => {
+            let input = Input { location: url.clone(), headers: vec![], remote: true };
+            (clip::title_from_url(url), input)
+        }
         Source::Url(url) => {
             let found = fetch::resolve(sidecars, url, max_height, cancel)?;
             if found.is_live {

@@ -1,1 +1,204 @@
+//! What gifgrab's tests share: where set-up put the sidecars and media, a loopback HTTP
+//! server, and ways to look at a GIF as a user would (frames, size, timing, likeness).
+
 pub mod server;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn env_path(var: &str, fallback: impl FnOnce() -> PathBuf) -> PathBuf {
+    std::env::var_os(var).map(PathBuf::from).unwrap_or_else(fallback)
+}
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace").to_path_buf()
+}
+
+/// Test media from `cargo xtask setup --test`.
+pub fn media_dir() -> PathBuf {
+    let dir = env_path("GIFGRAB_MEDIA_DIR", || {
+        let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_default();
+        home.join(".cache/gifgrab-dev/media")
+    });
+    assert!(dir.join("long.mp4").exists(), "no test media in {}: run `cargo xtask test`", dir.display());
+    dir
+}
+
+pub fn media(name: &str) -> PathBuf {
+    media_dir().join(name)
+}
+
+/// The folder holding the built app and its sidecars.
+pub fn bin_dir() -> PathBuf {
+    env_path("GIFGRAB_SIDECAR_DIR", || workspace().join("target/debug"))
+}
+
+pub fn app_bin() -> PathBuf {
+    env_path("GIFGRAB_APP_BIN", || bin_dir().join("gifgrab"))
+}
+
+pub fn ffmpeg() -> Command {
+    let mut c = Command::new(bin_dir().join("gifgrab-ffmpeg"));
+    c.args(["-hide_banner", "-loglevel", "error", "-nostdin"]);
+    c
+}
+
+/// The CLI with sidecars from the build folder.
+pub fn gifgrab() -> Command {
+    let mut c = Command::new(app_bin());
+    c.env("GIFGRAB_SIDECAR_DIR", bin_dir());
+    c
+}
+
+/// A fresh folder removed on drop.
+pub struct TempDir(pub PathBuf);
+
+impl TempDir {
+    pub fn new(tag: &str) -> TempDir {
+        static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = N.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let dir = std::env::temp_dir().join(format!("gifgrab-test-{tag}-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        TempDir(dir)
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.0.join(name)
+    }
+
+    /// File names in the folder (to catch leftover temp files).
+    pub fn names(&self) -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(&self.0)
+            .map(|d| d.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+            .unwrap_or_default();
+        v.sort();
+        v
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// What the GIF container says: size, frame count, total delay, loop.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GifFacts {
+    pub width: u32,
+    pub height: u32,
+    pub frames: usize,
+    pub duration: f64,
+    pub delays_cs: Vec<u16>,
+}
+
+pub fn gif_facts(path: &Path) -> GifFacts {
+    let file = std::fs::File::open(path).unwrap_or_else(|e| panic!("open {}: {e}", path.display()));
+    let mut opts = gif::DecodeOptions::new();
+    opts.set_color_output(gif::ColorOutput::Indexed);
+    let mut dec = opts.read_info(std::io::BufReader::new(file)).expect("a valid GIF header");
+    let (width, height) = (dec.width() as u32, dec.height() as u32);
+    let mut delays_cs = Vec::new();
+    while let Some(frame) = dec.read_next_frame().expect("a valid GIF frame") {
+        delays_cs.push(frame.delay);
+    }
+    let duration = delays_cs.iter().map(|d| *d as f64).sum::<f64>() / 100.0;
+    GifFacts { width, height, frames: delays_cs.len(), duration, delays_cs }
+}
+
+/// Every frame as composited RGB, decoded by ffmpeg (which applies GIF disposal).
+pub fn gif_frames_rgb(path: &Path, width: u32, height: u32) -> Vec<Vec<u8>> {
+    let out = ffmpeg()
+        .arg("-i")
+        .arg(path)
+        .args(["-fps_mode", "passthrough", "-f", "rawvideo", "-pix_fmt", "rgb24", "-"])
+        .output()
+        .expect("ffmpeg runs");
+    assert!(out.status.success(), "ffmpeg could not decode {}: {}", path.display(), String::from_utf8_lossy(&out.stderr));
+    out.stdout.chunks_exact((width * height * 3) as usize).map(|c| c.to_vec()).collect()
+}
+
+/// The source frame at `t`, exactly: a coarse input seek, then an exact output seek.
+pub fn reference_frame(source: &Path, t: f64, width: u32, height: u32) -> Vec<u8> {
+    let coarse = (t - 5.0).max(0.0);
+    let out = ffmpeg()
+        .args(["-ss", &format!("{coarse:.3}"), "-i"])
+        .arg(source)
+        .args(["-ss", &format!("{:.3}", t - coarse), "-frames:v", "1"])
+        .args(["-vf", &format!("scale={width}:{height}:flags=lanczos"), "-f", "rawvideo", "-pix_fmt", "rgb24", "-"])
+        .output()
+        .expect("ffmpeg runs");
+    assert!(out.status.success(), "reference frame: {}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.stdout.len(), (width * height * 3) as usize, "reference frame size");
+    out.stdout
+}
+
+/// Mean SSIM of luma over 8×8 windows (1.0 = identical).
+pub fn ssim(a: &[u8], b: &[u8], width: u32, height: u32) -> f64 {
+    let luma = |p: &[u8]| -> Vec<f64> {
+        p.chunks_exact(3).map(|c| 0.299 * c[0] as f64 + 0.587 * c[1] as f64 + 0.114 * c[2] as f64).collect()
+    };
+    let (la, lb) = (luma(a), luma(b));
+    let (w, h) = (width as usize, height as usize);
+    let (c1, c2) = ((0.01f64 * 255.0).powi(2), (0.03f64 * 255.0).powi(2));
+    let (mut sum, mut n) = (0.0, 0usize);
+    for by in (0..h.saturating_sub(7)).step_by(4) {
+        for bx in (0..w.saturating_sub(7)).step_by(4) {
+            let (mut ma, mut mb, mut va, mut vb, mut cov) = (0.0, 0.0, 0.0, 0.0, 0.0);
+            for y in by..by + 8 {
+                for x in bx..bx + 8 {
+                    ma += la[y * w + x];
+                    mb += lb[y * w + x];
+                }
+            }
+            ma /= 64.0;
+            mb /= 64.0;
+            for y in by..by + 8 {
+                for x in bx..bx + 8 {
+                    let (da, db) = (la[y * w + x] - ma, lb[y * w + x] - mb);
+                    va += da * da;
+                    vb += db * db;
+                    cov += da * db;
+                }
+            }
+            let (va, vb, cov) = (va / 63.0, vb / 63.0, cov / 63.0);
+            sum += ((2.0 * ma * mb + c1) * (2.0 * cov + c2)) / ((ma * ma + mb * mb + c1) * (va + vb + c2));
+            n += 1;
+        }
+    }
+    sum / n.max(1) as f64
+}
+
+/// Processes whose command line mentions `token` (children a job should have ended).
+pub fn processes_mentioning(token: &str) -> Vec<String> {
+    let me = std::process::id().to_string();
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !name.chars().all(|c| c.is_ascii_digit()) || name == me {
+            continue;
+        }
+        let cmdline = std::fs::read(entry.path().join("cmdline")).unwrap_or_default();
+        let text = String::from_utf8_lossy(&cmdline).replace('\0', " ");
+        // A zombie has an empty command line; a live child still names its input.
+        if text.contains(token) {
+            found.push(format!("{name}: {text}"));
+        }
+    }
+    found
+}
+
+/// Waits up to `secs` for `check` to hold.
+pub fn eventually(secs: f64, mut check: impl FnMut() -> bool) -> bool {
+    let until = std::time::Instant::now() + std::time::Duration::from_secs_f64(secs);
+    loop {
+        if check() {
+            return true;
+        }
+        if std::time::Instant::now() > until {
+            return false;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}

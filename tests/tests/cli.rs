@@ -1,0 +1,250 @@
+//! The headless CLI end to end: real yt-dlp and ffmpeg, a real HTTP server on 127.0.0.1,
+//! real clips; each test checks what a user would see (the GIF, the message, the disk).
+
+use gifgrab_tests::server::{Fault, TestServer};
+use gifgrab_tests::*;
+use std::process::Output;
+
+const LONG_BYTES_LIMIT: f64 = 0.05;
+
+fn run(args: &[&str], dir: &TempDir) -> Output {
+    gifgrab().args(args).current_dir(&dir.0).output().expect("gifgrab runs")
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn server() -> TestServer {
+    TestServer::start(media_dir()).expect("test server")
+}
+
+/// Checks frames, size and timing, and that frame 1 is the source frame at `start`.
+fn assert_gif(gif: &std::path::Path, source: &std::path::Path, start: f64, length: f64, fps: f64, size: (u32, u32)) {
+    let facts = gif_facts(gif);
+    assert_eq!((facts.width, facts.height), size, "GIF size");
+    let want = (length * fps).ceil() as usize;
+    assert!(facts.frames.abs_diff(want) <= 1, "{} frames, want {want}", facts.frames);
+    assert!((facts.duration - length).abs() <= 1.0 / fps + 0.011, "GIF lasts {} s, want {length}", facts.duration);
+    let frames = gif_frames_rgb(gif, size.0, size.1);
+    let at_start = reference_frame(source, start, size.0, size.1);
+    let later = reference_frame(source, start + 0.6, size.0, size.1);
+    let s_start = ssim(&frames[0], &at_start, size.0, size.1);
+    let s_later = ssim(&frames[0], &later, size.0, size.1);
+    assert!(s_start > 0.85, "frame 1 does not look like the source at {start} s (SSIM {s_start:.3})");
+    assert!(s_start > s_later, "frame 1 looks more like a later frame ({s_start:.3} vs {s_later:.3})");
+}
+
+#[test]
+fn local_file_to_gif_with_default_name() {
+    let dir = TempDir::new("local");
+    let src = media("bigbuckbunny.mp4");
+    let out = run(&[src.to_str().unwrap(), "--start", "1", "--end", "0:04"], &dir);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(dir.names(), vec!["bigbuckbunny 1-4.gif"]);
+    let last = stderr(&out).lines().last().unwrap_or_default().to_string();
+    assert!(last.starts_with("Saved bigbuckbunny 1-4.gif") && last.contains("45 frames") && last.contains("480×270"), "{last}");
+    assert_gif(&dir.path("bigbuckbunny 1-4.gif"), &src, 1.0, 3.0, 15.0, (480, 270));
+}
+
+#[test]
+fn five_seconds_of_a_long_video_over_http_fetches_only_the_range() {
+    let dir = TempDir::new("http");
+    let srv = server();
+    let url = srv.url("long.mp4");
+    let out = run(&[&url, "--start", "5:00", "--end", "5:05", "-o", "clip.gif"], &dir);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let size = std::fs::metadata(media("long.mp4")).unwrap().len() as f64;
+    let fraction = srv.bytes_sent() as f64 / size;
+    assert!(fraction < LONG_BYTES_LIMIT, "fetched {:.1}% of the file", fraction * 100.0);
+    assert_gif(&dir.path("clip.gif"), &media("long.mp4"), 300.0, 5.0, 15.0, (480, 270));
+    assert_eq!(dir.names(), vec!["clip.gif"]);
+}
+
+#[test]
+fn hls_between_keyframes_at_other_width_and_rate() {
+    let dir = TempDir::new("hls");
+    let srv = server();
+    let url = srv.url("long_hls/index.m3u8");
+    let out = run(&[&url, "--start", "123.32", "--end", "2:05.5", "--width", "320", "--fps", "10", "-o", "h.gif"], &dir);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_gif(&dir.path("h.gif"), &media("long.mp4"), 123.32, 2.18, 10.0, (320, 180));
+    let total: u64 = std::fs::read_dir(media("long_hls")).unwrap().flatten().map(|e| e.metadata().unwrap().len()).sum();
+    // HLS costs more than MP4: ffmpeg reads the first two segments to learn the format.
+    assert!((srv.bytes_sent() as f64) < total as f64 * 0.10, "HLS fetched {} of {total} bytes", srv.bytes_sent());
+}
+
+#[test]
+fn small_sources_are_not_upscaled_and_odd_rates_keep_real_speed() {
+    let dir = TempDir::new("small");
+    let src = media("carphone_pristine.mp4");
+    let out = run(&[src.to_str().unwrap(), "-s", "0.5", "-e", "2.7", "--fps", "12", "-o", "c.gif"], &dir);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let facts = gif_facts(&dir.path("c.gif"));
+    assert_eq!((facts.width, facts.height), (176, 144), "carphone is 176×144: keep it");
+    assert_gif(&dir.path("c.gif"), &src, 0.5, 2.2, 12.0, (176, 144));
+}
+
+#[test]
+fn bad_arguments_exit_2_with_a_message() {
+    let dir = TempDir::new("args");
+    let src = media("bikes.mp4");
+    let s = src.to_str().unwrap();
+    let cases: &[(&[&str], &str)] = &[
+        (&[s, "--start", "5", "--end", "4"], "must be after the start"),
+        (&[s, "--start", "0", "--end", "61"], "at most 60 s"),
+        (&[s, "--start", "1", "--end", "1.05"], "at least 0.1 s"),
+        (&[s, "--start", "abc", "--end", "4"], "is not a time"),
+        (&[s, "--end", "4"], "missing --start"),
+        (&["ftp://example.com/x.mp4", "--start", "0", "--end", "1"], "not supported"),
+        (&["/no/such/video.mp4", "--start", "0", "--end", "1"], "neither a link nor an existing file"),
+        (&["https://www.youtube.com/watch?v=bad", "--start", "0", "--end", "1"], "not a YouTube video id"),
+        (&[s, "--start", "0", "--end", "1", "--width", "99999"], "too large"),
+        (&[s, "--start", "0", "--end", "1", "--bogus"], "unknown option"),
+    ];
+    for (args, needle) in cases {
+        let out = run(args, &dir);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        let err = stderr(&out);
+        assert!(err.contains("error: ") && err.contains(needle), "{args:?}: want {needle:?} in {err}");
+    }
+    assert!(dir.names().is_empty(), "nothing written: {:?}", dir.names());
+}
+
+#[test]
+fn start_past_the_end_names_the_length() {
+    let dir = TempDir::new("past");
+    let srv = server();
+    let out = run(&[&srv.url("long.mp4"), "--start", "10:30", "--end", "10:32"], &dir);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("past the end") && err.contains("10:00"), "{err}");
+    assert!(dir.names().is_empty());
+}
+
+#[test]
+fn server_faults_become_clear_errors_and_leave_nothing() {
+    let dir = TempDir::new("faults");
+    let srv = server();
+    let cases = [
+        (Fault::Status(404), "not found"),
+        (Fault::Status(410), "not found"),
+        (Fault::Status(403), "refused"),
+        (Fault::Status(500), "server"),
+    ];
+    for (fault, needle) in cases {
+        srv.set_fault(fault.clone());
+        let out = run(&[&srv.url("bikes.mp4"), "--start", "0", "--end", "1", "-o", "f.gif"], &dir);
+        assert_eq!(out.status.code(), Some(1), "{fault:?}: {}", stderr(&out));
+        let err = stderr(&out).to_lowercase();
+        assert!(err.contains(needle), "{fault:?}: want {needle:?} in {err}");
+        assert!(dir.names().is_empty(), "{fault:?} left {:?}", dir.names());
+    }
+    // Nothing listening at all.
+    let port = { TestServer::start(media_dir()).unwrap().port() };
+    let out = run(&[&format!("http://127.0.0.1:{port}/bikes.mp4"), "--start", "0", "--end", "1"], &dir);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("connection"), "{}", stderr(&out));
+}
+
+#[test]
+fn an_existing_file_is_never_clobbered() {
+    let dir = TempDir::new("clobber");
+    let target = dir.path("keep.gif");
+    std::fs::write(&target, b"precious").unwrap();
+    let src = media("bikes.mp4");
+    let out = run(&[src.to_str().unwrap(), "--start", "0", "--end", "1", "-o", "keep.gif"], &dir);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("already exists"), "{}", stderr(&out));
+    assert_eq!(std::fs::read(&target).unwrap(), b"precious");
+    // A failing run with --overwrite must not touch it either.
+    let out = run(&[src.to_str().unwrap(), "--start", "99", "--end", "100", "-o", "keep.gif", "--overwrite"], &dir);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(std::fs::read(&target).unwrap(), b"precious");
+    assert_eq!(dir.names(), vec!["keep.gif"]);
+    let out = run(&[src.to_str().unwrap(), "--start", "0", "--end", "1", "-o", "keep.gif", "--overwrite"], &dir);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(gif_facts(&target).frames, 15);
+}
+
+#[test]
+fn missing_sidecars_say_how_to_repair() {
+    let dir = TempDir::new("sidecar");
+    let empty = TempDir::new("nosidecars");
+    let src = media("bikes.mp4");
+    let out = gifgrab()
+        .env("GIFGRAB_SIDECAR_DIR", &empty.0)
+        .args([src.to_str().unwrap(), "--start", "0", "--end", "1"])
+        .current_dir(&dir.0)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("ffmpeg is missing") && err.contains("cargo xtask setup"), "{err}");
+}
+
+#[test]
+fn sound_only_and_damaged_files() {
+    let dir = TempDir::new("media");
+    let audio = dir.path("tone.m4a");
+    assert!(ffmpeg().args(["-f", "lavfi", "-i", "sine=d=3"]).arg(&audio).status().unwrap().success());
+    let out = run(&[audio.to_str().unwrap(), "--start", "0", "--end", "1", "-o", "a.gif"], &dir);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("no video stream"), "{}", stderr(&out));
+    let junk = dir.path("junk.mp4");
+    std::fs::write(&junk, vec![7u8; 100_000]).unwrap();
+    let out = run(&[junk.to_str().unwrap(), "--start", "0", "--end", "1", "-o", "j.gif"], &dir);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("not a video gifgrab can read"), "{}", stderr(&out));
+    assert_eq!(dir.names(), vec!["junk.mp4", "tone.m4a"]);
+}
+
+#[test]
+fn ctrl_c_stops_within_a_second_and_leaves_nothing() {
+    let dir = TempDir::new("cancel");
+    let srv = server();
+    srv.set_rate(Some(60_000));
+    let token = format!("cancel{}", std::process::id());
+    let url = srv.url(&format!("long.mp4?{token}"));
+    let mut child = gifgrab()
+        .args([&url, "--start", "1:00", "--end", "1:10", "-o", "c.gif"])
+        .current_dir(&dir.0)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    assert!(eventually(20.0, || processes_mentioning(&token).iter().any(|p| p.contains("gifgrab-ffmpeg"))), "ffmpeg never started");
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let sent = std::time::Instant::now();
+    unsafe {
+        libc_kill(child.id() as i32, 2);
+    }
+    let status = child.wait().unwrap();
+    assert!(sent.elapsed().as_secs_f64() < 1.0, "took {:?} to stop", sent.elapsed());
+    assert_eq!(status.code(), Some(130));
+    assert!(eventually(1.0, || processes_mentioning(&token).is_empty()), "left behind: {:?}", processes_mentioning(&token));
+    assert!(dir.names().is_empty(), "left files: {:?}", dir.names());
+}
+
+extern "C" {
+    #[link_name = "kill"]
+    fn libc_kill(pid: i32, sig: i32) -> i32;
+}
+
+#[test]
+fn two_jobs_at_once_make_two_correct_gifs() {
+    let dir = TempDir::new("parallel");
+    let srv = server();
+    let a = gifgrab()
+        .args([&srv.url("long.mp4"), "--start", "10", "--end", "12", "-o", "a.gif"])
+        .current_dir(&dir.0)
+        .output();
+    let b_handle = {
+        let url = srv.url("long.mp4");
+        let d = dir.0.clone();
+        std::thread::spawn(move || gifgrab().args([&url, "--start", "200", "--end", "202", "-o", "b.gif"]).current_dir(d).output())
+    };
+    let (a, b) = (a.unwrap(), b_handle.join().unwrap().unwrap());
+    assert!(a.status.success() && b.status.success(), "{} {}", stderr(&a), stderr(&b));
+    assert_gif(&dir.path("a.gif"), &media("long.mp4"), 10.0, 2.0, 15.0, (480, 270));
+    assert_gif(&dir.path("b.gif"), &media("long.mp4"), 200.0, 2.0, 15.0, (480, 270));
+}
