@@ -1,12 +1,42 @@
-//! The desktop app: window, plugins and the command layer (see `commands`).
+//! The desktop app: window, plugins, commands, and clean-up when it closes.
+
+use crate::session::Session;
+use crate::sidecars::Sidecars;
+use std::sync::Arc;
 
 pub fn run() {
-    let result = tauri::Builder::default()
+    let session = Arc::new(Session::new(Sidecars::locate()));
+    let on_exit = session.clone();
+    let on_signal = session.clone();
+    // Ctrl-C or a polite kill: end every job's children before going.
+    let _ = ctrlc::set_handler(move || {
+        on_signal.shutdown();
+        std::process::exit(130);
+    });
+    let app = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_shell::init())
-        .run(tauri::generate_context!());
-    if let Err(e) = result {
-        eprintln!("gifgrab: the window could not start: {e}");
-        std::process::exit(1);
-    }
+        .manage(session)
+        .invoke_handler(tauri::generate_handler![
+            crate::commands::probe,
+            crate::commands::preview_frame,
+            crate::commands::make_gif,
+            crate::commands::cancel_gif,
+            crate::commands::gif_bytes,
+            crate::commands::save_gif,
+        ])
+        .build(tauri::generate_context!());
+    let app = match app {
+        Ok(app) => app,
+        Err(e) => {
+            eprintln!("gifgrab: the window could not start: {e}");
+            std::process::exit(1);
+        }
+    };
+    // Closing the window mid-job kills the job's children and removes its temp files.
+    app.run(move |_, event| {
+        if let tauri::RunEvent::Exit = event {
+            on_exit.shutdown();
+        }
+    });
 }

@@ -4,6 +4,7 @@
 pub mod app;
 pub mod cli;
 pub mod clip;
+pub mod commands;
 pub mod decode;
 pub mod encode;
 pub mod error;
@@ -11,8 +12,10 @@ pub mod fetch;
 pub mod ffmpeg;
 pub mod output;
 pub mod pipeline;
+pub mod preview;
 pub mod probe;
 pub mod process;
+pub mod session;
 pub mod sidecars;
 
 pub use error::{Error, Result};

@@ -74,6 +74,15 @@ impl Drop for Staged {
     }
 }
 
+/// Copies a finished GIF to where the user chose, atomically (the Save dialog asked already).
+pub fn save_copy(from: &Path, target: &Path) -> Result<u64> {
+    let (staged, mut file) = Staged::create(target, true)?;
+    let mut src = File::open(from).map_err(|e| Error::Internal(format!("The GIF to save is gone ({e}); make it again.")))?;
+    let bytes = std::io::copy(&mut src, &mut file).map_err(|e| Error::from_write(&e, target))?;
+    staged.commit(file, true)?;
+    Ok(bytes)
+}
+
 fn exists(target: &Path) -> Error {
     Error::OutputExists(format!(
         "{} already exists. Choose another name, or pass --overwrite to replace it.",

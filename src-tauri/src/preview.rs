@@ -1,0 +1,40 @@
+//! One still frame as a small JPEG, for the app's start/end previews and thumbnail.
+
+use crate::error::{Error, Result};
+use crate::ffmpeg;
+use crate::probe::Media;
+use crate::process::{CancelToken, Proc};
+use crate::sidecars::Sidecars;
+use std::io::Read;
+use std::process::Command;
+
+pub const PREVIEW_WIDTH: u32 = 320;
+
+pub fn frame_jpeg(sidecars: &Sidecars, media: &Media, at: f64, cancel: &CancelToken) -> Result<Vec<u8>> {
+    if !at.is_finite() || at < 0.0 {
+        return Err(Error::InvalidTime("A preview time must be 0 or more seconds.".into()));
+    }
+    // The very last instant often has no frame: step back a little.
+    let at = match media.duration {
+        Some(d) if at > d - 0.05 => (d - 0.05).max(0.0),
+        _ => at,
+    };
+    let width = PREVIEW_WIDTH.min(media.width.max(2));
+    let mut cmd = Command::new(&sidecars.ffmpeg);
+    cmd.args(["-hide_banner", "-nostdin", "-loglevel", "error"])
+        .args(ffmpeg::input_args(&media.input))
+        .args(["-ss", &format!("{at:.3}"), "-i", &ffmpeg::input_location(&media.input)])
+        .args(["-map", "0:v:0", "-frames:v", "1", "-an", "-sn"])
+        .args(["-vf", &format!("scale={width}:-2:flags=bicubic")])
+        .args(["-f", "image2pipe", "-c:v", "mjpeg", "-q:v", "4", "pipe:1"]);
+    let mut proc = Proc::spawn("ffmpeg", cmd, cancel, true)?;
+    let mut jpeg = Vec::new();
+    if let Some(mut out) = proc.stdout() {
+        let _ = out.read_to_end(&mut jpeg);
+    }
+    let (status, stderr) = proc.finish()?;
+    if !status.success() || jpeg.is_empty() {
+        return Err(ffmpeg::classify(&stderr, "show a preview of that moment"));
+    }
+    Ok(jpeg)
+}

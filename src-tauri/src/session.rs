@@ -1,0 +1,255 @@
+//! The app's jobs and probed sources, behind the Tauri commands (which only forward here).
+//! Every argument is checked as if it came from an attacker: the webview is untrusted.
+
+use crate::clip::{self, Options};
+use crate::error::{Error, Result};
+use crate::output;
+use crate::pipeline::{self, Made, OnProgress};
+use crate::probe::{self, Media};
+use crate::process::CancelToken;
+use crate::sidecars::Sidecars;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+const WORK_PREFIX: &str = "gifgrab-app-";
+
+#[derive(Debug, Clone, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Probed {
+    pub id: String,
+    pub title: String,
+    pub duration: Option<f64>,
+    pub width: u32,
+    pub height: u32,
+    pub fps: Option<f64>,
+    pub start_hint: Option<f64>,
+}
+
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GifRequest {
+    pub id: String,
+    pub job_id: String,
+    pub start: f64,
+    pub end: f64,
+    pub width: u32,
+    pub fps: u32,
+    pub quality: u8,
+    pub loop_forever: bool,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GifInfo {
+    pub job_id: String,
+    pub width: u32,
+    pub height: u32,
+    pub frames: u64,
+    pub duration: f64,
+    pub bytes: u64,
+    pub suggested_name: String,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Saved {
+    pub path: PathBuf,
+    pub bytes: u64,
+}
+
+struct Job {
+    cancel: CancelToken,
+    made: Option<(Made, String)>,
+}
+
+pub struct Session {
+    sidecars: Result<Sidecars>,
+    work_dir: PathBuf,
+    sources: Mutex<HashMap<String, Arc<Media>>>,
+    jobs: Mutex<HashMap<String, Job>>,
+    next_id: AtomicU64,
+}
+
+impl Session {
+    pub fn new(sidecars: Result<Sidecars>) -> Session {
+        let base = std::env::temp_dir();
+        remove_stale_work_dirs(&base);
+        let work_dir = base.join(format!("{WORK_PREFIX}{}", std::process::id()));
+        let _ = std::fs::create_dir_all(&work_dir);
+        Session {
+            sidecars,
+            work_dir,
+            sources: Mutex::new(HashMap::new()),
+            jobs: Mutex::new(HashMap::new()),
+            next_id: AtomicU64::new(1),
+        }
+    }
+
+    pub fn work_dir(&self) -> &Path {
+        &self.work_dir
+    }
+
+    fn sidecars(&self) -> Result<&Sidecars> {
+        self.sidecars.as_ref().map_err(|e| Error::Sidecar(e.to_string()))
+    }
+
+    pub fn probe(&self, text: &str) -> Result<Probed> {
+        if text.len() > 8192 {
+            return Err(Error::InvalidLink("That is far too long to be a link.".into()));
+        }
+        let parsed = clip::parse_source(text)?;
+        let media = probe::probe(self.sidecars()?, &parsed.source, None, &CancelToken::new())?;
+        let id = format!("s{}", self.next_id.fetch_add(1, Ordering::SeqCst));
+        let probed = Probed {
+            id: id.clone(),
+            title: media.title.clone(),
+            duration: media.duration,
+            width: media.width,
+            height: media.height,
+            fps: media.fps,
+            start_hint: parsed.start_hint.filter(|t| media.duration.is_none_or(|d| *t < d)),
+        };
+        lock(&self.sources).insert(id, Arc::new(media));
+        Ok(probed)
+    }
+
+    fn source(&self, id: &str) -> Result<Arc<Media>> {
+        lock(&self.sources)
+            .get(id)
+            .cloned()
+            .ok_or_else(|| Error::InvalidLink("That video is no longer loaded; paste the link again.".into()))
+    }
+
+    pub fn preview(&self, id: &str, at: f64) -> Result<Vec<u8>> {
+        let media = self.source(id)?;
+        crate::preview::frame_jpeg(self.sidecars()?, &media, at, &CancelToken::new())
+    }
+
+    pub fn make(&self, req: &GifRequest, on_progress: OnProgress) -> Result<GifInfo> {
+        check_job_id(&req.job_id)?;
+        let media = self.source(&req.id)?;
+        let options = Options { width: req.width, fps: req.fps, quality: req.quality, loop_forever: req.loop_forever };
+        let cancel = CancelToken::new();
+        {
+            let mut jobs = lock(&self.jobs);
+            if jobs.contains_key(&req.job_id) {
+                return Err(Error::InvalidOption("That job id is already in use.".into()));
+            }
+            jobs.insert(req.job_id.clone(), Job { cancel: cancel.clone(), made: None });
+        }
+        let target = self.work_dir.join(format!("{}.gif", req.job_id));
+        let result =
+            pipeline::render(self.sidecars()?, &media, req.start, req.end, &options, &target, true, &cancel, on_progress);
+        let mut jobs = lock(&self.jobs);
+        match result {
+            Ok(made) => {
+                let name = output::default_name(&media.title, req.start, req.end);
+                let info = GifInfo {
+                    job_id: req.job_id.clone(),
+                    width: made.width,
+                    height: made.height,
+                    frames: made.frames,
+                    duration: made.duration,
+                    bytes: made.bytes,
+                    suggested_name: name.clone(),
+                };
+                if let Some(job) = jobs.get_mut(&req.job_id) {
+                    job.made = Some((made, name));
+                }
+                Ok(info)
+            }
+            Err(e) => {
+                jobs.remove(&req.job_id);
+                Err(e)
+            }
+        }
+    }
+
+    pub fn cancel(&self, job_id: &str) {
+        if let Some(job) = lock(&self.jobs).get(job_id) {
+            job.cancel.cancel();
+        }
+    }
+
+    pub fn gif_path(&self, job_id: &str) -> Result<PathBuf> {
+        check_job_id(job_id)?;
+        lock(&self.jobs)
+            .get(job_id)
+            .and_then(|j| j.made.as_ref())
+            .map(|(m, _)| m.path.clone())
+            .ok_or_else(|| Error::InvalidOption("That GIF is not ready; make it again.".into()))
+    }
+
+    pub fn gif_bytes(&self, job_id: &str) -> Result<Vec<u8>> {
+        let path = self.gif_path(job_id)?;
+        std::fs::read(&path).map_err(|e| Error::Internal(format!("The GIF could not be read back ({e}); make it again.")))
+    }
+
+    pub fn save(&self, job_id: &str, path: &str) -> Result<Saved> {
+        let from = self.gif_path(job_id)?;
+        let mut target = PathBuf::from(path);
+        if path.is_empty() || path.len() > 4096 || path.contains('\0') || !target.is_absolute() {
+            return Err(Error::NotWritable("Choose where to save the GIF with the Save dialog.".into()));
+        }
+        if target.extension().is_none() {
+            target.set_extension("gif");
+        }
+        if target.is_dir() {
+            return Err(Error::NotWritable(format!("{} is a folder; choose a file name.", target.display())));
+        }
+        let bytes = output::save_copy(&from, &target)?;
+        Ok(Saved { path: target, bytes })
+    }
+
+    /// Ends every job (killing its children) and removes the work folder.
+    pub fn shutdown(&self) {
+        for job in lock(&self.jobs).values() {
+            job.cancel.cancel();
+        }
+        let _ = std::fs::remove_dir_all(&self.work_dir);
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        self.shutdown();
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Job ids name files in the work folder: letters, digits and dashes only.
+fn check_job_id(id: &str) -> Result<()> {
+    let ok = !id.is_empty() && id.len() <= 64 && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::InvalidOption("Invalid job id.".into()))
+    }
+}
+
+/// Work folders left by a gifgrab that crashed (its process is gone) are removed at start.
+fn remove_stale_work_dirs(base: &Path) {
+    let Ok(entries) = std::fs::read_dir(base) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(pid) = name.strip_prefix(WORK_PREFIX).and_then(|p| p.parse::<i32>().ok()) else { continue };
+        if pid != std::process::id() as i32 && !process_alive(pid) {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+#[cfg(unix)]
+fn process_alive(pid: i32) -> bool {
+    // SAFETY: signal 0 only checks that the process exists.
+    unsafe { libc::kill(pid, 0) == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM) }
+}
+
+#[cfg(not(unix))]
+fn process_alive(_pid: i32) -> bool {
+    true
+}
