@@ -169,3 +169,47 @@ fn direct_media_links_and_their_titles() {
     assert_eq!(title_from_url("http://h/long_hls/index.m3u8"), "long_hls");
     assert_eq!(title_from_url("http://h/index.m3u8"), "video");
 }
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn time_parser_never_panics_and_explains(s in "\\PC{0,40}|[0-9:.s -]{0,16}") {
+            match parse_time(&s) {
+                Ok(t) => prop_assert!(t.is_finite() && t >= 0.0),
+                Err(e) => prop_assert!(e.to_string().contains("is not a time")),
+            }
+        }
+
+        #[test]
+        fn source_parser_never_panics_and_explains(s in "\\PC{0,80}|(https?://)?[a-z.]{0,12}/[ -~]{0,40}|-[ -~]{0,20}") {
+            match parse_source(&s) {
+                Ok(p) => match p.source {
+                    Source::Url(u) => prop_assert!(u.starts_with("http://") || u.starts_with("https://")),
+                    Source::File(f) => prop_assert!(f.is_file()),
+                },
+                Err(e) => {
+                    prop_assert_eq!(e.kind(), "invalid_link");
+                    prop_assert!(e.to_string().len() > 10);
+                }
+            }
+            // Nothing that starts like an option is ever accepted.
+            if s.trim().starts_with('-') {
+                prop_assert!(parse_source(&s).is_err());
+            }
+        }
+
+        #[test]
+        fn youtube_start_hints_are_sane(id in "[A-Za-z0-9_-]{11}", t in "[0-9hms:]{0,10}") {
+            let link = format!("https://youtu.be/{id}?t={t}");
+            if let Ok(p) = parse_source(&link) {
+                prop_assert_eq!(p.source, Source::Url(format!("https://www.youtube.com/watch?v={id}")));
+                if let Some(h) = p.start_hint { prop_assert!(h.is_finite() && h >= 0.0); }
+            }
+        }
+    }
+}

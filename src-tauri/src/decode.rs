@@ -99,8 +99,16 @@ impl Decoder {
         Ok(Some(ImgVec::new(pixels, self.width, self.height)))
     }
 
-    pub fn finish(self) -> Result<(ExitStatus, String)> {
+    pub fn id(&self) -> u32 {
+        self.proc.id()
+    }
+
+    /// Waits for ffmpeg; returns its exit status and what it wrote to stderr.
+    pub fn finish(self) -> (Result<ExitStatus>, String) {
         drop(self.out);
-        self.proc.finish()
+        match self.proc.finish() {
+            Ok((status, stderr)) => (Ok(status), stderr),
+            Err(e) => (Err(e), String::new()),
+        }
     }
 }

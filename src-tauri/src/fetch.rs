@@ -108,7 +108,7 @@ pub fn parse(json: &str) -> Result<Resolved> {
         height: num_of(chosen, "height").map(|h| h as u32),
         fps: num_of(chosen, "fps"),
         is_live: live,
-        input: Input { location, headers, remote: true },
+        input: Input { location, headers, remote: true, plain_requests: false },
     })
 }
 

@@ -17,14 +17,18 @@ pub fn input_args(input: &Input) -> Vec<String> {
             let joined: String = input.headers.iter().map(|(k, v)| format!("{k}: {v}\r\n")).collect();
             a.extend(["-headers".to_string(), joined]);
         }
-        // Stalls end in an error after 20 s; a dropped connection is retried a few times;
-        // bounded range requests keep read-ahead from fetching far past the clip.
+        // Bounded range requests keep read-ahead from fetching far past the clip (1.8 MB
+        // instead of 13 MB for 5 s of a 10-minute MP4).
+        if input.plain_requests {
+            // The server answers ranges with the whole file: never seek, read from the top.
+            a.extend(["-seekable", "0"].map(String::from));
+        } else {
+            a.extend(["-multiple_requests", "1", "-initial_request_size", "262144", "-request_size", "1048576"].map(String::from));
+        }
+        // Stalls end after 10 s of silence; a dropped connection is retried a few times.
         a.extend(
             [
-                "-multiple_requests", "1",
-                "-initial_request_size", "262144",
-                "-request_size", "1048576",
-                "-rw_timeout", "20000000",
+                "-rw_timeout", "10000000",
                 "-reconnect", "1",
                 "-reconnect_on_network_error", "1",
                 "-reconnect_streamed", "1",

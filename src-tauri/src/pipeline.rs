@@ -11,7 +11,8 @@ use crate::process::CancelToken;
 use crate::sidecars::Sidecars;
 use std::io::BufWriter;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 /// A GIF may hold at most this many pixels over all frames (memory and file size stay sane).
 pub const MAX_TOTAL_PIXELS: u64 = 600_000_000;
@@ -155,13 +156,33 @@ pub fn render(
     }
     let (staged, file) = Staged::create(target, overwrite)?;
     on_progress(Progress::new(Stage::Fetching, 0, total));
-    let frames = encode_stream(sidecars, media, &plan, options, file_writer(&file), cancel, on_progress, total)?;
+    let mut result = encode_stream(sidecars, media, &plan, options, file_writer(&file), cancel, on_progress, total);
+    if result.as_ref().is_err_and(worth_plain_retry) {
+        // A server that ignores Range garbles bounded requests: read it plainly instead.
+        if media.input.remote && !media.input.plain_requests {
+            let mut plain = media.clone();
+            plain.input.plain_requests = true;
+            file.set_len(0).map_err(|e| Error::from_write(&e, target))?;
+            std::io::Seek::rewind(&mut &file).map_err(|e| Error::from_write(&e, target))?;
+            result = encode_stream(sidecars, &plain, &plan, options, file_writer(&file), cancel, on_progress, total);
+        }
+    }
+    let frames = result?;
     cancel.check()?;
     on_progress(Progress::new(Stage::Saving, frames, total));
     let path = staged.commit(file, overwrite)?;
     let bytes = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
     on_progress(Progress::new(Stage::Done, frames, total));
     Ok(Made { path, bytes, width, height, frames, duration: frames as f64 / plan.fps as f64 })
+}
+
+/// Failures that bounded range requests cause on servers ignoring Range ("partial file").
+fn worth_plain_retry(e: &Error) -> bool {
+    match e {
+        Error::BadMedia(_) => true,
+        Error::Network(m) => m.contains("failed or dropped"),
+        _ => false,
+    }
 }
 
 fn file_writer(file: &std::fs::File) -> BufWriter<&std::fs::File> {
@@ -201,25 +222,36 @@ fn encode_stream(
     let settings = encode::Settings { quality: options.quality, loop_forever: options.loop_forever };
     let (collector, writer) = encode::start(&settings)?;
     let mut decoder = Decoder::spawn(sidecars, plan, &media.input, cancel)?;
-    let decoded = AtomicU64::new(0);
+    let watch = Watchdog::new(decoder.id());
     let fps = plan.fps as f64;
     std::thread::scope(|scope| {
+        scope.spawn(|| watch.run());
         let feeder = scope.spawn(|| -> Result<()> {
+            let _stop = StopOnDrop(&watch);
             let collector = collector;
             let mut index = 0usize;
             while let Some(frame) = decoder.next_frame()? {
                 cancel.check()?;
+                watch.busy(true);
                 // Timestamps, not counts, set the delays: the GIF plays at real speed.
-                if collector.add_frame_rgba(index, frame, index as f64 / fps).is_err() {
+                let added = collector.add_frame_rgba(index, frame, index as f64 / fps);
+                watch.busy(false);
+                if added.is_err() {
                     break; // the writer stopped; its own error explains why
                 }
                 index += 1;
-                decoded.store(index as u64, Ordering::Relaxed);
             }
             drop(collector);
-            let (status, stderr) = decoder.finish()?;
-            let got = index as u64;
-            check_decode(status.success(), &stderr, got, total, plan, media)
+            let (status, stderr) = decoder.finish();
+            watch.stop();
+            let status = status?;
+            if watch.stalled() {
+                return Err(Error::Network(format!(
+                    "The server stopped sending the video ({} s without data). Check your connection and try again.",
+                    STALL_SECS
+                )));
+            }
+            check_decode(status.success(), &stderr, index as u64, total, plan, media)
         });
         let on_frame = |written: u64| {
             on_progress(Progress::new(Stage::Encoding, written.min(total), total));
@@ -234,6 +266,70 @@ fn encode_stream(
             other => Error::Internal(format!("GIF encoding failed: {other}")),
         })
     })
+}
+
+/// With no new frame for this long (and the encoder not busy), the download has stalled.
+const STALL_SECS: u64 = 20;
+
+/// Kills a decoder that has stopped delivering frames, so a stalled server never hangs a job.
+struct Watchdog {
+    pid: u32,
+    born: Instant,
+    last_ms: AtomicU64,
+    busy: AtomicBool,
+    done: AtomicBool,
+    stalled: AtomicBool,
+}
+
+impl Watchdog {
+    fn new(pid: u32) -> Watchdog {
+        Watchdog {
+            pid,
+            born: Instant::now(),
+            last_ms: AtomicU64::new(0),
+            busy: AtomicBool::new(false),
+            done: AtomicBool::new(false),
+            stalled: AtomicBool::new(false),
+        }
+    }
+
+    fn now_ms(&self) -> u64 {
+        self.born.elapsed().as_millis() as u64
+    }
+
+    fn busy(&self, busy: bool) {
+        self.last_ms.store(self.now_ms(), Ordering::Relaxed);
+        self.busy.store(busy, Ordering::Relaxed);
+    }
+
+    fn stop(&self) {
+        self.done.store(true, Ordering::Relaxed);
+    }
+
+    fn stalled(&self) -> bool {
+        self.stalled.load(Ordering::Relaxed)
+    }
+
+    fn run(&self) {
+        while !self.done.load(Ordering::Relaxed) {
+            std::thread::sleep(Duration::from_millis(100));
+            let idle = self.now_ms().saturating_sub(self.last_ms.load(Ordering::Relaxed));
+            if !self.busy.load(Ordering::Relaxed) && idle > STALL_SECS * 1000 {
+                self.stalled.store(true, Ordering::Relaxed);
+                crate::process::kill_group(self.pid);
+                return;
+            }
+        }
+    }
+}
+
+/// Ends the watchdog however the feeder leaves (an error or a cancel included).
+struct StopOnDrop<'a>(&'a Watchdog);
+
+impl Drop for StopOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.stop();
+    }
 }
 
 /// Decides whether ffmpeg delivered the range, and if not, says why.

@@ -28,6 +28,8 @@ pub struct Input {
     pub location: String,
     pub headers: Vec<(String, String)>,
     pub remote: bool,
+    /// Servers that ignore Range break seeking: then ffmpeg reads from the top, no seeks.
+    pub plain_requests: bool,
 }
 
 /// Probes a source; `max_height` keeps yt-dlp from choosing a bigger rendition than needed.
@@ -35,7 +37,7 @@ pub fn probe(sidecars: &Sidecars, source: &Source, max_height: Option<u32>, canc
     let (title, input) = match source {
         // A direct media link needs no yt-dlp (saves its start-up and a request).
         Source::Url(url) if clip::is_direct_media(url) => {
-            let input = Input { location: url.clone(), headers: vec![], remote: true };
+            let input = Input { location: url.clone(), headers: vec![], remote: true, plain_requests: false };
             (clip::title_from_url(url), input)
         }
         Source::Url(url) => {
@@ -61,7 +63,7 @@ pub fn probe(sidecars: &Sidecars, source: &Source, max_height: Option<u32>, canc
         }
         Source::File(path) => {
             let title = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "video".into());
-            (title, Input { location: path.to_string_lossy().into_owned(), headers: vec![], remote: false })
+            (title, Input { location: path.to_string_lossy().into_owned(), headers: vec![], remote: false, plain_requests: false })
         }
     };
     let info = ffmpeg::inspect(sidecars, &input, cancel)?;

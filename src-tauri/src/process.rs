@@ -60,7 +60,7 @@ impl CancelToken {
 }
 
 #[cfg(unix)]
-fn kill_group(pgid: u32) {
+pub fn kill_group(pgid: u32) {
     // SAFETY: killpg only sends a signal; a stale group id is harmless (ESRCH).
     unsafe {
         libc::killpg(pgid as libc::pid_t, libc::SIGKILL);
@@ -68,7 +68,7 @@ fn kill_group(pgid: u32) {
 }
 
 #[cfg(not(unix))]
-fn kill_group(_pgid: u32) {}
+pub fn kill_group(_pgid: u32) {}
 
 /// A running child: its own process group, stderr drained on a thread (kept as a bounded tail).
 pub struct Proc {

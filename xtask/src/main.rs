@@ -13,7 +13,8 @@ const USAGE: &str = "usage: cargo xtask <run|test|setup|bundle>
   run     set up what is missing, build and open the gifgrab window
   test    set up what is missing (test tools and media too), build, run every test
   setup   only install what is missing (add --test for the test tools and media)
-  bundle  build the installable Linux package (.deb) with the sidecars inside";
+  bundle  build the installable Linux package (.deb) with the sidecars inside
+  bench   time gifgrab against other ways to make a GIF (--quick: one case, one run; --rate MBIT)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -22,6 +23,7 @@ fn main() -> ExitCode {
         Some("test") => test(&args[1..]),
         Some("setup") => setup(args.iter().any(|a| a == "--test")).map(|_| ()),
         Some("bundle") => bundle(),
+        Some("bench") => bench(&args[1..]),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);
@@ -102,6 +104,20 @@ fn test(extra: &[String]) -> Result {
         .env("GIFGRAB_APP_BIN", target.join("debug").join("gifgrab"))
         .env("GIFGRAB_TAURI_DRIVER", system::tauri_driver_path())
         .current_dir(&root);
+    sh::run(&mut cmd)
+}
+
+fn bench(extra: &[String]) -> Result {
+    let s = setup(true)?;
+    // Timings mean nothing in a debug build.
+    sh::run(sh::cargo().args(["build", "--release", "--package", "gifgrab"]))?;
+    let release = sh::target_dir().join("release");
+    let mut cmd = sh::cargo();
+    cmd.args(["run", "--release", "--quiet", "--package", "gifgrab-tests", "--bin", "bench", "--"])
+        .args(extra)
+        .env("GIFGRAB_MEDIA_DIR", &s.media_dir)
+        .env("GIFGRAB_SIDECAR_DIR", &release)
+        .env("GIFGRAB_APP_BIN", release.join("gifgrab"));
     sh::run(&mut cmd)
 }
 

@@ -1,0 +1,254 @@
+//! `cargo xtask bench`: gifgrab side by side with the ways people make GIFs instead, in one run,
+//! against the loopback server throttled to a home connection. Prints a table and writes JSON.
+
+use gifgrab_tests::server::TestServer;
+use gifgrab_tests::*;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+struct Case {
+    name: &'static str,
+    path: &'static str,
+    start: f64,
+    length: f64,
+    width: u32,
+}
+
+#[derive(Default, Clone)]
+struct Row {
+    tool: String,
+    case: String,
+    wall: f64,
+    first_progress: Option<f64>,
+    peak_rss_mb: f64,
+    server_bytes: u64,
+    gif_bytes: u64,
+    ssim: f64,
+    frames: usize,
+    duration: f64,
+    ok: bool,
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let quick = args.iter().any(|a| a == "--quick");
+    let rate_mbit: f64 = args
+        .iter()
+        .position(|a| a == "--rate")
+        .and_then(|i| args.get(i + 1))
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(20.0);
+    let runs = if quick { 1 } else { 3 };
+    let srv = TestServer::start(media_dir()).expect("server");
+    srv.set_rate(Some((rate_mbit * 1_000_000.0 / 8.0) as u64));
+    let work = TempDir::new("bench");
+    let mut cases = vec![Case { name: "mp4 5s 480", path: "long.mp4", start: 300.0, length: 5.0, width: 480 }];
+    if !quick {
+        cases.extend([
+            Case { name: "hls 5s 480", path: "long_hls/index.m3u8", start: 300.0, length: 5.0, width: 480 },
+            Case { name: "mp4 2s 480", path: "long.mp4", start: 120.0, length: 2.0, width: 480 },
+            Case { name: "mp4 10s 480", path: "long.mp4", start: 120.0, length: 10.0, width: 480 },
+            Case { name: "mp4 5s 320", path: "long.mp4", start: 300.0, length: 5.0, width: 320 },
+            Case { name: "mp4 5s 720", path: "long.mp4", start: 300.0, length: 5.0, width: 720 },
+            Case { name: "mp4 10s 720", path: "long.mp4", start: 400.0, length: 10.0, width: 720 },
+        ]);
+    }
+    eprintln!("bench: {} case(s), {runs} run(s) each, server throttled to {rate_mbit} Mbit/s", cases.len());
+    let mut rows = Vec::new();
+    for (i, case) in cases.iter().enumerate() {
+        let url = srv.url(case.path);
+        let height = (case.width as f64 * 720.0 / 1280.0).round() as u32;
+        let reference = reference_frames(&media("long.mp4"), case.start, case.length, case.width, height);
+        let mut tools: Vec<(&str, Box<dyn Fn(&Path) -> Command>)> = vec![
+            ("gifgrab", Box::new(|out: &Path| gifgrab_cmd(&url, case, out))),
+            ("ffmpeg palette", Box::new(|out: &Path| ffmpeg_palette(&url, case, out))),
+        ];
+        // The whole-file download costs a minute at 20 Mbit/s: once, on the main case.
+        if i == 0 {
+            tools.push(("full download+ffmpeg", Box::new(|out: &Path| full_download(&url, case, out))));
+        }
+        for (tool, make) in &tools {
+            let n = if tool.starts_with("full") { 1 } else { runs };
+            let mut samples = Vec::new();
+            for run in 0..n {
+                let out = work.path(&format!("{}-{}-{run}.gif", tool.replace(' ', "_"), i));
+                srv.reset_counters();
+                let mut row = measure(make(&out), &out, &reference, case.width, height);
+                row.tool = tool.to_string();
+                row.case = case.name.to_string();
+                row.server_bytes = srv.bytes_sent();
+                eprintln!("bench: {:<22} {:<12} {:>6.2} s", row.tool, row.case, row.wall);
+                samples.push(row);
+            }
+            samples.sort_by(|a, b| a.wall.total_cmp(&b.wall));
+            rows.push(samples[samples.len() / 2].clone());
+        }
+    }
+    print_table(&rows, rate_mbit);
+    write_json(&rows, rate_mbit);
+}
+
+fn gifgrab_cmd(url: &str, case: &Case, out: &Path) -> Command {
+    let mut c = gifgrab();
+    c.args([url, "--start", &case.start.to_string(), "--end", &(case.start + case.length).to_string()])
+        .args(["--width", &case.width.to_string(), "--fps", "15", "--overwrite", "-o"])
+        .arg(out);
+    c
+}
+
+/// The recipe most guides give: palettegen, then paletteuse, fed the range with an input seek.
+fn ffmpeg_palette(url: &str, case: &Case, out: &Path) -> Command {
+    let filters = format!(
+        "fps=15,scale={}:-2:flags=lanczos,split[a][b];[a]palettegen[p];[b][p]paletteuse",
+        case.width
+    );
+    let mut c = ffmpeg();
+    c.args(["-y", "-ss", &case.start.to_string(), "-t", &case.length.to_string(), "-i", url])
+        .args(["-filter_complex", &filters])
+        .arg(out);
+    c
+}
+
+/// How the old site and most scripts work: yt-dlp fetches the whole file, then ffmpeg.
+fn full_download(url: &str, case: &Case, out: &Path) -> Command {
+    let dir = out.with_extension("dl");
+    let ytdlp = bin_dir().join("gifgrab-yt-dlp");
+    let ff = bin_dir().join("gifgrab-ffmpeg");
+    let script = format!(
+        "set -e; mkdir -p '{d}'; '{y}' --ignore-config --quiet -o '{d}/video.%(ext)s' -- '{url}'; \
+         f=$(ls '{d}'/video.*); '{ff}' -hide_banner -loglevel error -y -ss {s} -t {l} -i \"$f\" \
+         -filter_complex 'fps=15,scale={w}:-2:flags=lanczos,split[a][b];[a]palettegen[p];[b][p]paletteuse' '{o}'; rm -rf '{d}'",
+        d = dir.display(),
+        y = ytdlp.display(),
+        ff = ff.display(),
+        s = case.start,
+        l = case.length,
+        w = case.width,
+        o = out.display()
+    );
+    let mut c = Command::new("sh");
+    c.args(["-c", &script]);
+    c
+}
+
+fn reference_frames(src: &Path, start: f64, length: f64, width: u32, height: u32) -> Vec<Vec<u8>> {
+    let coarse = (start - 5.0).max(0.0);
+    let out = ffmpeg()
+        .args(["-ss", &coarse.to_string(), "-i"])
+        .arg(src)
+        .args(["-ss", &(start - coarse).to_string(), "-t", &length.to_string()])
+        .args(["-vf", &format!("fps=15,scale={width}:{height}:flags=lanczos"), "-f", "rawvideo", "-pix_fmt", "rgb24", "-"])
+        .output()
+        .expect("ffmpeg");
+    out.stdout.chunks_exact((width * height * 3) as usize).map(|c| c.to_vec()).collect()
+}
+
+/// Runs one tool, sampling the RSS of its whole process tree, and scores its GIF.
+fn measure(mut cmd: Command, out: &Path, reference: &[Vec<u8>], width: u32, height: u32) -> Row {
+    let started = Instant::now();
+    let mut child = cmd.stdout(Stdio::null()).stderr(Stdio::piped()).spawn().expect("tool starts");
+    let pid = child.id();
+    let stderr = child.stderr.take().expect("stderr");
+    let first = std::thread::spawn(move || {
+        let mut lines = BufReader::new(stderr).lines();
+        let first = lines.next().map(|_| started.elapsed().as_secs_f64());
+        for _ in lines {}
+        first
+    });
+    let mut peak = 0u64;
+    let status = loop {
+        peak = peak.max(tree_rss(pid));
+        if let Some(s) = child.try_wait().expect("wait") {
+            break s;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let wall = started.elapsed().as_secs_f64();
+    let first_progress = first.join().ok().flatten();
+    let mut row = Row { wall, first_progress, peak_rss_mb: peak as f64 / 1048576.0, ok: status.success(), ..Row::default() };
+    if status.success() && out.exists() {
+        let facts = gif_facts(out);
+        row.gif_bytes = std::fs::metadata(out).map(|m| m.len()).unwrap_or(0);
+        row.frames = facts.frames;
+        row.duration = facts.duration;
+        if (facts.width, facts.height) == (width, height) {
+            let frames = gif_frames_rgb(out, width, height);
+            let n = frames.len().min(reference.len()).max(1);
+            row.ssim = frames.iter().zip(reference).map(|(a, b)| ssim(a, b, width, height)).sum::<f64>() / n as f64;
+        }
+    }
+    row
+}
+
+/// Resident memory of a process and all its descendants, in bytes.
+fn tree_rss(root: u32) -> u64 {
+    let mut parent_of = Vec::new();
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else { continue };
+        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else { continue };
+        let Some(after) = stat.rsplit_once(") ").map(|(_, a)| a.to_string()) else { continue };
+        let fields: Vec<&str> = after.split_whitespace().collect();
+        let (Some(ppid), Some(rss)) = (fields.get(1).and_then(|p| p.parse::<u32>().ok()), fields.get(21).and_then(|r| r.parse::<u64>().ok())) else { continue };
+        parent_of.push((pid, ppid, rss * 4096));
+    }
+    let mut tree = vec![root];
+    let mut grew = true;
+    while grew {
+        grew = false;
+        for (pid, ppid, _) in &parent_of {
+            if tree.contains(ppid) && !tree.contains(pid) {
+                tree.push(*pid);
+                grew = true;
+            }
+        }
+    }
+    parent_of.iter().filter(|(pid, _, _)| tree.contains(pid)).map(|(_, _, rss)| rss).sum()
+}
+
+fn print_table(rows: &[Row], rate: f64) {
+    println!("\nAll rows: the loopback server at {rate} Mbit/s; wall = median; ratio = wall / gifgrab's on the same case;");
+    println!("quality = mean SSIM (luma, 8×8 windows) of every GIF frame against ffmpeg's exact reference frames.\n");
+    println!(
+        "| case | tool | wall s | ratio | first progress s | peak RSS MB | server MB | GIF KB | SSIM | frames | duration s |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|---|---|");
+    for r in rows {
+        let base = rows.iter().find(|g| g.case == r.case && g.tool == "gifgrab").map(|g| g.wall).unwrap_or(r.wall);
+        println!(
+            "| {} | {} | {:.2} | {:.2}× | {} | {:.0} | {:.2} | {} | {:.4} | {} | {:.2} |{}",
+            r.case,
+            r.tool,
+            r.wall,
+            r.wall / base,
+            r.first_progress.map(|f| format!("{f:.2}")).unwrap_or_else(|| "–".into()),
+            r.peak_rss_mb,
+            r.server_bytes as f64 / 1e6,
+            r.gif_bytes / 1024,
+            r.ssim,
+            r.frames,
+            r.duration,
+            if r.ok { "" } else { " FAILED" }
+        );
+    }
+}
+
+fn write_json(rows: &[Row], rate: f64) {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/bench");
+    let _ = std::fs::create_dir_all(&dir);
+    let items: Vec<serde_json::Value> = rows
+        .iter()
+        .map(|r| {
+            serde_json::json!({
+                "case": r.case, "tool": r.tool, "wall_s": r.wall, "first_progress_s": r.first_progress,
+                "peak_rss_mb": r.peak_rss_mb, "server_bytes": r.server_bytes, "gif_bytes": r.gif_bytes,
+                "ssim": r.ssim, "frames": r.frames, "duration_s": r.duration, "ok": r.ok,
+            })
+        })
+        .collect();
+    let doc = serde_json::json!({ "rate_mbit": rate, "rows": items });
+    let path = dir.join("results.json");
+    let _ = std::fs::write(&path, serde_json::to_string_pretty(&doc).unwrap_or_default());
+    eprintln!("bench: results written to {}", path.display());
+}

@@ -1,0 +1,261 @@
+//! Faults and hostile input: each ends in a clear error of the right kind, with no file at the
+//! target, no temp files, and no child process left (the process table is checked).
+
+use gifgrab::clip::{Options, Source};
+use gifgrab::pipeline::{make_gif, Target};
+use gifgrab::process::CancelToken;
+use gifgrab::sidecars::Sidecars;
+use gifgrab::Error;
+use gifgrab_tests::server::{Fault, TestServer};
+use gifgrab_tests::*;
+use std::path::Path;
+
+fn sidecars() -> Sidecars {
+    Sidecars::in_dir(&bin_dir())
+}
+
+/// Runs the pipeline on a URL with a unique token; checks nothing is left behind.
+fn attempt(url: &str, start: f64, end: f64, dir: &TempDir, token: &str) -> gifgrab::Result<gifgrab::pipeline::Made> {
+    let target = dir.path("out.gif");
+    let src = Source::Url(url.to_string());
+    let result = make_gif(&sidecars(), &src, start, end, &Options::default(), &Target::File(target.clone()), false, &CancelToken::new(), &|_| {});
+    assert!(eventually(2.0, || processes_mentioning(token).is_empty()), "left behind: {:?}", processes_mentioning(token));
+    if result.is_err() {
+        assert!(dir.names().is_empty(), "a failed job left {:?}", dir.names());
+    }
+    result
+}
+
+fn token(tag: &str) -> String {
+    format!("{tag}{}x{}", std::process::id(), std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos())
+}
+
+#[test]
+fn each_server_fault_ends_in_the_right_error() {
+    let srv = TestServer::start(media_dir()).unwrap();
+    let cases: Vec<(Fault, &str)> = vec![
+        (Fault::Status(404), "not_found"),
+        (Fault::Status(410), "not_found"),
+        (Fault::Status(403), "forbidden"),
+        (Fault::Status(429), "network"),
+        (Fault::Status(500), "network"),
+        (Fault::RedirectLoop, "network"),
+        // Every connection dies at once: the retries fail too.
+        (Fault::DropAfter(0), "network"),
+    ];
+    for (fault, kind) in cases {
+        let dir = TempDir::new("fault");
+        srv.set_fault(fault.clone());
+        let t = token("fault");
+        let err = attempt(&srv.url(&format!("long.mp4?{t}")), 300.0, 303.0, &dir, &t).expect_err("must fail");
+        assert_eq!(err.kind(), kind, "{fault:?}: {err}");
+        assert!(err.to_string().len() > 20, "{fault:?}: a message a person can act on, got {err}");
+    }
+}
+
+#[test]
+fn a_dropped_or_truncated_download_resumes_and_completes() {
+    let srv = TestServer::start(media_dir()).unwrap();
+    for fault in [Fault::DropAfter(300_000), Fault::Truncate(400_000)] {
+        srv.set_fault(fault.clone());
+        let dir = TempDir::new("resume");
+        let t = token("resume");
+        let made = attempt(&srv.url(&format!("long.mp4?{t}")), 300.0, 303.0, &dir, &t).unwrap_or_else(|e| panic!("{fault:?}: {e}"));
+        let facts = gif_facts(&made.path);
+        assert_eq!((facts.width, facts.height, facts.frames), (480, 270, 45), "{fault:?}");
+        let first = gif_frames_rgb(&made.path, 480, 270).remove(0);
+        assert!(ssim(&first, &reference_frame(&media("long.mp4"), 300.0, 480, 270), 480, 270) > 0.85, "{fault:?}");
+    }
+}
+
+#[test]
+fn a_server_that_ignores_range_still_gives_the_right_gif() {
+    let srv = TestServer::start(media_dir()).unwrap();
+    srv.set_fault(Fault::IgnoreRange);
+    let dir = TempDir::new("norange");
+    let t = token("norange");
+    // Without Range nothing can seek: a web-optimised MP4 (index first) is read from the top.
+    let made = attempt(&srv.url(&format!("long.mp4?{t}")), 10.0, 11.0, &dir, &t).expect("works without Range");
+    assert_eq!(gif_facts(&made.path).frames, 15);
+    let first = gif_frames_rgb(&made.path, 480, 270).remove(0);
+    assert!(ssim(&first, &reference_frame(&media("long.mp4"), 10.0, 480, 270), 480, 270) > 0.85);
+}
+
+#[test]
+fn a_stalled_server_times_out_with_a_clear_error() {
+    let srv = TestServer::start(media_dir()).unwrap();
+    srv.set_fault(Fault::Stall);
+    let dir = TempDir::new("stall");
+    let t = token("stall");
+    let started = std::time::Instant::now();
+    let err = attempt(&srv.url(&format!("long.mp4?{t}")), 300.0, 301.0, &dir, &t).expect_err("must fail");
+    assert_eq!(err.kind(), "network", "{err}");
+    assert!(started.elapsed().as_secs() < 45, "took {:?}", started.elapsed());
+    assert!(err.to_string().contains("stopped sending") || err.to_string().contains("connection"), "{err}");
+}
+
+#[test]
+fn a_corrupt_file_over_http_is_bad_media() {
+    let dir = TempDir::new("corrupt");
+    std::fs::write(dir.path("broken.mp4"), vec![0x42u8; 200_000]).unwrap();
+    let srv = TestServer::start(&dir.0).unwrap();
+    let out = TempDir::new("corrupt-out");
+    let t = token("corrupt");
+    let err = attempt(&srv.url(&format!("broken.mp4?{t}")), 0.0, 1.0, &out, &t).expect_err("must fail");
+    assert_eq!(err.kind(), "bad_media", "{err}");
+}
+
+#[test]
+fn hls_segments_may_not_reach_local_files() {
+    let dir = TempDir::new("hostile-hls");
+    let secret = dir.path("secret.ts");
+    std::fs::copy(media("long_hls/seg000.ts"), &secret).unwrap();
+    let playlist = format!(
+        "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:6\n#EXTINF:6.0,\nfile://{}\n#EXT-X-ENDLIST\n",
+        secret.display()
+    );
+    std::fs::write(dir.path("evil.m3u8"), playlist).unwrap();
+    let srv = TestServer::start(&dir.0).unwrap();
+    let out = TempDir::new("hostile-out");
+    let t = token("hls");
+    let err = attempt(&srv.url(&format!("evil.m3u8?{t}")), 0.0, 1.0, &out, &t).expect_err("a file:// segment must be refused");
+    assert!(matches!(err, Error::BadMedia(_) | Error::NoVideo(_) | Error::NotFound(_)), "{err:?}");
+}
+
+#[test]
+fn argument_injection_never_becomes_an_option() {
+    let canary = std::env::temp_dir().join(format!("gifgrab-pwned-{}", std::process::id()));
+    let dir = TempDir::new("inject");
+    for evil in [
+        format!("--exec=touch {}", canary.display()),
+        format!("-o{}", canary.display()),
+        "--output=/etc/x".to_string(),
+        format!("--exec touch {}", canary.display()),
+    ] {
+        let out = gifgrab().args(["--start", "0", "--end", "1", "--", &evil]).current_dir(&dir.0).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{evil}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("not a link or a file"));
+    }
+    assert!(!canary.exists());
+    assert!(dir.names().is_empty());
+}
+
+#[test]
+fn broken_sidecars_are_named_with_the_repair() {
+    let dir = TempDir::new("badsidecar");
+    let fake = TempDir::new("fake-sidecars");
+    // Not executable, and one that prints garbage and fails.
+    std::fs::write(fake.path("gifgrab-ffmpeg"), b"not a program").unwrap();
+    let src = Source::File(media("bikes.mp4"));
+    let target = Target::File(dir.path("o.gif"));
+    let err = make_gif(&Sidecars::in_dir(&fake.0), &src, 0.0, 1.0, &Options::default(), &target, false, &CancelToken::new(), &|_| {})
+        .expect_err("must fail");
+    assert_eq!(err.kind(), "sidecar", "{err}");
+    assert!(err.to_string().contains("cargo xtask setup"), "{err}");
+    let garbage = fake.path("gifgrab-ffmpeg");
+    std::fs::write(&garbage, "#!/bin/sh\necho 'zzz garbage' >&2\nexit 3\n").unwrap();
+    make_executable(&garbage);
+    let err = make_gif(&Sidecars::in_dir(&fake.0), &src, 0.0, 1.0, &Options::default(), &target, false, &CancelToken::new(), &|_| {})
+        .expect_err("must fail");
+    assert!(err.to_string().len() > 10, "{err}");
+    assert!(dir.names().is_empty());
+}
+
+fn make_executable(p: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+#[test]
+fn a_read_only_folder_is_reported_and_left_clean() {
+    if unsafe_is_root() {
+        // root writes anywhere; use a read-only bind instead: a folder whose parent is a file.
+        let dir = TempDir::new("ro");
+        std::fs::write(dir.path("file"), b"x").unwrap();
+        let target = dir.path("file").join("out.gif");
+        let err = make_gif(&sidecars(), &Source::File(media("bikes.mp4")), 0.0, 1.0, &Options::default(), &Target::File(target), false, &CancelToken::new(), &|_| {})
+            .expect_err("must fail");
+        assert_eq!(err.kind(), "not_writable", "{err}");
+        assert_eq!(dir.names(), vec!["file"]);
+        return;
+    }
+    let dir = TempDir::new("ro");
+    std::fs::set_permissions(&dir.0, std::os::unix::fs::PermissionsExt::from_mode(0o555)).unwrap();
+    let err = make_gif(&sidecars(), &Source::File(media("bikes.mp4")), 0.0, 1.0, &Options::default(), &Target::File(dir.path("o.gif")), false, &CancelToken::new(), &|_| {})
+        .expect_err("must fail");
+    std::fs::set_permissions(&dir.0, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    assert_eq!(err.kind(), "not_writable", "{err}");
+}
+
+fn unsafe_is_root() -> bool {
+    std::fs::metadata("/proc/self").map(|m| std::os::unix::fs::MetadataExt::uid(&m) == 0).unwrap_or(false)
+}
+
+#[test]
+fn absurd_sizes_are_refused_before_they_eat_memory() {
+    let dir = TempDir::new("huge");
+    let src = Source::File(media("long.mp4"));
+    let opts = Options { width: 1920, fps: 50, ..Options::default() };
+    let err = make_gif(&sidecars(), &src, 0.0, 60.0, &opts, &Target::File(dir.path("h.gif")), false, &CancelToken::new(), &|_| {})
+        .expect_err("1280 px × 3000 frames is too much");
+    assert_eq!(err.kind(), "too_large", "{err}");
+    assert!(dir.names().is_empty());
+}
+
+#[test]
+fn cancel_at_each_stage_stops_quickly_and_cleans_up() {
+    let srv = TestServer::start(media_dir()).unwrap();
+    srv.set_rate(Some(200_000));
+    for delay_ms in [0u64, 300, 1500, 4000] {
+        let dir = TempDir::new("cancel-stage");
+        let t = token("stage");
+        let url = srv.url(&format!("long.mp4?{t}"));
+        let cancel = CancelToken::new();
+        let c2 = cancel.clone();
+        let canceller = std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+            c2.cancel();
+            std::time::Instant::now()
+        });
+        let target = Target::File(dir.path("c.gif"));
+        let result = make_gif(&sidecars(), &Source::Url(url), 100.0, 105.0, &Options::default(), &target, false, &cancel, &|_| {});
+        let cancelled_at = canceller.join().unwrap();
+        assert!(cancelled_at.elapsed().as_secs_f64() < 1.0, "stopping took {:?}", cancelled_at.elapsed());
+        assert!(matches!(result, Err(Error::Cancelled)), "after {delay_ms} ms: {result:?}");
+        assert!(eventually(1.0, || processes_mentioning(&t).is_empty()), "left: {:?}", processes_mentioning(&t));
+        assert!(dir.names().is_empty(), "left {:?}", dir.names());
+    }
+}
+
+#[test]
+fn ten_jobs_at_once_give_ten_distinct_correct_gifs() {
+    let srv = TestServer::start(media_dir()).unwrap();
+    let dir = TempDir::new("ten");
+    let results: Vec<_> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..10)
+            .map(|i| {
+                let url = srv.url("long.mp4");
+                let target = Target::File(dir.path(&format!("g{i}.gif")));
+                s.spawn(move || {
+                    let start = 20.0 + i as f64 * 30.0;
+                    make_gif(&sidecars(), &Source::Url(url), start, start + 1.0, &Options::default(), &target, false, &CancelToken::new(), &|_| {})
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let mut first_frames = Vec::new();
+    for (i, r) in results.into_iter().enumerate() {
+        let made = r.unwrap_or_else(|e| panic!("job {i}: {e}"));
+        let facts = gif_facts(&made.path);
+        assert_eq!((facts.width, facts.height, facts.frames), (480, 270, 15), "job {i}");
+        let frame = gif_frames_rgb(&made.path, 480, 270).remove(0);
+        let reference = reference_frame(&media("long.mp4"), 20.0 + i as f64 * 30.0, 480, 270);
+        assert!(ssim(&frame, &reference, 480, 270) > 0.85, "job {i} shows the wrong moment");
+        first_frames.push(frame);
+    }
+    for i in 1..first_frames.len() {
+        assert_ne!(first_frames[i], first_frames[i - 1], "jobs {i} and {} made the same GIF", i - 1);
+    }
+    assert_eq!(dir.names().len(), 10);
+}
