@@ -126,10 +126,10 @@ pub fn classify(stderr: &str, code: Option<i32>) -> Error {
         Error::InvalidLink("gifgrab cannot find a video at this link: the site is not supported or the page has no video.".into())
     } else if has(&["sign in to confirm your age", "age-restricted", "age restricted", "inappropriate for some users"]) {
         Error::SignInRequired("This video is age-restricted: YouTube requires signing in to watch it. gifgrab cannot use your account yet.".into())
-    } else if has(&["sign in to confirm", "not a bot", "login required", "log in", "sign in", "members-only", "join this channel"]) {
-        Error::SignInRequired("The site asks to sign in before showing this video. gifgrab cannot use your account yet; try another link.".into())
     } else if has(&["private video", "http error 403", "forbidden", "not available in your country", "blocked"]) {
         Error::Forbidden("This video is private or blocked: the site refused access (403). Check the link or ask its owner.".into())
+    } else if has(&["sign in to confirm", "not a bot", "login required", "log in", "sign in", "members-only", "join this channel"]) {
+        Error::SignInRequired("The site asks to sign in before showing this video. gifgrab cannot use your account yet; try another link.".into())
     } else if has(&["http error 404", "http error 410", "not found", "video unavailable", "has been removed", "does not exist", "no longer available", "terminated"]) {
         Error::NotFound("The video was not found: it may have been removed, or the link is wrong (404/410).".into())
     } else if has(&["this live event", "is live", "premieres in", "live stream"]) {
@@ -153,5 +153,60 @@ pub fn classify(stderr: &str, code: Option<i32>) -> Error {
         ))
     } else {
         Error::NotFound(format!("The video could not be opened: {}", crate::clip::printable(&line)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yt_dlp_errors_become_kinds() {
+        let cases = [
+            ("ERROR: [youtube] abc: Private video. Sign in if you've been granted access", "forbidden"),
+            ("ERROR: [youtube] abc: Video unavailable. This video has been removed by the uploader", "not_found"),
+            ("ERROR: [youtube] abc: Sign in to confirm your age. This video may be inappropriate for some users.", "sign_in_required"),
+            ("ERROR: [youtube] abc: Sign in to confirm you\u{2019}re not a bot.", "sign_in_required"),
+            ("ERROR: [generic] x: Unable to download webpage: HTTP Error 404: Not Found", "not_found"),
+            ("ERROR: [generic] x: Unable to download webpage: HTTP Error 410: Gone", "not_found"),
+            ("ERROR: [generic] x: Unable to download webpage: HTTP Error 403: Forbidden", "forbidden"),
+            ("ERROR: [generic] x: Unable to download webpage: HTTP Error 500: Internal Server Error", "network"),
+            ("ERROR: [generic] x: Unable to download webpage: [Errno 111] Connection refused", "network"),
+            ("ERROR: Unsupported URL: https://example.com/", "invalid_link"),
+            ("ERROR: [youtube] abc: This live event will begin in 3 hours.", "live_stream"),
+            ("ERROR: [youtube] abc: Requested format is not available", "no_video"),
+            ("", "sidecar"),
+        ];
+        for (stderr, kind) in cases {
+            let e = classify(stderr, Some(1));
+            assert_eq!(e.kind(), kind, "{stderr}: {e}");
+            assert!(e.to_string().len() > 20);
+        }
+    }
+
+    #[test]
+    fn reads_the_chosen_format() {
+        let json = r#"{"title":"A clip","duration":212.0,"is_live":false,
+            "requested_formats":[{"url":"https://cdn/v.mp4","vcodec":"avc1","width":854,"height":480,"fps":30,
+              "http_headers":{"User-Agent":"UA","Bad\nHeader":"x","Accept":"*/*"}},
+              {"url":"https://cdn/a.m4a","vcodec":"none"}]}"#;
+        let r = parse(json).unwrap();
+        assert_eq!((r.title.as_str(), r.duration, r.width, r.height), ("A clip", Some(212.0), Some(854), Some(480)));
+        assert_eq!(r.input.location, "https://cdn/v.mp4");
+        assert!(r.input.headers.iter().all(|(k, _)| !k.contains('\n')));
+        assert_eq!(r.input.headers.len(), 2);
+        let live = r#"{"title":"x","url":"https://cdn/live.m3u8","is_live":true}"#;
+        assert!(parse(live).unwrap().is_live);
+        assert_eq!(parse(r#"{"title":"x","url":"file:///etc/passwd"}"#).unwrap_err().kind(), "no_video");
+        assert_eq!(parse("garbage").unwrap_err().kind(), "sidecar");
+    }
+
+    #[test]
+    fn the_link_always_follows_a_double_dash() {
+        let s = Sidecars::in_dir(std::path::Path::new("/x"));
+        let a = args(&s, "https://example.com/v", Some(480));
+        assert_eq!(&a[a.len() - 2..], ["--", "https://example.com/v"]);
+        assert!(a.contains(&"--ignore-config".to_string()) && a.contains(&"--no-playlist".to_string()));
+        assert!(!a.iter().any(|x| x.starts_with("--exec")));
     }
 }

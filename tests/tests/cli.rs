@@ -248,3 +248,26 @@ fn two_jobs_at_once_make_two_correct_gifs() {
     assert_gif(&dir.path("a.gif"), &media("long.mp4"), 10.0, 2.0, 15.0, (480, 270));
     assert_gif(&dir.path("b.gif"), &media("long.mp4"), 200.0, 2.0, 15.0, (480, 270));
 }
+
+#[test]
+fn a_web_page_with_a_video_goes_through_yt_dlp() {
+    let site = TempDir::new("site");
+    std::fs::write(
+        site.path("page.html"),
+        "<!doctype html><html><head><title>Rabbit Page</title></head><body><video src=\"clip.mp4\" controls></video></body></html>",
+    )
+    .unwrap();
+    std::fs::copy(media("bigbuckbunny.mp4"), site.path("clip.mp4")).unwrap();
+    let srv = TestServer::start(&site.0).unwrap();
+    let dir = TempDir::new("page");
+    let out = run(&[&srv.url("page.html"), "--start", "2", "--end", "3"], &dir);
+    assert!(out.status.success(), "{}", stderr(&out));
+    // yt-dlp titles a page's first video "Rabbit Page (1)"; the title names the GIF.
+    let names = dir.names();
+    assert!(names.len() == 1 && names[0].starts_with("Rabbit Page") && names[0].ends_with(" 2-3.gif"), "{names:?}");
+    assert_gif(&dir.path(&names[0]), &media("bigbuckbunny.mp4"), 2.0, 1.0, 15.0, (480, 270));
+    // A page that is gone is a clear "not found" from yt-dlp's side too.
+    let out = run(&[&srv.url("gone.html"), "--start", "2", "--end", "3"], &dir);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("not found"), "{}", stderr(&out));
+}
