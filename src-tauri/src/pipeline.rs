@@ -167,13 +167,14 @@ pub fn render(
             result = encode_stream(sidecars, &plain, &plan, options, file_writer(&file), cancel, on_progress, total);
         }
     }
-    let frames = result?;
+    let (frames, decoded) = result?;
     cancel.check()?;
     on_progress(Progress::new(Stage::Saving, frames, total));
     let path = staged.commit(file, overwrite)?;
     let bytes = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
     on_progress(Progress::new(Stage::Done, frames, total));
-    Ok(Made { path, bytes, width, height, frames, duration: frames as f64 / plan.fps as f64 })
+    // gifski merges identical frames into longer ones: the length comes from the decoded count.
+    Ok(Made { path, bytes, width, height, frames, duration: decoded as f64 / plan.fps as f64 })
 }
 
 /// Failures that bounded range requests cause on servers ignoring Range ("partial file").
@@ -218,7 +219,7 @@ fn encode_stream(
     cancel: &CancelToken,
     on_progress: OnProgress,
     total: u64,
-) -> Result<u64> {
+) -> Result<(u64, u64)> {
     let settings = encode::Settings { quality: options.quality, loop_forever: options.loop_forever };
     let (collector, writer) = encode::start(&settings)?;
     let mut decoder = Decoder::spawn(sidecars, plan, &media.input, cancel)?;
@@ -226,7 +227,7 @@ fn encode_stream(
     let fps = plan.fps as f64;
     std::thread::scope(|scope| {
         scope.spawn(|| watch.run());
-        let feeder = scope.spawn(|| -> Result<()> {
+        let feeder = scope.spawn(|| -> Result<u64> {
             let _stop = StopOnDrop(&watch);
             let collector = collector;
             let mut index = 0usize;
@@ -251,7 +252,8 @@ fn encode_stream(
                     STALL_SECS
                 )));
             }
-            check_decode(status.success(), &stderr, index as u64, total, plan, media)
+            check_decode(status.success(), &stderr, index as u64, total, plan, media)?;
+            Ok(index as u64)
         });
         let on_frame = |written: u64| {
             on_progress(Progress::new(Stage::Encoding, written.min(total), total));
@@ -260,11 +262,12 @@ fn encode_stream(
         let fed = feeder.join().unwrap_or_else(|_| Err(Error::Internal("the frame reader crashed".into())));
         cancel.check()?;
         // The decoder's error is the root cause; the writer's (no frames, aborted) follows from it.
-        fed?;
-        written.map_err(|e| match e {
+        let decoded = fed?;
+        let written = written.map_err(|e| match e {
             gifski::Error::Io(io) => Error::from_write(&io, Path::new("the GIF file")),
             other => Error::Internal(format!("GIF encoding failed: {other}")),
-        })
+        })?;
+        Ok((written, decoded))
     })
 }
 
