@@ -192,11 +192,11 @@ impl Session {
         if path.is_empty() || path.len() > 4096 || path.contains('\0') || !target.is_absolute() {
             return Err(Error::NotWritable("Choose where to save the GIF with the Save dialog.".into()));
         }
-        if target.extension().is_none() {
-            target.set_extension("gif");
-        }
         if target.is_dir() {
             return Err(Error::NotWritable(format!("{} is a folder; choose a file name.", target.display())));
+        }
+        if target.extension().is_none() {
+            target.set_extension("gif");
         }
         let bytes = output::save_copy(&from, &target)?;
         Ok(Saved { path: target, bytes })

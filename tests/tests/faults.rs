@@ -259,3 +259,54 @@ fn ten_jobs_at_once_give_ten_distinct_correct_gifs() {
     }
     assert_eq!(dir.names().len(), 10);
 }
+
+#[test]
+fn the_app_session_rejects_junk_and_cleans_stale_work() {
+    use gifgrab::session::{GifRequest, Session};
+    // A work folder left by a crashed gifgrab (its process is gone) disappears at the next start.
+    let dead = std::process::Command::new("true").spawn().unwrap();
+    let dead_pid = dead.id();
+    let mut dead = dead;
+    dead.wait().unwrap();
+    let stale = std::env::temp_dir().join(format!("gifgrab-app-{dead_pid}"));
+    std::fs::create_dir_all(&stale).unwrap();
+    std::fs::write(stale.join("half.gif"), b"junk").unwrap();
+    let session = Session::new(Ok(sidecars()));
+    assert!(!stale.exists(), "stale work folder kept");
+    let request = |id: &str, job: &str| GifRequest {
+        id: id.into(),
+        job_id: job.into(),
+        start: 0.0,
+        end: 1.0,
+        width: 480,
+        fps: 15,
+        quality: 90,
+        loop_forever: true,
+    };
+    let kinds = [
+        session.probe("--exec=touch /tmp/x").unwrap_err().kind(),
+        session.probe(&"a".repeat(10_000)).unwrap_err().kind(),
+        session.preview("nope", 1.0).unwrap_err().kind(),
+        session.make(&request("nope", "ok-id"), &|_| {}).unwrap_err().kind(),
+        session.make(&request("nope", "../../etc/passwd"), &|_| {}).unwrap_err().kind(),
+        session.gif_bytes("../x").unwrap_err().kind(),
+        session.save("missing", "/tmp/x.gif").unwrap_err().kind(),
+    ];
+    assert_eq!(kinds, ["invalid_link", "invalid_link", "invalid_link", "invalid_link", "invalid_option", "invalid_option", "invalid_option"]);
+    // A real job, then saves to bad places and a good one.
+    let probed = session.probe(media("bikes.mp4").to_str().unwrap()).unwrap();
+    assert!(session.preview(&probed.id, f64::NAN).is_err());
+    assert!(!session.preview(&probed.id, 1.0).unwrap().is_empty());
+    let info = session.make(&request(&probed.id, "job-1"), &|_| {}).unwrap();
+    assert_eq!(info.frames, 15);
+    assert_eq!(session.save("job-1", "relative.gif").unwrap_err().kind(), "not_writable");
+    let dir = TempDir::new("save");
+    assert_eq!(session.save("job-1", dir.0.to_str().unwrap()).unwrap_err().kind(), "not_writable");
+    let saved = session.save("job-1", dir.path("mine").to_str().unwrap()).unwrap();
+    assert_eq!(saved.path, dir.path("mine.gif"));
+    assert_eq!(gif_facts(&saved.path).frames, 15);
+    let work = session.work_dir().to_path_buf();
+    assert!(work.exists());
+    drop(session);
+    assert!(!work.exists(), "work folder removed when the app closes");
+}
