@@ -134,6 +134,20 @@ pub fn reference_frame(source: &Path, t: f64, width: u32, height: u32) -> Vec<u8
     out.stdout
 }
 
+/// Every frame of a range at `fps`, exactly (coarse input seek, exact output seek).
+pub fn reference_frames(source: &Path, start: f64, length: f64, fps: f64, width: u32, height: u32) -> Vec<Vec<u8>> {
+    let coarse = (start - 5.0).max(0.0);
+    let out = ffmpeg()
+        .args(["-ss", &format!("{coarse:.3}"), "-i"])
+        .arg(source)
+        .args(["-ss", &format!("{:.3}", start - coarse), "-t", &format!("{length:.3}")])
+        .args(["-vf", &format!("fps={fps},scale={width}:{height}:flags=lanczos"), "-f", "rawvideo", "-pix_fmt", "rgb24", "-"])
+        .output()
+        .expect("ffmpeg runs");
+    assert!(out.status.success(), "reference frames: {}", String::from_utf8_lossy(&out.stderr));
+    out.stdout.chunks_exact((width * height * 3) as usize).map(|c| c.to_vec()).collect()
+}
+
 /// Mean SSIM of luma over 8×8 windows (1.0 = identical).
 pub fn ssim(a: &[u8], b: &[u8], width: u32, height: u32) -> f64 {
     let luma = |p: &[u8]| -> Vec<f64> {

@@ -60,7 +60,7 @@ fn main() {
     for (i, case) in cases.iter().enumerate() {
         let url = srv.url(case.path);
         let height = (case.width as f64 * 720.0 / 1280.0).round() as u32;
-        let reference = reference_frames(&media("long.mp4"), case.start, case.length, case.width, height);
+        let reference = reference_frames(&media("long.mp4"), case.start, case.length, 15.0, case.width, height);
         let mut tools: Vec<(&str, Box<dyn Fn(&Path) -> Command>)> = vec![
             ("gifgrab", Box::new(|out: &Path| gifgrab_cmd(&url, case, out))),
             ("ffmpeg palette", Box::new(|out: &Path| ffmpeg_palette(&url, case, out))),
@@ -131,18 +131,6 @@ fn full_download(url: &str, case: &Case, out: &Path) -> Command {
     let mut c = Command::new("sh");
     c.args(["-c", &script]);
     c
-}
-
-fn reference_frames(src: &Path, start: f64, length: f64, width: u32, height: u32) -> Vec<Vec<u8>> {
-    let coarse = (start - 5.0).max(0.0);
-    let out = ffmpeg()
-        .args(["-ss", &coarse.to_string(), "-i"])
-        .arg(src)
-        .args(["-ss", &(start - coarse).to_string(), "-t", &length.to_string()])
-        .args(["-vf", &format!("fps=15,scale={width}:{height}:flags=lanczos"), "-f", "rawvideo", "-pix_fmt", "rgb24", "-"])
-        .output()
-        .expect("ffmpeg");
-    out.stdout.chunks_exact((width * height * 3) as usize).map(|c| c.to_vec()).collect()
 }
 
 /// Runs one tool, sampling the RSS of its whole process tree, and scores its GIF.
