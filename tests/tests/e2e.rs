@@ -1,0 +1,662 @@
+//! The desktop app end to end: the real window under X, driven through tauri-driver and
+//! WebKitWebDriver like a user would (labels, buttons, the native Save dialog), against real
+//! sidecars and a loopback HTTP server. Each test checks what the user sees.
+//!
+//! Needs an X display (`xvfb-run -a -s "-screen 0 1280x1024x24" cargo test ...`), the built
+//! app (`cargo build -p gifgrab`), tauri-driver, WebKitWebDriver, xdotool and ImageMagick's
+//! `import`. Every test runs its own tauri-driver (and private D-Bus) on free ports, one app
+//! at a time; screenshots land in target/e2e-shots, driver and app output in target/e2e-logs.
+
+use fantoccini::elements::Element;
+use fantoccini::key::Key;
+use fantoccini::{Client, ClientBuilder, Locator};
+use gifgrab_tests::server::TestServer;
+use gifgrab_tests::*;
+use serde_json::{json, Value};
+use std::future::Future;
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+// ---------------------------------------------------------------------------------------------
+// Harness: tauri-driver per test, one app session, screenshots, waits and finders.
+// ---------------------------------------------------------------------------------------------
+
+/// Longest a whole test may take before it is failed (a hung WebDriver call never returns).
+const TEST_BUDGET: Duration = Duration::from_secs(240);
+/// How long WebDriver gets to start the app and open a session.
+const SESSION_TIMEOUT: Duration = Duration::from_secs(30);
+/// Default wait for something to show up in the page.
+const UI_WAIT: f64 = 15.0;
+
+fn workspace_target() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace").join("target"))
+}
+
+fn shots_dir() -> PathBuf {
+    let dir = workspace_target().join("e2e-shots");
+    std::fs::create_dir_all(&dir).expect("screenshot folder");
+    dir
+}
+
+fn tauri_driver_bin() -> PathBuf {
+    std::env::var_os("GIFGRAB_TAURI_DRIVER").map(PathBuf::from).unwrap_or_else(|| {
+        let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(|| "/root".into());
+        home.join(".cache/gifgrab-dev/tools/bin/tauri-driver")
+    })
+}
+
+fn free_ports() -> (u16, u16) {
+    let a = TcpListener::bind("127.0.0.1:0").expect("a free port");
+    let b = TcpListener::bind("127.0.0.1:0").expect("a free port");
+    (a.local_addr().unwrap().port(), b.local_addr().unwrap().port())
+}
+
+/// One app at a time. Every test still gets its own tauri-driver on free ports (no stale
+/// driver can answer for it), but two apps on one X display disturb each other: with no window
+/// manager a newly mapped window takes the keyboard focus, which blurs the field the other test
+/// is typing into (the app then formats a half-typed time).
+static ONE_APP: Mutex<()> = Mutex::new(());
+
+/// A tauri-driver of our own on free ports, with a private D-Bus session (else GTK autolaunches
+/// one per display, shared between tests, whose daemons outlive them). Dropping it ends the
+/// driver (SIGTERM, then wait), then the bus, then anything else that carries its tag.
+struct Driver {
+    child: Child,
+    bus: Child,
+    port: u16,
+    /// Set in the environment of tauri-driver, so the app and its children carry it too.
+    tag: String,
+    log: PathBuf,
+}
+
+impl Driver {
+    fn start(name: &str) -> Driver {
+        assert!(
+            std::env::var_os("DISPLAY").is_some_and(|d| !d.is_empty()),
+            "the desktop end-to-end tests need an X display: run them under \
+             `xvfb-run -a -s \"-screen 0 1280x1024x24\" cargo test ...`"
+        );
+        let driver = tauri_driver_bin();
+        assert!(driver.exists(), "tauri-driver not found at {} (set GIFGRAB_TAURI_DRIVER)", driver.display());
+        assert!(app_bin().exists(), "the app is not built at {}: run `cargo build -p gifgrab`", app_bin().display());
+
+        let (port, native_port) = free_ports();
+        let tag = format!("{}-{name}", std::process::id());
+        let logs = workspace_target().join("e2e-logs");
+        std::fs::create_dir_all(&logs).expect("log folder");
+        let log = logs.join(format!("{name}.log"));
+        let out = std::fs::File::create(&log).expect("driver log");
+        let (mut bus, bus_address) = start_bus(&tag);
+        let child = Command::new(&driver)
+            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .env("GIFGRAB_SIDECAR_DIR", bin_dir())
+            .env("GIFGRAB_E2E_RUN", &tag)
+            .env("DBUS_SESSION_BUS_ADDRESS", &bus_address)
+            .stdin(Stdio::null())
+            .stdout(out.try_clone().expect("log handle"))
+            .stderr(out)
+            .spawn();
+        let child = match child {
+            Ok(child) => child,
+            Err(e) => {
+                stop(&[bus.id() as i32]);
+                let _ = bus.wait();
+                panic!("start {}: {e}", driver.display());
+            }
+        };
+        let mut me = Driver { child, bus, port, tag, log };
+        let listening = eventually(10.0, || {
+            TcpStream::connect(("127.0.0.1", port)).is_ok() || matches!(me.child.try_wait(), Ok(Some(_)))
+        });
+        if let Ok(Some(status)) = me.child.try_wait() {
+            panic!("tauri-driver exited at start ({status}); see {}", me.log.display());
+        }
+        assert!(listening, "tauri-driver did not listen on port {port} within 10 s; see {}", me.log.display());
+        me
+    }
+
+    /// Starts the app and opens a WebDriver session on it.
+    async fn session(&self) -> Client {
+        let app = std::fs::canonicalize(app_bin()).expect("app path");
+        let mut caps = serde_json::Map::new();
+        caps.insert("tauri:options".into(), json!({ "application": app }));
+        let url = format!("http://127.0.0.1:{}", self.port);
+        let connect = async { ClientBuilder::native().capabilities(caps).connect(&url).await };
+        match tokio::time::timeout(SESSION_TIMEOUT, connect).await {
+            Ok(Ok(client)) => client,
+            Ok(Err(e)) => panic!("no WebDriver session: {e}; see {}", self.log.display()),
+            Err(_) => panic!(
+                "no WebDriver session within {} s (did the app crash at start?); see {}",
+                SESSION_TIMEOUT.as_secs(),
+                self.log.display()
+            ),
+        }
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        // SIGTERM lets tauri-driver end WebKitWebDriver; SIGKILL would orphan it.
+        stop(&[self.child.id() as i32]);
+        let _ = self.child.wait();
+        stop(&[self.bus.id() as i32]);
+        let _ = self.bus.wait();
+        // The app, its sidecars and bus services should go by themselves; end any straggler.
+        let tagged = || pids_with_env("GIFGRAB_E2E_RUN", &self.tag);
+        eventually(3.0, || tagged().is_empty());
+        let left = tagged();
+        if !left.is_empty() {
+            let names: Vec<String> = left.iter().map(|p| describe(*p)).collect();
+            eprintln!(
+                "e2e {}: ending {} process(es) still running 3 s after the driver stopped: {names:?}",
+                self.tag,
+                left.len()
+            );
+            stop(&left);
+        }
+    }
+}
+
+/// A private session bus: the daemon and its address.
+fn start_bus(tag: &str) -> (Child, String) {
+    use std::io::BufRead;
+    let mut bus = Command::new("dbus-daemon")
+        .args(["--session", "--nofork", "--nopidfile", "--print-address=1"])
+        .env("GIFGRAB_E2E_RUN", tag)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("start dbus-daemon: {e}"));
+    let mut address = String::new();
+    let read = std::io::BufReader::new(bus.stdout.take().expect("bus stdout")).read_line(&mut address);
+    if read.is_err() || address.trim().is_empty() {
+        stop(&[bus.id() as i32]);
+        let _ = bus.wait();
+        panic!("dbus-daemon gave no address");
+    }
+    (bus, address.trim().to_string())
+}
+
+/// SIGTERM to each pid, then up to 5 s for them to go, then SIGKILL for the stubborn.
+fn stop(pids: &[i32]) {
+    for &pid in pids {
+        // SAFETY: plain kill(2) on processes this test started.
+        unsafe { libc::kill(pid, libc::SIGTERM) };
+    }
+    let gone = |pid: i32| {
+        std::fs::read_to_string(format!("/proc/{pid}/stat"))
+            .map(|s| s.rsplit(')').next().is_some_and(|r| r.trim_start().starts_with('Z')))
+            .unwrap_or(true)
+    };
+    if !eventually(5.0, || pids.iter().all(|&p| gone(p))) {
+        for &pid in pids.iter().filter(|&&p| !gone(p)) {
+            // SAFETY: as above.
+            unsafe { libc::kill(pid, libc::SIGKILL) };
+        }
+    }
+}
+
+/// "pid<-parent command line", for reports.
+fn describe(pid: i32) -> String {
+    let cmd = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    let ppid = stat.rsplit(')').next().and_then(|r| r.split_whitespace().nth(1)).unwrap_or("?").to_string();
+    format!("{pid}<-{ppid} {}", String::from_utf8_lossy(&cmd).replace('\0', " ").trim())
+}
+
+/// Processes whose environment holds `var=value`.
+fn pids_with_env(var: &str, value: &str) -> Vec<i32> {
+    let needle = format!("{var}={value}");
+    let me = std::process::id() as i32;
+    let mut pids = Vec::new();
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<i32>() else { continue };
+        if pid == me {
+            continue;
+        }
+        let env = std::fs::read(entry.path().join("environ")).unwrap_or_default();
+        if env.split(|b| *b == 0).any(|kv| kv == needle.as_bytes()) {
+            pids.push(pid);
+        }
+    }
+    pids
+}
+
+/// Runs one test: its own driver and app, `body` against the session, then a screenshot of
+/// the page (also when the body failed) and the session closed before the panic is passed on.
+fn e2e<F, Fut>(name: &'static str, body: F)
+where
+    F: FnOnce(Client) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    let _turn = ONE_APP.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let started = Instant::now();
+    let driver = Driver::start(name);
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
+    let outcome = runtime.block_on(async {
+        let client = driver.session().await;
+        let outcome = tokio::time::timeout(TEST_BUDGET, CatchPanic(Box::pin(body(client.clone())))).await;
+        if let Err(e) = save_screenshot(&client, name).await {
+            eprintln!("e2e {name}: no screenshot: {e}");
+        }
+        let _ = tokio::time::timeout(Duration::from_secs(10), client.close()).await;
+        outcome
+    });
+    drop(runtime);
+    drop(driver);
+    eprintln!("e2e {name}: {:.1} s", started.elapsed().as_secs_f64());
+    match outcome {
+        Ok(Ok(())) => {}
+        Ok(Err(panic)) => std::panic::resume_unwind(panic),
+        Err(_) => panic!("{name}: did not finish within {} s", TEST_BUDGET.as_secs()),
+    }
+}
+
+/// A future that turns a panic while polling into an `Err` (so clean-up still runs).
+struct CatchPanic<F>(std::pin::Pin<Box<F>>);
+
+impl<F: Future> Future for CatchPanic<F> {
+    type Output = Result<F::Output, Box<dyn std::any::Any + Send>>;
+
+    fn poll(mut self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Self::Output> {
+        let inner = self.0.as_mut();
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| inner.poll(cx))) {
+            Ok(std::task::Poll::Ready(v)) => std::task::Poll::Ready(Ok(v)),
+            Ok(std::task::Poll::Pending) => std::task::Poll::Pending,
+            Err(panic) => std::task::Poll::Ready(Err(panic)),
+        }
+    }
+}
+
+async fn save_screenshot(c: &Client, name: &str) -> Result<(), String> {
+    // The snapshot is the last painted frame, which can lag behind the DOM: let two frames paint.
+    let painted = c.execute_async(
+        "const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => done()));",
+        vec![],
+    );
+    let _ = tokio::time::timeout(Duration::from_secs(2), painted).await;
+    let png = c.screenshot().await.map_err(|e| e.to_string())?;
+    std::fs::write(shots_dir().join(format!("{name}.png")), png).map_err(|e| e.to_string())
+}
+
+/// Polls `probe` until it gives `Ok`; on time-out fails with `what` and the last `Err` seen.
+async fn wait_for<T>(secs: f64, what: &str, mut probe: impl AsyncFnMut() -> Result<T, String>) -> T {
+    let until = Instant::now() + Duration::from_secs_f64(secs);
+    loop {
+        let last = match probe().await {
+            Ok(v) => return v,
+            Err(e) => e,
+        };
+        if Instant::now() > until {
+            panic!("waited {secs} s for {what}; last seen: {last}");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// An XPath/CSS string literal.
+fn quoted(s: &str) -> String {
+    assert!(!s.contains('\''), "label with a quote: {s}");
+    format!("'{s}'")
+}
+
+/// The form control a `<label>` with this text is for.
+async fn field(c: &Client, label: &str) -> Element {
+    let xpath = format!("//*[@id=//label[normalize-space()={}]/@for]", quoted(label));
+    c.find(Locator::XPath(&xpath)).await.unwrap_or_else(|e| panic!("no field labelled {label:?}: {e}"))
+}
+
+/// A button by its text or aria-label.
+async fn button(c: &Client, name: &str) -> Element {
+    let xpath = format!("//button[normalize-space()={0} or @aria-label={0}]", quoted(name));
+    c.find(Locator::XPath(&xpath)).await.unwrap_or_else(|e| panic!("no button {name:?}: {e}"))
+}
+
+/// A field's current value.
+async fn value(el: &Element) -> String {
+    el.prop("value").await.ok().flatten().unwrap_or_default()
+}
+
+/// Replaces a field's text from the keyboard as a user would: select all, delete, type, then
+/// `last` (Tab or Enter). WebDriver's Element Clear is not used: it empties the field without
+/// the input event a user's deleting fires.
+async fn retype(c: &Client, label: &str, text: &str, last: Key) {
+    let el = field(c, label).await;
+    el.click().await.unwrap_or_else(|e| panic!("click {label:?}: {e}"));
+    // Two commands: WebKitWebDriver keeps Control down until the end of one (it ignores Null).
+    el.send_keys(&format!("{}a", &*Key::Control)).await.unwrap_or_else(|e| panic!("select all in {label:?}: {e}"));
+    let keys = format!("{}{text}{}", &*Key::Backspace, &*last);
+    el.send_keys(&keys).await.unwrap_or_else(|e| panic!("type into {label:?}: {e}"));
+}
+
+/// Sets a field and moves on with Tab.
+async fn set_field(c: &Client, label: &str, text: &str) {
+    retype(c, label, text, Key::Tab).await;
+}
+
+/// Types into a field and presses Enter.
+async fn enter_in(c: &Client, label: &str, text: &str) {
+    retype(c, label, text, Key::Enter).await;
+}
+
+/// The text a user sees in the element `css` ("" when it is not rendered or missing).
+///
+/// WebKitWebDriver's own Get Element Text calls any element with `overflow: hidden` hidden
+/// (so the media card's title, which clips with an ellipsis, would read ""): ask the page.
+async fn visible_text(c: &Client, css: &str) -> String {
+    let script = "
+        const el = document.querySelector(arguments[0]);
+        if (!el || el.getClientRects().length === 0 || getComputedStyle(el).visibility === 'hidden') return '';
+        return el.innerText.trim();";
+    let text = c.execute(script, vec![json!(css)]).await.unwrap_or_else(|e| panic!("read {css}: {e}"));
+    text.as_str().unwrap_or_default().to_string()
+}
+
+/// Waits until the text of `css` passes `ok`, and returns it.
+async fn wait_text(c: &Client, css: &str, secs: f64, what: &str, ok: impl Fn(&str) -> bool) -> String {
+    wait_for(secs, what, async || {
+        let text = visible_text(c, css).await;
+        if ok(&text) {
+            Ok(text)
+        } else {
+            Err(format!("{css} reads {text:?}"))
+        }
+    })
+    .await
+}
+
+/// The status line in the action bar.
+async fn status(c: &Client) -> String {
+    visible_text(c, "[role=status]").await
+}
+
+/// An image as the page has it: shown?, src, natural size (0 until loaded).
+#[derive(Debug)]
+struct Shown {
+    displayed: bool,
+    src: String,
+    width: u64,
+    height: u64,
+}
+
+/// The `<img>` with this alt text.
+async fn image(c: &Client, alt: &str) -> Shown {
+    let el = c
+        .find(Locator::Css(&format!("img[alt={}]", quoted(alt))))
+        .await
+        .unwrap_or_else(|e| panic!("no image {alt:?}: {e}"));
+    let displayed = el.is_displayed().await.unwrap_or(false);
+    let facts = c
+        .execute(
+            "const i = arguments[0]; return [i.getAttribute('src') || '', i.complete ? i.naturalWidth : 0, i.naturalHeight];",
+            vec![serde_json::to_value(&el).expect("element as JSON")],
+        )
+        .await
+        .expect("image facts");
+    Shown {
+        displayed,
+        src: facts[0].as_str().unwrap_or_default().to_string(),
+        width: facts[1].as_u64().unwrap_or(0),
+        height: facts[2].as_u64().unwrap_or(0),
+    }
+}
+
+/// Waits for the image to show a frame other than the one whose src was `old`.
+async fn wait_new_image(c: &Client, alt: &str, old: &str, secs: f64) -> Shown {
+    wait_for(secs, &format!("the image {alt:?} to show a new frame"), async || {
+        let img = image(c, alt).await;
+        if img.displayed && img.src.starts_with("blob:") && img.src != old && img.width > 0 {
+            Ok(img)
+        } else {
+            Err(format!("{img:?}"))
+        }
+    })
+    .await
+}
+
+/// Pastes a link into the source field and waits for the media card and first frames.
+async fn load_video(c: &Client, link: &str) {
+    enter_in(c, "Video link or file", link).await;
+    wait_media_card(c).await;
+}
+
+/// Waits for the card of long.mp4 (every test uses it) and its first frame previews.
+async fn wait_media_card(c: &Client) {
+    wait_text(c, "#media-title", 30.0, "the media card with the title \"long\"", |t| t == "long").await;
+    let duration = visible_text(c, "#media-duration").await;
+    assert!(duration.contains("10:00.0"), "media card duration reads {duration:?}");
+    for alt in ["Video thumbnail", "Frame at start", "Frame at end"] {
+        wait_new_image(c, alt, "", 30.0).await;
+    }
+}
+
+/// Sets Start and End and waits for both frame previews to change to the new times.
+async fn pick_range(c: &Client, start: &str, end: &str) {
+    const FRAMES: [&str; 2] = ["Frame at start", "Frame at end"];
+    let mut before = Vec::new();
+    for alt in FRAMES {
+        before.push(image(c, alt).await.src);
+    }
+    set_field(c, "Start", start).await;
+    set_field(c, "End", end).await;
+    for (label, want) in [("Start", start), ("End", end)] {
+        let shown = value(&field(c, label).await).await;
+        assert_eq!(shown, format!("{want}.0"), "{label} after typing {want}");
+    }
+    for (alt, old) in FRAMES.into_iter().zip(&before) {
+        wait_new_image(c, alt, old, 30.0).await;
+    }
+}
+
+async fn run_blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    tokio::task::spawn_blocking(f).await.expect("blocking helper")
+}
+
+/// Runs xdotool, at most 20 s (`search --sync` waits forever for a window that never comes).
+fn xdotool(args: &[&str]) -> String {
+    let out = Command::new("timeout")
+        .arg("20")
+        .arg("xdotool")
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("run xdotool: {e}"));
+    assert!(out.status.code() != Some(124), "xdotool {args:?} gave up after 20 s");
+    assert!(out.status.success(), "xdotool {args:?} failed ({}): {}", out.status, String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Screenshot of the whole X screen (native dialogs included).
+fn screen_shot(name: &str) {
+    let path = shots_dir().join(format!("{name}.png"));
+    let out = Command::new("/usr/bin/import").args(["-window", "root"]).arg(&path).output();
+    match out {
+        Ok(o) if o.status.success() => {}
+        Ok(o) => eprintln!("import -window root failed: {}", String::from_utf8_lossy(&o.stderr)),
+        Err(e) => eprintln!("import -window root: {e}"),
+    }
+}
+
+/// Chooses `path` in the GTK "Save GIF" dialog the way a user would: type it, press Return.
+fn answer_save_dialog(path: &Path, shot: &str) {
+    let found = xdotool(&["search", "--sync", "--onlyvisible", "--name", "^Save GIF$"]);
+    let window = found.lines().next().expect("the Save GIF dialog").trim().to_string();
+    std::thread::sleep(Duration::from_millis(700)); // let the chooser settle
+    xdotool(&["windowfocus", "--sync", &window]);
+    xdotool(&["key", "--clearmodifiers", "ctrl+a"]);
+    xdotool(&["type", "--delay", "20", path.to_str().expect("UTF-8 path")]);
+    std::thread::sleep(Duration::from_millis(300));
+    screen_shot(shot);
+    xdotool(&["key", "Return"]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tests
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn paste_link_make_gif_and_save() {
+    e2e("paste_link_make_gif_and_save", |c| async move {
+        let srv = TestServer::start(media_dir()).expect("test server");
+        let out_dir = TempDir::new("e2e-save");
+        let target = out_dir.path("moment.gif");
+
+        load_video(&c, &srv.url("long.mp4")).await;
+        pick_range(&c, "1:00", "1:03").await;
+
+        button(&c, "Make GIF").await.click().await.expect("click Make GIF");
+        wait_text(&c, "[role=status]", 60.0, "the status \"Done\"", |t| t == "Done").await;
+        let gif = wait_new_image(&c, "Your GIF", "", UI_WAIT).await;
+        assert_eq!((gif.width, gif.height), (480, 270), "the GIF shown");
+        let info = visible_text(&c, "#result-info").await;
+        assert!(info.contains("480×270") && info.contains("45 frames"), "result info reads {info:?}");
+
+        button(&c, "Save as…").await.click().await.expect("click Save as…");
+        let chosen = target.clone();
+        run_blocking(move || answer_save_dialog(&chosen, "paste_link_make_gif_and_save-dialog")).await;
+        let saved = format!("Saved to {}", target.display());
+        wait_text(&c, "[role=status]", 20.0, &format!("the status {saved:?}"), |t| t == saved).await;
+
+        let facts = gif_facts(&target);
+        assert_eq!((facts.width, facts.height), (480, 270), "saved GIF size");
+        assert!(facts.frames.abs_diff(45) <= 1, "saved GIF has {} frames, want 45", facts.frames);
+        assert_eq!(out_dir.names(), vec!["moment.gif"], "only the GIF in the folder");
+    });
+}
+
+#[test]
+fn bad_link_shows_its_message() {
+    e2e("bad_link_shows_its_message", |c| async move {
+        for (link, says) in
+            [("ftp://example.com/x.mp4", "not supported"), ("/no/such/file.mp4", "neither a link nor an existing file")]
+        {
+            enter_in(&c, "Video link or file", link).await;
+            let shown =
+                wait_text(&c, "#link-error", UI_WAIT, &format!("the message for {link}"), |t| t.contains(says)).await;
+            assert!(!shown.contains('{') && !shown.contains("kind"), "raw error shown: {shown}");
+            let source = field(&c, "Video link or file").await;
+            assert_eq!(source.attr("aria-invalid").await.unwrap().as_deref(), Some("true"), "field marked invalid");
+            assert_eq!(value(&source).await, link, "the link stays in the field");
+            let make = button(&c, "Make GIF").await;
+            assert!(!make.is_enabled().await.unwrap(), "Make GIF is enabled with no video");
+            assert_eq!(visible_text(&c, "#media-title").await, "", "a media card is shown");
+        }
+    });
+}
+
+#[test]
+fn cancel_during_slow_download_returns_to_form() {
+    e2e("cancel_during_slow_download_returns_to_form", |c| async move {
+        let srv = TestServer::start(media_dir()).expect("test server");
+        let token = format!("cancel{}", std::process::id());
+        // Look up and preview at full speed, then make fetching the range slow.
+        load_video(&c, &srv.url(&format!("long.mp4?{token}"))).await;
+        pick_range(&c, "2:00", "2:05").await;
+        let lookups_done = eventually(10.0, || processes_mentioning(&token).is_empty());
+        assert!(lookups_done, "look-up processes still running: {:?}", processes_mentioning(&token));
+        srv.set_rate(Some(40_000));
+
+        button(&c, "Make GIF").await.click().await.expect("click Make GIF");
+        wait_for(30.0, "gifgrab-ffmpeg fetching the range", async || {
+            let found = processes_mentioning(&token);
+            if found.iter().any(|p| p.contains("gifgrab-ffmpeg")) {
+                Ok(())
+            } else {
+                Err(format!("{found:?}; status {:?}", status(&c).await))
+            }
+        })
+        .await;
+        let running = status(&c).await;
+        assert!(!running.is_empty() && running != "Done", "status while running: {running:?}");
+
+        let clicked = Instant::now();
+        button(&c, "Cancel").await.click().await.expect("click Cancel");
+        wait_text(&c, "[role=status]", 1.0, "the status \"Cancelled\"", |t| t == "Cancelled").await;
+        let make = button(&c, "Make GIF").await;
+        assert!(make.is_displayed().await.unwrap() && make.is_enabled().await.unwrap(), "Make GIF is back and enabled");
+        assert_eq!(value(&field(&c, "Start").await).await, "2:00.0", "Start kept");
+        assert_eq!(value(&field(&c, "End").await).await, "2:05.0", "End kept");
+        assert!(!button(&c, "Cancel").await.is_displayed().await.unwrap(), "Cancel still shown");
+        let left = Duration::from_secs(1).saturating_sub(clicked.elapsed()).as_secs_f64();
+        let ended = eventually(left, || processes_mentioning(&token).is_empty());
+        assert!(ended, "still running 1 s after Cancel: {:?}", processes_mentioning(&token));
+        assert_eq!(visible_text(&c, "#error").await, "", "an error shown after cancelling");
+    });
+}
+
+#[test]
+fn dropped_link_fills_the_field() {
+    e2e("dropped_link_fills_the_field", |c| async move {
+        let srv = TestServer::start(media_dir()).expect("test server");
+        let link = srv.url("long.mp4");
+        // WebDriver cannot drag from outside the page: an HTML5 drop as WebKit delivers one.
+        let script = "
+            const data = new DataTransfer();
+            data.setData('text/uri-list', arguments[0] + '\\r\\n');
+            for (const type of ['dragenter', 'dragover', 'drop']) {
+                document.body.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: data }));
+            }";
+        c.execute(script, vec![json!(link)]).await.expect("synthetic drop");
+        let source = field(&c, "Video link or file").await;
+        assert_eq!(value(&source).await, link, "the dropped link in the field");
+        wait_media_card(&c).await;
+        let overlay = c.find(Locator::Css("#drop-overlay")).await.expect("drop overlay");
+        assert!(!overlay.is_displayed().await.unwrap(), "the drop overlay stays up after the drop");
+    });
+}
+
+#[test]
+fn junk_commands_are_rejected() {
+    e2e("junk_commands_are_rejected", |c| async move {
+        let pwned = PathBuf::from(format!("/tmp/gifgrab-pwned-{}", std::process::id()));
+        let _ = std::fs::remove_file(&pwned);
+        let script = "
+            const [pwned, done] = arguments;
+            const core = window.__TAURI__.core;
+            const settle = (name, call) => {
+                let p;
+                try { p = Promise.resolve(call()); } catch (e) { p = Promise.reject(e); }
+                return p.then(
+                    (value) => ({ name, rejected: false, value: JSON.parse(JSON.stringify(value ?? null)) }),
+                    (error) => ({ name, rejected: true, error: JSON.parse(JSON.stringify(error ?? null)) }),
+                );
+            };
+            Promise.all([
+                settle('save_gif', () => core.invoke('save_gif', { jobId: '../../etc/passwd', path: '/tmp/x' })),
+                settle('preview_frame', () => core.invoke('preview_frame', { id: 'nope', at: -1 })),
+                settle('make_gif', () => core.invoke('make_gif', {
+                    request: { id: 'nope', jobId: 'a/b', start: 0, end: 1, width: 480, fps: 15, quality: 90, loopForever: true },
+                    onProgress: new core.Channel(),
+                })),
+                settle('probe', () => core.invoke('probe', { source: '--exec=touch ' + pwned })),
+                settle('shell execute', () => core.invoke('plugin:shell|execute', {
+                    program: 'sh', args: ['-c', 'touch ' + pwned], options: {},
+                })),
+                settle('shell open', () => core.invoke('plugin:shell|open', { path: 'file://' + pwned })),
+            ]).then((results) => done({ shellApi: typeof window.__TAURI__.shell, results }),
+                    (e) => done({ failed: String(e) }));";
+        let answer = c.execute_async(script, vec![json!(pwned)]).await.expect("script ran");
+        let results = answer["results"].as_array().unwrap_or_else(|| panic!("no results: {answer}"));
+        for r in results {
+            let name = r["name"].as_str().unwrap_or("?");
+            assert_eq!(r["rejected"], Value::Bool(true), "{name} was accepted: {r}");
+            if name.starts_with("shell") {
+                // No shell permission in the capability: the ACL refuses before the plugin runs.
+                let refusal = r["error"].as_str().unwrap_or_default();
+                assert!(refusal.contains("not allowed"), "{name} was not refused for lack of permission: {r}");
+                continue;
+            }
+            let kind = r["error"]["kind"].as_str().unwrap_or_default();
+            let message = r["error"]["message"].as_str().unwrap_or_default();
+            assert!(!kind.is_empty() && !message.trim().is_empty(), "{name} rejected without kind and message: {r}");
+        }
+        assert_eq!(results.len(), 6, "{answer}");
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        assert!(!pwned.exists(), "{} was created", pwned.display());
+    });
+}
