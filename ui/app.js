@@ -519,7 +519,7 @@ async function saveGif() {
     if (!dialog?.save) throw { kind: 'unavailable', message: "The Save dialog isn't available right now." };
     const path = await dialog.save({
       title: 'Save GIF',
-      defaultPath: state.result.suggestedName,
+      defaultPath: state.result.suggestedPath || state.result.suggestedName,
       filters: [{ name: 'GIF image', extensions: ['gif'] }],
     });
     if (!path) return; // the user closed the dialog

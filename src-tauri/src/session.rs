@@ -50,6 +50,8 @@ pub struct GifInfo {
     pub duration: f64,
     pub bytes: u64,
     pub suggested_name: String,
+    /// The name in the user's Pictures (or Downloads, or home) folder, for the Save dialog.
+    pub suggested_path: PathBuf,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -67,6 +69,8 @@ pub struct Session {
     sidecars: Result<Sidecars>,
     work_dir: PathBuf,
     sources: Mutex<HashMap<String, Arc<Media>>>,
+    /// Probes and previews: cancelled (their children killed) when the app closes.
+    background: CancelToken,
     jobs: Mutex<HashMap<String, Job>>,
     next_id: AtomicU64,
 }
@@ -81,6 +85,7 @@ impl Session {
             sidecars,
             work_dir,
             sources: Mutex::new(HashMap::new()),
+            background: CancelToken::new(),
             jobs: Mutex::new(HashMap::new()),
             next_id: AtomicU64::new(1),
         }
@@ -99,7 +104,7 @@ impl Session {
             return Err(Error::InvalidLink("That is far too long to be a link.".into()));
         }
         let parsed = clip::parse_source(text)?;
-        let media = probe::probe(self.sidecars()?, &parsed.source, None, &CancelToken::new())?;
+        let media = probe::probe(self.sidecars()?, &parsed.source, None, &self.background)?;
         let id = format!("s{}", self.next_id.fetch_add(1, Ordering::SeqCst));
         let probed = Probed {
             id: id.clone(),
@@ -123,7 +128,7 @@ impl Session {
 
     pub fn preview(&self, id: &str, at: f64) -> Result<Vec<u8>> {
         let media = self.source(id)?;
-        crate::preview::frame_jpeg(self.sidecars()?, &media, at, &CancelToken::new())
+        crate::preview::frame_jpeg(self.sidecars()?, &media, at, &self.background)
     }
 
     pub fn make(&self, req: &GifRequest, on_progress: OnProgress) -> Result<GifInfo> {
@@ -152,6 +157,7 @@ impl Session {
                     frames: made.frames,
                     duration: made.duration,
                     bytes: made.bytes,
+                    suggested_path: save_folder().join(&name),
                     suggested_name: name.clone(),
                 };
                 if let Some(job) = jobs.get_mut(&req.job_id) {
@@ -204,6 +210,7 @@ impl Session {
 
     /// Ends every job (killing its children) and removes the work folder.
     pub fn shutdown(&self) {
+        self.background.cancel();
         for job in lock(&self.jobs).values() {
             job.cancel.cancel();
         }
@@ -215,6 +222,12 @@ impl Drop for Session {
     fn drop(&mut self) {
         self.shutdown();
     }
+}
+
+/// Where a GIF is saved by default: Pictures, else Downloads, else home.
+fn save_folder() -> PathBuf {
+    let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(std::env::temp_dir);
+    ["Pictures", "Downloads"].iter().map(|d| home.join(d)).find(|d| d.is_dir()).unwrap_or(home)
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
