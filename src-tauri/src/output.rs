@@ -24,9 +24,10 @@ impl Staged {
         if !dir.is_dir() {
             return Err(Error::NotWritable(format!("The folder {} does not exist.", dir.display())));
         }
+        remove_stale_parts(&dir);
         let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "gif".into());
         let stamp = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
-        let temp = dir.join(format!(".{}.{}-{stamp}.gifgrab-part", short(&name, 80), std::process::id()));
+        let temp = dir.join(format!(".{}.{}-{stamp}{PART_SUFFIX}", short(&name, 80), std::process::id()));
         let file = std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
@@ -70,6 +71,24 @@ impl Drop for Staged {
     fn drop(&mut self) {
         if !self.committed {
             let _ = std::fs::remove_file(&self.temp);
+        }
+    }
+}
+
+const PART_SUFFIX: &str = ".gifgrab-part";
+
+/// Removes partial files left in `dir` by a gifgrab that was killed (its process is gone).
+fn remove_stale_parts(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let owner = name
+            .strip_suffix(PART_SUFFIX)
+            .and_then(|rest| rest.rsplit_once('.'))
+            .and_then(|(_, stamp)| stamp.split_once('-'))
+            .and_then(|(pid, _)| pid.parse::<i32>().ok());
+        if owner.is_some_and(|pid| name.starts_with('.') && !crate::process::alive(pid)) {
+            let _ = std::fs::remove_file(entry.path());
         }
     }
 }

@@ -70,6 +70,18 @@ pub fn kill_group(pgid: u32) {
 #[cfg(not(unix))]
 pub fn kill_group(_pgid: u32) {}
 
+/// Whether a process with this id still exists (to tell stale leftovers from live work).
+#[cfg(unix)]
+pub fn alive(pid: i32) -> bool {
+    // SAFETY: signal 0 only checks that the process exists.
+    unsafe { libc::kill(pid, 0) == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM) }
+}
+
+#[cfg(not(unix))]
+pub fn alive(_pid: i32) -> bool {
+    true
+}
+
 /// A running child: its own process group, stderr drained on a thread (kept as a bounded tail).
 pub struct Proc {
     child: Child,
@@ -91,6 +103,17 @@ impl Proc {
         {
             use std::os::unix::process::CommandExt;
             cmd.process_group(0);
+        }
+        // If gifgrab itself is killed outright, the kernel ends the child too. The spawning
+        // thread always waits for its child, so it never dies first.
+        #[cfg(target_os = "linux")]
+        unsafe {
+            use std::os::unix::process::CommandExt;
+            // SAFETY: prctl is async-signal-safe and touches only the child being started.
+            cmd.pre_exec(|| {
+                libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+                Ok(())
+            });
         }
         let mut child = cmd.spawn().map_err(|e| spawn_error(name, &cmd, &e))?;
         token.register(child.id());

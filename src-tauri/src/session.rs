@@ -250,19 +250,8 @@ fn remove_stale_work_dirs(base: &Path) {
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
         let Some(pid) = name.strip_prefix(WORK_PREFIX).and_then(|p| p.parse::<i32>().ok()) else { continue };
-        if pid != std::process::id() as i32 && !process_alive(pid) {
+        if pid != std::process::id() as i32 && !crate::process::alive(pid) {
             let _ = std::fs::remove_dir_all(entry.path());
         }
     }
-}
-
-#[cfg(unix)]
-fn process_alive(pid: i32) -> bool {
-    // SAFETY: signal 0 only checks that the process exists.
-    unsafe { libc::kill(pid, 0) == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM) }
-}
-
-#[cfg(not(unix))]
-fn process_alive(_pid: i32) -> bool {
-    true
 }

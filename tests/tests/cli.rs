@@ -271,3 +271,28 @@ fn a_web_page_with_a_video_goes_through_yt_dlp() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("not found"), "{}", stderr(&out));
 }
+
+#[test]
+fn killing_gifgrab_outright_takes_its_children_along() {
+    let dir = TempDir::new("sigkill");
+    let srv = server();
+    srv.set_rate(Some(60_000));
+    let token = format!("sigkill{}", std::process::id());
+    let url = srv.url(&format!("long.mp4?{token}"));
+    let mut child = gifgrab()
+        .args([&url, "--start", "1:00", "--end", "1:10", "-o", "k.gif"])
+        .current_dir(&dir.0)
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    assert!(eventually(20.0, || processes_mentioning(&token).iter().any(|p| p.contains("gifgrab-ffmpeg"))), "ffmpeg never started");
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(eventually(2.0, || processes_mentioning(&token).is_empty()), "orphans: {:?}", processes_mentioning(&token));
+    // A SIGKILL leaves only a hidden partial file, never a GIF at the target; the next run
+    // in that folder removes the dead run's leftover.
+    assert!(!dir.path("k.gif").exists());
+    let out = run(&[media("bikes.mp4").to_str().unwrap(), "--start", "0", "--end", "1", "-o", "next.gif"], &dir);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(dir.names(), vec!["next.gif"]);
+}
