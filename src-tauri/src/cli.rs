@@ -3,7 +3,7 @@
 
 use crate::clip::{self, Options};
 use crate::error::Error;
-use crate::pipeline::{self, Progress, Target};
+use crate::pipeline::{self, Progress, Request, Target};
 use crate::process::CancelToken;
 use crate::sidecars::Sidecars;
 use std::ffi::OsString;
@@ -140,17 +140,8 @@ fn run(args: Args) -> Result<(), Error> {
     // Ctrl-C cancels the job: children die, temp files go, we exit 130.
     let _ = ctrlc::set_handler(move || on_signal.cancel());
     let bar = Bar::new();
-    let made = pipeline::make_gif(
-        &sidecars,
-        &source,
-        args.start,
-        args.end,
-        &args.options,
-        &target,
-        args.overwrite,
-        &cancel,
-        &|p| bar.show(&p),
-    )?;
+    let req = Request { start: args.start, end: args.end, options: args.options, overwrite: args.overwrite };
+    let made = pipeline::make_gif(&sidecars, &source, &req, &target, &cancel, &|p| bar.show(&p))?;
     bar.clear();
     let path = made.path.strip_prefix("./").unwrap_or(&made.path);
     eprintln!(

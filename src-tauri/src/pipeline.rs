@@ -79,31 +79,43 @@ pub enum Target {
     DefaultNameIn(PathBuf),
 }
 
+/// What to make: the range, the options, and whether an existing file may be replaced.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Request {
+    pub start: f64,
+    pub end: f64,
+    pub options: Options,
+    pub overwrite: bool,
+}
+
+impl Request {
+    fn validate(&self) -> Result<()> {
+        clip::validate_range(self.start, self.end)?;
+        self.options.validate()
+    }
+}
+
 /// Everything in one call: the CLI's path.
 pub fn make_gif(
     sidecars: &Sidecars,
     source: &Source,
-    start: f64,
-    end: f64,
-    options: &Options,
+    req: &Request,
     target: &Target,
-    overwrite: bool,
     cancel: &CancelToken,
     on_progress: OnProgress,
 ) -> Result<Made> {
-    clip::validate_range(start, end)?;
-    options.validate()?;
+    req.validate()?;
     if let Target::File(path) = target {
-        refuse_existing(path, overwrite)?;
+        refuse_existing(path, req.overwrite)?;
     }
     on_progress(Progress::new(Stage::Probing, 0, 0));
-    let media = probe::probe(sidecars, source, max_height_for(options.width), cancel)?;
+    let media = probe::probe(sidecars, source, max_height_for(req.options.width), cancel)?;
     let path = match target {
         Target::File(path) => path.clone(),
-        Target::DefaultNameIn(dir) => dir.join(crate::output::default_name(&media.title, start, end)),
+        Target::DefaultNameIn(dir) => dir.join(crate::output::default_name(&media.title, req.start, req.end)),
     };
-    refuse_existing(&path, overwrite)?;
-    render(sidecars, &media, start, end, options, &path, overwrite, cancel, on_progress)
+    refuse_existing(&path, req.overwrite)?;
+    render(sidecars, &media, req, &path, cancel, on_progress)
 }
 
 /// Fails before any download when the target exists: the existing file stays as it is.
@@ -126,16 +138,13 @@ pub fn output_size(media: &Media, width: u32) -> (u32, u32) {
 pub fn render(
     sidecars: &Sidecars,
     media: &Media,
-    start: f64,
-    end: f64,
-    options: &Options,
+    req: &Request,
     target: &Path,
-    overwrite: bool,
     cancel: &CancelToken,
     on_progress: OnProgress,
 ) -> Result<Made> {
-    clip::validate_range(start, end)?;
-    options.validate()?;
+    req.validate()?;
+    let (start, end, options, overwrite) = (req.start, req.end, &req.options, req.overwrite);
     if let Some(duration) = media.duration {
         check_inside(start, end, duration)?;
     }

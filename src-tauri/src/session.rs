@@ -144,8 +144,9 @@ impl Session {
             jobs.insert(req.job_id.clone(), Job { cancel: cancel.clone(), made: None });
         }
         let target = self.work_dir.join(format!("{}.gif", req.job_id));
-        let result =
-            pipeline::render(self.sidecars()?, &media, req.start, req.end, &options, &target, true, &cancel, on_progress);
+        // The app writes into its own work folder; the Save dialog has asked about replacing.
+        let job = pipeline::Request { start: req.start, end: req.end, options, overwrite: true };
+        let result = pipeline::render(self.sidecars()?, &media, &job, &target, &cancel, on_progress);
         let mut jobs = lock(&self.jobs);
         match result {
             Ok(made) => {

@@ -2,7 +2,7 @@
 //! target, no temp files, and no child process left (the process table is checked).
 
 use gifgrab::clip::{Options, Source};
-use gifgrab::pipeline::{make_gif, Target};
+use gifgrab::pipeline::{Made, Request, Target};
 use gifgrab::process::CancelToken;
 use gifgrab::sidecars::Sidecars;
 use gifgrab::Error;
@@ -14,11 +14,17 @@ fn sidecars() -> Sidecars {
     Sidecars::in_dir(&bin_dir())
 }
 
+/// One pipeline run that never replaces an existing file.
+fn make(sc: &Sidecars, src: &Source, start: f64, end: f64, options: Options, target: &Target, cancel: &CancelToken) -> gifgrab::Result<Made> {
+    let req = Request { start, end, options, overwrite: false };
+    gifgrab::pipeline::make_gif(sc, src, &req, target, cancel, &|_| {})
+}
+
 /// Runs the pipeline on a URL with a unique token; checks nothing is left behind.
-fn attempt(url: &str, start: f64, end: f64, dir: &TempDir, token: &str) -> gifgrab::Result<gifgrab::pipeline::Made> {
+fn attempt(url: &str, start: f64, end: f64, dir: &TempDir, token: &str) -> gifgrab::Result<Made> {
     let target = dir.path("out.gif");
     let src = Source::Url(url.to_string());
-    let result = make_gif(&sidecars(), &src, start, end, &Options::default(), &Target::File(target.clone()), false, &CancelToken::new(), &|_| {});
+    let result = make(&sidecars(), &src, start, end, Options::default(), &Target::File(target.clone()), &CancelToken::new());
     assert!(eventually(2.0, || processes_mentioning(token).is_empty()), "left behind: {:?}", processes_mentioning(token));
     if result.is_err() {
         assert!(dir.names().is_empty(), "a failed job left {:?}", dir.names());
@@ -148,14 +154,14 @@ fn broken_sidecars_are_named_with_the_repair() {
     std::fs::write(fake.path("gifgrab-ffmpeg"), b"not a program").unwrap();
     let src = Source::File(media("bikes.mp4"));
     let target = Target::File(dir.path("o.gif"));
-    let err = make_gif(&Sidecars::in_dir(&fake.0), &src, 0.0, 1.0, &Options::default(), &target, false, &CancelToken::new(), &|_| {})
+    let err = make(&Sidecars::in_dir(&fake.0), &src, 0.0, 1.0, Options::default(), &target, &CancelToken::new())
         .expect_err("must fail");
     assert_eq!(err.kind(), "sidecar", "{err}");
     assert!(err.to_string().contains("cargo xtask setup"), "{err}");
     let garbage = fake.path("gifgrab-ffmpeg");
     std::fs::write(&garbage, "#!/bin/sh\necho 'zzz garbage' >&2\nexit 3\n").unwrap();
     make_executable(&garbage);
-    let err = make_gif(&Sidecars::in_dir(&fake.0), &src, 0.0, 1.0, &Options::default(), &target, false, &CancelToken::new(), &|_| {})
+    let err = make(&Sidecars::in_dir(&fake.0), &src, 0.0, 1.0, Options::default(), &target, &CancelToken::new())
         .expect_err("must fail");
     assert!(err.to_string().len() > 10, "{err}");
     assert!(dir.names().is_empty());
@@ -173,7 +179,7 @@ fn a_read_only_folder_is_reported_and_left_clean() {
         let dir = TempDir::new("ro");
         std::fs::write(dir.path("file"), b"x").unwrap();
         let target = dir.path("file").join("out.gif");
-        let err = make_gif(&sidecars(), &Source::File(media("bikes.mp4")), 0.0, 1.0, &Options::default(), &Target::File(target), false, &CancelToken::new(), &|_| {})
+        let err = make(&sidecars(), &Source::File(media("bikes.mp4")), 0.0, 1.0, Options::default(), &Target::File(target), &CancelToken::new())
             .expect_err("must fail");
         assert_eq!(err.kind(), "not_writable", "{err}");
         assert_eq!(dir.names(), vec!["file"]);
@@ -181,7 +187,7 @@ fn a_read_only_folder_is_reported_and_left_clean() {
     }
     let dir = TempDir::new("ro");
     std::fs::set_permissions(&dir.0, std::os::unix::fs::PermissionsExt::from_mode(0o555)).unwrap();
-    let err = make_gif(&sidecars(), &Source::File(media("bikes.mp4")), 0.0, 1.0, &Options::default(), &Target::File(dir.path("o.gif")), false, &CancelToken::new(), &|_| {})
+    let err = make(&sidecars(), &Source::File(media("bikes.mp4")), 0.0, 1.0, Options::default(), &Target::File(dir.path("o.gif")), &CancelToken::new())
         .expect_err("must fail");
     std::fs::set_permissions(&dir.0, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
     assert_eq!(err.kind(), "not_writable", "{err}");
@@ -196,7 +202,7 @@ fn absurd_sizes_are_refused_before_they_eat_memory() {
     let dir = TempDir::new("huge");
     let src = Source::File(media("long.mp4"));
     let opts = Options { width: 1920, fps: 50, ..Options::default() };
-    let err = make_gif(&sidecars(), &src, 0.0, 60.0, &opts, &Target::File(dir.path("h.gif")), false, &CancelToken::new(), &|_| {})
+    let err = make(&sidecars(), &src, 0.0, 60.0, opts, &Target::File(dir.path("h.gif")), &CancelToken::new())
         .expect_err("1280 px × 3000 frames is too much");
     assert_eq!(err.kind(), "too_large", "{err}");
     assert!(dir.names().is_empty());
@@ -218,7 +224,7 @@ fn cancel_at_each_stage_stops_quickly_and_cleans_up() {
             std::time::Instant::now()
         });
         let target = Target::File(dir.path("c.gif"));
-        let result = make_gif(&sidecars(), &Source::Url(url), 100.0, 105.0, &Options::default(), &target, false, &cancel, &|_| {});
+        let result = make(&sidecars(), &Source::Url(url), 100.0, 105.0, Options::default(), &target, &cancel);
         let cancelled_at = canceller.join().unwrap();
         assert!(cancelled_at.elapsed().as_secs_f64() < 1.0, "stopping took {:?}", cancelled_at.elapsed());
         assert!(matches!(result, Err(Error::Cancelled)), "after {delay_ms} ms: {result:?}");
@@ -238,7 +244,7 @@ fn ten_jobs_at_once_give_ten_distinct_correct_gifs() {
                 let target = Target::File(dir.path(&format!("g{i}.gif")));
                 s.spawn(move || {
                     let start = 20.0 + i as f64 * 30.0;
-                    make_gif(&sidecars(), &Source::Url(url), start, start + 1.0, &Options::default(), &target, false, &CancelToken::new(), &|_| {})
+                    make(&sidecars(), &Source::Url(url), start, start + 1.0, Options::default(), &target, &CancelToken::new())
                 })
             })
             .collect();
