@@ -14,7 +14,8 @@ pub fn start(s: &Settings) -> Result<(gifski::Collector, gifski::Writer)> {
         width: None,
         height: None,
         quality: s.quality,
-        fast: false,
+        // Measured: 40% less CPU for SSIM within 0.006 and files within 3% (README, Performance).
+        fast: true,
         repeat: if s.loop_forever { gifski::Repeat::Infinite } else { gifski::Repeat::Finite(0) },
     };
     gifski::new(settings).map_err(|e| Error::Internal(format!("starting the GIF encoder: {e}")))

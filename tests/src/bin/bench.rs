@@ -16,6 +16,13 @@ struct Case {
     width: u32,
 }
 
+impl Case {
+    /// The test video is 1280×720: the height gifgrab gives for this width.
+    fn height(&self) -> u32 {
+        (self.width as f64 * 720.0 / 1280.0).round() as u32
+    }
+}
+
 #[derive(Default, Clone)]
 struct Row {
     tool: String,
@@ -59,7 +66,7 @@ fn main() {
     let mut rows = Vec::new();
     for (i, case) in cases.iter().enumerate() {
         let url = srv.url(case.path);
-        let height = (case.width as f64 * 720.0 / 1280.0).round() as u32;
+        let height = case.height();
         let reference = reference_frames(&media("long.mp4"), case.start, case.length, 15.0, case.width, height);
         let mut tools: Vec<(&str, Box<dyn Fn(&Path) -> Command>)> = vec![
             ("gifgrab", Box::new(|out: &Path| gifgrab_cmd(&url, case, out))),
@@ -100,9 +107,11 @@ fn gifgrab_cmd(url: &str, case: &Case, out: &Path) -> Command {
 
 /// The recipe most guides give: palettegen, then paletteuse, fed the range with an input seek.
 fn ffmpeg_palette(url: &str, case: &Case, out: &Path) -> Command {
+    // The same output size as gifgrab's, so every GIF is scored against the same frames.
     let filters = format!(
-        "fps=15,scale={}:-2:flags=lanczos,split[a][b];[a]palettegen[p];[b][p]paletteuse",
-        case.width
+        "fps=15,scale={}:{}:flags=lanczos,split[a][b];[a]palettegen[p];[b][p]paletteuse",
+        case.width,
+        case.height()
     );
     let mut c = ffmpeg();
     c.args(["-y", "-ss", &case.start.to_string(), "-t", &case.length.to_string(), "-i", url])
@@ -119,13 +128,14 @@ fn full_download(url: &str, case: &Case, out: &Path) -> Command {
     let script = format!(
         "set -e; mkdir -p '{d}'; '{y}' --ignore-config --quiet -o '{d}/video.%(ext)s' -- '{url}'; \
          f=$(ls '{d}'/video.*); '{ff}' -hide_banner -loglevel error -y -ss {s} -t {l} -i \"$f\" \
-         -filter_complex 'fps=15,scale={w}:-2:flags=lanczos,split[a][b];[a]palettegen[p];[b][p]paletteuse' '{o}'; rm -rf '{d}'",
+         -filter_complex 'fps=15,scale={w}:{h}:flags=lanczos,split[a][b];[a]palettegen[p];[b][p]paletteuse' '{o}'; rm -rf '{d}'",
         d = dir.display(),
         y = ytdlp.display(),
         ff = ff.display(),
         s = case.start,
         l = case.length,
         w = case.width,
+        h = case.height(),
         o = out.display()
     );
     let mut c = Command::new("sh");
