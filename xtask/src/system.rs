@@ -46,7 +46,7 @@ pub fn ensure_packages(for_tests: bool) -> Result {
         c
     };
     sh::run(&mut apt(&["update", "-qq"]))?;
-    let mut install = apt(&["install", "-y", "-qq", "--no-install-recommends"]);
+    let mut install = apt(&["install", "-y", "-qq"]);
     install.args(&missing);
     sh::run(&mut install)
 }
