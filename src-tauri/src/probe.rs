@@ -36,12 +36,14 @@ pub struct Input {
 pub fn probe(sidecars: &Sidecars, source: &Source, max_height: Option<u32>, cancel: &CancelToken) -> Result<Media> {
     let (title, input) = match source {
         // A direct media link needs no yt-dlp (saves its start-up and a request).
-        Source::Url(url) if clip::is_direct_media(url) => {
-            let input = Input { location: url.clone(), headers: vec![], remote: true, plain_requests: false };
-            (clip::title_from_url(url), input)
-        }
+        Source::Url(url) if clip::is_direct_media(url) => return direct_media(sidecars, url, cancel),
         Source::Url(url) => {
-            let found = fetch::resolve(sidecars, url, max_height, cancel)?;
+            let found = match fetch::resolve(sidecars, url, max_height, cancel) {
+                Ok(found) => found,
+                // yt-dlp knows no page there; it may still be a media file without an extension.
+                Err(Error::InvalidLink(msg)) => return direct_media(sidecars, url, cancel).map_err(|_| Error::InvalidLink(msg)),
+                Err(e) => return Err(e),
+            };
             if found.is_live {
                 return Err(Error::LiveStream(
                     "This is a live stream. gifgrab makes GIFs from recorded videos; try again once the stream has ended.".into(),
@@ -66,6 +68,16 @@ pub fn probe(sidecars: &Sidecars, source: &Source, max_height: Option<u32>, canc
             (title, Input { location: path.to_string_lossy().into_owned(), headers: vec![], remote: false, plain_requests: false })
         }
     };
+    with_stream_info(sidecars, title, input, cancel)
+}
+
+/// A link straight to media: ffmpeg reads its header, no yt-dlp involved.
+fn direct_media(sidecars: &Sidecars, url: &str, cancel: &CancelToken) -> Result<Media> {
+    let input = Input { location: url.to_string(), headers: vec![], remote: true, plain_requests: false };
+    with_stream_info(sidecars, clip::title_from_url(url), input, cancel)
+}
+
+fn with_stream_info(sidecars: &Sidecars, title: String, input: Input, cancel: &CancelToken) -> Result<Media> {
     let info = ffmpeg::inspect(sidecars, &input, cancel)?;
     Ok(Media {
         title,

@@ -296,3 +296,14 @@ fn killing_gifgrab_outright_takes_its_children_along() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(dir.names(), vec!["next.gif"]);
 }
+
+#[test]
+fn a_media_link_without_an_extension_still_works() {
+    let site = TempDir::new("noext");
+    std::fs::copy(media("bikes.mp4"), site.path("watch")).unwrap();
+    let srv = TestServer::start(&site.0).unwrap();
+    let dir = TempDir::new("noext-out");
+    let out = run(&[&srv.url("watch?id=42"), "--start", "1", "--end", "2", "-o", "n.gif"], &dir);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_gif(&dir.path("n.gif"), &media("bikes.mp4"), 1.0, 1.0, 15.0, (480, 204));
+}
