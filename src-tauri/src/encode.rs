@@ -47,3 +47,35 @@ pub fn write(
     writer.write(out, &mut reporter)?;
     Ok(reporter.written)
 }
+
+/// Keeps the first write error: gifski reports a failed write only as "aborted".
+pub struct TrackedWriter<W> {
+    inner: W,
+    pub error: Option<std::io::Error>,
+}
+
+impl<W: Write> TrackedWriter<W> {
+    pub fn new(inner: W) -> Self {
+        TrackedWriter { inner, error: None }
+    }
+
+    fn track<T>(&mut self, r: std::io::Result<T>) -> std::io::Result<T> {
+        if let (Err(e), None) = (&r, &self.error) {
+            let copy = e.raw_os_error().map(std::io::Error::from_raw_os_error);
+            self.error = Some(copy.unwrap_or_else(|| std::io::Error::new(e.kind(), e.to_string())));
+        }
+        r
+    }
+}
+
+impl<W: Write> Write for TrackedWriter<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let r = self.inner.write(buf);
+        self.track(r)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        let r = self.inner.flush();
+        self.track(r)
+    }
+}

@@ -165,7 +165,7 @@ pub fn render(
     }
     let (staged, file) = Staged::create(target, overwrite)?;
     on_progress(Progress::new(Stage::Fetching, 0, total));
-    let mut result = encode_stream(sidecars, media, &plan, options, file_writer(&file), cancel, on_progress, total);
+    let mut result = encode_stream(sidecars, media, &plan, options, file_writer(&file), target, cancel, on_progress, total);
     if result.as_ref().is_err_and(worth_plain_retry) {
         // A server that ignores Range garbles bounded requests: read it plainly instead.
         if media.input.remote && !media.input.plain_requests {
@@ -173,7 +173,7 @@ pub fn render(
             plain.input.plain_requests = true;
             file.set_len(0).map_err(|e| Error::from_write(&e, target))?;
             std::io::Seek::rewind(&mut &file).map_err(|e| Error::from_write(&e, target))?;
-            result = encode_stream(sidecars, &plain, &plan, options, file_writer(&file), cancel, on_progress, total);
+            result = encode_stream(sidecars, &plain, &plan, options, file_writer(&file), target, cancel, on_progress, total);
         }
     }
     let (frames, decoded) = result?;
@@ -225,6 +225,7 @@ fn encode_stream(
     plan: &Plan,
     options: &Options,
     out: impl std::io::Write,
+    target: &Path,
     cancel: &CancelToken,
     on_progress: OnProgress,
     total: u64,
@@ -267,13 +268,20 @@ fn encode_stream(
         let on_frame = |written: u64| {
             on_progress(Progress::new(Stage::Encoding, written.min(total), total));
         };
-        let written = encode::write(writer, out, cancel, &on_frame);
+        let mut out = encode::TrackedWriter::new(out);
+        let written = encode::write(writer, &mut out, cancel, &on_frame);
+        // The buffer's last bytes must reach the disk now: a drop would hide their failure.
+        let _ = std::io::Write::flush(&mut out);
         let fed = feeder.join().unwrap_or_else(|_| Err(Error::Internal("the frame reader crashed".into())));
         cancel.check()?;
+        // A failed write (disk full) stops everything else: it is the cause to report.
+        if let Some(e) = out.error.take() {
+            return Err(Error::from_write(&e, target));
+        }
         // The decoder's error is the root cause; the writer's (no frames, aborted) follows from it.
         let decoded = fed?;
         let written = written.map_err(|e| match e {
-            gifski::Error::Io(io) => Error::from_write(&io, Path::new("the GIF file")),
+            gifski::Error::Io(io) => Error::from_write(&io, target),
             other => Error::Internal(format!("GIF encoding failed: {other}")),
         })?;
         Ok((written, decoded))

@@ -316,3 +316,28 @@ fn the_app_session_rejects_junk_and_cleans_stale_work() {
     drop(session);
     assert!(!work.exists(), "work folder removed when the app closes");
 }
+
+#[test]
+fn a_full_disk_is_reported_and_leaves_nothing() {
+    // A 100 KB tmpfs fills up mid-GIF (needs root to mount; CI runs as root).
+    let dir = TempDir::new("diskfull");
+    let mounted = std::process::Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=100k", "tmpfs"])
+        .arg(&dir.0)
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(false);
+    assert!(mounted || !unsafe_is_root(), "root could not mount a tmpfs");
+    if !mounted {
+        eprintln!("skipped: mounting a tmpfs needs root");
+        return;
+    }
+    let target = dir.path("full.gif");
+    let result = make(&sidecars(), &Source::File(media("bikes.mp4")), 0.0, 3.0, Options::default(), &Target::File(target), &CancelToken::new());
+    let names = dir.names();
+    let _ = std::process::Command::new("umount").arg(&dir.0).status();
+    let err = result.expect_err("a 100 KB disk cannot hold this GIF");
+    assert_eq!(err.kind(), "disk_full", "{err}");
+    assert!(err.to_string().contains("Free some space"), "{err}");
+    assert!(names.is_empty(), "left on the full disk: {names:?}");
+}
