@@ -199,20 +199,28 @@ fn sound_only_and_damaged_files() {
     assert_eq!(dir.names(), vec!["junk.mp4", "tone.m4a"]);
 }
 
+/// A 10 s job writing `k.gif` over a slow link, once its ffmpeg is running; the token marks its
+/// children in the process table.
+fn slow_job(srv: &TestServer, dir: &TempDir, tag: &str) -> (std::process::Child, String) {
+    srv.set_rate(Some(60_000));
+    let token = format!("{tag}{}", std::process::id());
+    let url = srv.url(&format!("long.mp4?{token}"));
+    let child = gifgrab()
+        .args([&url, "--start", "1:00", "--end", "1:10", "-o", "k.gif"])
+        .current_dir(&dir.0)
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = eventually(20.0, || processes_mentioning(&token).iter().any(|p| p.contains("gifgrab-ffmpeg")));
+    assert!(started, "ffmpeg never started");
+    (child, token)
+}
+
 #[test]
 fn ctrl_c_stops_within_a_second_and_leaves_nothing() {
     let dir = TempDir::new("cancel");
     let srv = server();
-    srv.set_rate(Some(60_000));
-    let token = format!("cancel{}", std::process::id());
-    let url = srv.url(&format!("long.mp4?{token}"));
-    let mut child = gifgrab()
-        .args([&url, "--start", "1:00", "--end", "1:10", "-o", "c.gif"])
-        .current_dir(&dir.0)
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    assert!(eventually(20.0, || processes_mentioning(&token).iter().any(|p| p.contains("gifgrab-ffmpeg"))), "ffmpeg never started");
+    let (mut child, token) = slow_job(&srv, &dir, "cancel");
     std::thread::sleep(std::time::Duration::from_millis(500));
     let sent = std::time::Instant::now();
     unsafe {
@@ -276,16 +284,7 @@ fn a_web_page_with_a_video_goes_through_yt_dlp() {
 fn killing_gifgrab_outright_takes_its_children_along() {
     let dir = TempDir::new("sigkill");
     let srv = server();
-    srv.set_rate(Some(60_000));
-    let token = format!("sigkill{}", std::process::id());
-    let url = srv.url(&format!("long.mp4?{token}"));
-    let mut child = gifgrab()
-        .args([&url, "--start", "1:00", "--end", "1:10", "-o", "k.gif"])
-        .current_dir(&dir.0)
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    assert!(eventually(20.0, || processes_mentioning(&token).iter().any(|p| p.contains("gifgrab-ffmpeg"))), "ffmpeg never started");
+    let (mut child, token) = slow_job(&srv, &dir, "sigkill");
     child.kill().unwrap();
     child.wait().unwrap();
     assert!(eventually(2.0, || processes_mentioning(&token).is_empty()), "orphans: {:?}", processes_mentioning(&token));
