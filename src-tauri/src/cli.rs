@@ -106,6 +106,9 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
             "--fps" | "-r" => options.fps = number(&value("--fps")?, "--fps")?,
             "--quality" | "-q" => options.quality = number(&value("--quality")?, "--quality")?,
             "--output" | "-o" => output = Some(PathBuf::from(value("--output")?)),
+            "--overwrite" | "-y" | "--once" if inline.is_some() => {
+                return Err(format!("{flag} takes no value (got {})", clip::printable(arg)))
+            }
             "--overwrite" | "-y" => overwrite = true,
             "--once" => options.loop_forever = false,
             _ => return Err(format!("unknown option {}", clip::printable(arg))),

@@ -20,12 +20,9 @@ pub struct Resolved {
     pub input: Input,
 }
 
-/// The yt-dlp arguments: no user config, no playlists, no downloads, the link after `--`.
+/// The yt-dlp arguments: no user config, no playlists, no downloads, the link after `--`;
+/// `max_height` caps the rendition's shorter side.
 pub fn args(sidecars: &Sidecars, url: &str, max_height: Option<u32>) -> Vec<String> {
-    let format = match max_height {
-        Some(h) => format!("bv*[height<=?{h}]/b[height<=?{h}]/bv*/b"),
-        None => "bv*/b".to_string(),
-    };
     let mut a: Vec<String> = [
         "--ignore-config",
         "--no-playlist",
@@ -38,12 +35,17 @@ pub fn args(sidecars: &Sidecars, url: &str, max_height: Option<u32>) -> Vec<Stri
         "2",
         "--extractor-retries",
         "1",
+        // Video only when the site offers it: no audio bytes are fetched for a GIF.
         "--format",
-        &format,
+        "bv/bv*/b",
     ]
     .iter()
     .map(|s| s.to_string())
     .collect();
+    if let Some(side) = max_height {
+        // "res" is the shorter side, so portrait videos get a rendition as wide as asked.
+        a.extend(["--format-sort".to_string(), format!("res:{side}")]);
+    }
     a.push("--js-runtimes".into());
     a.push(format!("deno:{}", sidecars.deno.display()));
     a.push("--".into());
@@ -208,5 +210,6 @@ mod tests {
         assert_eq!(&a[a.len() - 2..], ["--", "https://example.com/v"]);
         assert!(a.contains(&"--ignore-config".to_string()) && a.contains(&"--no-playlist".to_string()));
         assert!(!a.iter().any(|x| x.starts_with("--exec")));
+        assert!(a.windows(2).any(|w| w == ["--format-sort", "res:480"]));
     }
 }

@@ -67,7 +67,7 @@ pub fn inspect(sidecars: &Sidecars, input: &Input, cancel: &CancelToken) -> Resu
     cmd.args(["-hide_banner", "-nostdin"]).args(input_args(input)).arg("-i").arg(input_location(input));
     let proc = Proc::spawn("ffmpeg", cmd, cancel, false)?;
     let (_status, stderr) = proc.finish()?;
-    parse_info(&stderr).ok_or_else(|| classify(&stderr, "open the video"))
+    parse_info(&stderr).ok_or_else(|| classify(&stderr, "open the video", input.remote))
 }
 
 /// Reads duration and the first video stream from ffmpeg's listing.
@@ -110,10 +110,13 @@ fn parse_clock(s: &str) -> Option<f64> {
     (total.is_finite() && total > 0.0).then_some(total)
 }
 
-/// Turns ffmpeg's complaint into the error a person can act on.
-pub fn classify(stderr: &str, doing: &str) -> Error {
+/// Turns ffmpeg's complaint into the error a person can act on (`remote`: read over the network).
+pub fn classify(stderr: &str, doing: &str, remote: bool) -> Error {
     let l = stderr.to_ascii_lowercase();
     let has = |needles: &[&str]| needles.iter().any(|n| l.contains(n));
+    if !remote {
+        return classify_local(&l, doing);
+    }
     if has(&["404 not found", "410 gone", "no such file or directory"]) {
         Error::NotFound(format!("Could not {doing}: the video was not found (404/410). Check the link."))
     } else if has(&["403 forbidden", "401 unauthorized"]) {
@@ -146,6 +149,24 @@ pub fn classify(stderr: &str, doing: &str) -> Error {
     }
 }
 
+/// A local file: no links to check, no connection to blame.
+fn classify_local(l: &str, doing: &str) -> Error {
+    let has = |needles: &[&str]| needles.iter().any(|n| l.contains(n));
+    if has(&["no such file or directory"]) {
+        Error::NotFound(format!("Could not {doing}: the video file is no longer there."))
+    } else if has(&["permission denied"]) {
+        Error::Forbidden(format!("Could not {doing}: you may not read this video file."))
+    } else if has(&["does not contain any stream", "output file #0 does not contain", "matches no streams"])
+        || (!l.contains("video:") && l.contains("stream #"))
+    {
+        Error::NoVideo("This file has no video stream.".into())
+    } else if l.trim().is_empty() {
+        Error::Sidecar("ffmpeg stopped without a word. Reinstall gifgrab; in a source checkout run `cargo xtask setup`.".into())
+    } else {
+        Error::BadMedia(format!("Could not {doing}: this is not a video gifgrab can read, or the file is damaged."))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -173,9 +194,11 @@ At least one output file must be specified";
     #[test]
     fn sound_only_and_junk() {
         assert_eq!(parse_info("  Stream #0:0: Audio: aac, 44100 Hz, stereo"), None);
-        assert!(matches!(classify("Input #0\n  Stream #0:0: Audio: aac\n", "open"), Error::NoVideo(_)));
-        assert!(matches!(classify("x.mp4: Invalid data found when processing input", "open"), Error::BadMedia(_)));
-        assert!(matches!(classify("Server returned 404 Not Found", "open"), Error::NotFound(_)));
-        assert!(matches!(classify("Connection refused", "open"), Error::Network(_)));
+        assert!(matches!(classify("Input #0\n  Stream #0:0: Audio: aac\n", "open", true), Error::NoVideo(_)));
+        assert!(matches!(classify("x.mp4: Invalid data found when processing input", "open", false), Error::BadMedia(_)));
+        assert!(matches!(classify("Server returned 404 Not Found", "open", true), Error::NotFound(_)));
+        assert!(matches!(classify("Connection refused", "open", true), Error::Network(_)));
+        assert!(matches!(classify("x.mp4: End of file", "read", false), Error::BadMedia(_)));
+        assert!(matches!(classify("x.mp4: No such file or directory", "open", false), Error::NotFound(m) if !m.contains("link")));
     }
 }

@@ -93,12 +93,12 @@ fn remove_stale_parts(dir: &Path) {
     }
 }
 
-/// Copies a finished GIF to where the user chose, atomically (the Save dialog asked already).
-pub fn save_copy(from: &Path, target: &Path) -> Result<u64> {
-    let (staged, mut file) = Staged::create(target, true)?;
+/// Copies a finished GIF to where the user chose, atomically.
+pub fn save_copy(from: &Path, target: &Path, overwrite: bool) -> Result<u64> {
+    let (staged, mut file) = Staged::create(target, overwrite)?;
     let mut src = File::open(from).map_err(|e| Error::Internal(format!("The GIF to save is gone ({e}); make it again.")))?;
     let bytes = std::io::copy(&mut src, &mut file).map_err(|e| Error::from_write(&e, target))?;
-    staged.commit(file, true)?;
+    staged.commit(file, overwrite)?;
     Ok(bytes)
 }
 

@@ -66,8 +66,9 @@ pub struct Made {
     pub duration: f64,
 }
 
-/// The largest source height worth fetching for an output width (never below 360p).
-pub fn max_height_for(width: u32) -> Option<u32> {
+/// The largest source rendition worth fetching for an output width, by its shorter side
+/// (never below 360p).
+pub fn shorter_side_for(width: u32) -> Option<u32> {
     (width > 0).then(|| width.max(360))
 }
 
@@ -109,7 +110,7 @@ pub fn make_gif(
         refuse_existing(path, req.overwrite)?;
     }
     on_progress(Progress::new(Stage::Probing, 0, 0));
-    let media = probe::probe(sidecars, source, max_height_for(req.options.width), cancel)?;
+    let media = probe::probe(sidecars, source, shorter_side_for(req.options.width), cancel)?;
     let path = match target {
         Target::File(path) => path.clone(),
         Target::DefaultNameIn(dir) => dir.join(crate::output::default_name(&media.title, req.start, req.end)),
@@ -233,7 +234,9 @@ fn encode_stream(
     let settings = encode::Settings { quality: options.quality, loop_forever: options.loop_forever };
     let (collector, writer) = encode::start(&settings)?;
     let mut decoder = Decoder::spawn(sidecars, plan, &media.input, cancel)?;
-    let watch = Watchdog::new(decoder.id());
+    // Reading from the top (a server without Range) has no early frames to watch for.
+    let limit = (!media.input.plain_requests).then_some(Duration::from_secs(STALL_SECS));
+    let watch = Watchdog::new(decoder.id(), cancel, limit);
     let fps = plan.fps as f64;
     std::thread::scope(|scope| {
         scope.spawn(|| watch.run());
@@ -252,11 +255,12 @@ fn encode_stream(
                 }
                 index += 1;
             }
+            // Every frame is in: a slow exit of ffmpeg is no stall.
+            watch.stop();
             drop(collector);
             let (status, stderr) = decoder.finish();
-            watch.stop();
             let status = status?;
-            if watch.stalled() {
+            if watch.stalled() && (index as u64) + 1 < total {
                 return Err(Error::Network(format!(
                     "The server stopped sending the video ({} s without data). Check your connection and try again.",
                     STALL_SECS
@@ -292,8 +296,10 @@ fn encode_stream(
 const STALL_SECS: u64 = 20;
 
 /// Kills a decoder that has stopped delivering frames, so a stalled server never hangs a job.
-struct Watchdog {
+struct Watchdog<'a> {
     pid: u32,
+    cancel: &'a CancelToken,
+    limit: Option<Duration>,
     born: Instant,
     last_ms: AtomicU64,
     busy: AtomicBool,
@@ -301,10 +307,12 @@ struct Watchdog {
     stalled: AtomicBool,
 }
 
-impl Watchdog {
-    fn new(pid: u32) -> Watchdog {
+impl<'a> Watchdog<'a> {
+    fn new(pid: u32, cancel: &'a CancelToken, limit: Option<Duration>) -> Watchdog<'a> {
         Watchdog {
             pid,
+            cancel,
+            limit,
             born: Instant::now(),
             last_ms: AtomicU64::new(0),
             busy: AtomicBool::new(false),
@@ -331,12 +339,13 @@ impl Watchdog {
     }
 
     fn run(&self) {
+        let Some(limit) = self.limit else { return };
         while !self.done.load(Ordering::Relaxed) {
             std::thread::sleep(Duration::from_millis(100));
             let idle = self.now_ms().saturating_sub(self.last_ms.load(Ordering::Relaxed));
-            if !self.busy.load(Ordering::Relaxed) && idle > STALL_SECS * 1000 {
+            if !self.busy.load(Ordering::Relaxed) && idle > limit.as_millis() as u64 {
                 self.stalled.store(true, Ordering::Relaxed);
-                crate::process::kill_group(self.pid);
+                self.cancel.kill_if_live(self.pid);
                 return;
             }
         }
@@ -344,9 +353,9 @@ impl Watchdog {
 }
 
 /// Ends the watchdog however the feeder leaves (an error or a cancel included).
-struct StopOnDrop<'a>(&'a Watchdog);
+struct StopOnDrop<'a, 'b>(&'a Watchdog<'b>);
 
-impl Drop for StopOnDrop<'_> {
+impl Drop for StopOnDrop<'_, '_> {
     fn drop(&mut self) {
         self.0.stop();
     }
@@ -356,7 +365,7 @@ impl Drop for StopOnDrop<'_> {
 fn check_decode(ok: bool, stderr: &str, got: u64, want: u64, plan: &Plan, media: &Media) -> Result<()> {
     if got == 0 {
         if !stderr.trim().is_empty() || !ok {
-            return Err(crate::ffmpeg::classify(stderr, "read the video"));
+            return Err(crate::ffmpeg::classify(stderr, "read the video", media.input.remote));
         }
         let length = media.duration.map(clip::format_time).unwrap_or_else(|| "shorter".into());
         return Err(Error::StartPastEnd(format!(
@@ -366,7 +375,12 @@ fn check_decode(ok: bool, stderr: &str, got: u64, want: u64, plan: &Plan, media:
     }
     // A short read means the source ended early or the download broke off.
     if got + 1 < want && (!ok || !stderr.trim().is_empty()) {
-        return Err(match crate::ffmpeg::classify(stderr, "fetch the whole range") {
+        if !media.input.remote {
+            return Err(Error::BadMedia(
+                "The video file ends before the clip does, or it is damaged there. Pick an earlier range.".into(),
+            ));
+        }
+        return Err(match crate::ffmpeg::classify(stderr, "fetch the whole range", true) {
             Error::BadMedia(_) | Error::Sidecar(_) => Error::Network(
                 "The download stopped before the clip was complete. Check your connection and try again.".into(),
             ),

@@ -34,7 +34,7 @@ pub fn frame_jpeg(sidecars: &Sidecars, media: &Media, at: f64, cancel: &CancelTo
     }
     let (status, stderr) = proc.finish()?;
     if !status.success() || jpeg.is_empty() {
-        return Err(ffmpeg::classify(&stderr, "show a preview of that moment"));
+        return Err(ffmpeg::classify(&stderr, "show a preview of that moment", media.input.remote));
     }
     Ok(jpeg)
 }

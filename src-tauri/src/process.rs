@@ -25,8 +25,19 @@ impl CancelToken {
 
     pub fn cancel(&self) {
         self.0.cancelled.store(true, Ordering::SeqCst);
-        for pgid in self.0.groups.lock().map(|g| g.clone()).unwrap_or_default() {
-            kill_group(pgid);
+        // Killing under the lock: a group is unregistered (under it too) before it is reaped,
+        // so a signal never reaches a reused process id.
+        if let Ok(groups) = self.0.groups.lock() {
+            groups.iter().for_each(|pgid| kill_group(*pgid));
+        }
+    }
+
+    /// Kills one group if it is still a live child of this job (for the stall watchdog).
+    pub fn kill_if_live(&self, pgid: u32) {
+        if let Ok(groups) = self.0.groups.lock() {
+            if groups.contains(&pgid) {
+                kill_group(pgid);
+            }
         }
     }
 
@@ -45,10 +56,10 @@ impl CancelToken {
     fn register(&self, pgid: u32) {
         if let Ok(mut g) = self.0.groups.lock() {
             g.push(pgid);
-        }
-        // A cancel that raced the spawn must still reach the new child.
-        if self.is_cancelled() {
-            kill_group(pgid);
+            // A cancel that raced the spawn must still reach the new child.
+            if self.is_cancelled() {
+                kill_group(pgid);
+            }
         }
     }
 
@@ -88,6 +99,7 @@ pub struct Proc {
     stderr: Option<JoinHandle<String>>,
     token: CancelToken,
     name: &'static str,
+    reaped: bool,
 }
 
 const STDERR_TAIL: usize = 64 * 1024;
@@ -133,7 +145,7 @@ impl Proc {
                 String::from_utf8_lossy(&tail).into_owned()
             })
         });
-        Ok(Proc { child, stderr, token: token.clone(), name })
+        Ok(Proc { child, stderr, token: token.clone(), name, reaped: false })
     }
 
     pub fn stdout(&mut self) -> Option<ChildStdout> {
@@ -146,24 +158,49 @@ impl Proc {
 
     /// Waits for exit and returns the status with everything it wrote to stderr.
     pub fn finish(mut self) -> Result<(ExitStatus, String)> {
-        let status = self.child.wait().map_err(|e| Error::Internal(format!("waiting for {}: {e}", self.name)))?;
-        // The group may still hold grandchildren: end them before going on.
-        kill_group(self.child.id());
+        let status = self.reap().map_err(|e| Error::Internal(format!("waiting for {}: {e}", self.name)))?;
         let err = self.stderr.take().and_then(|h| h.join().ok()).unwrap_or_default();
-        self.token.unregister(self.child.id());
         self.token.check()?;
         Ok((status, err))
+    }
+
+    /// Waits for the child without reaping it, ends its group (grandchildren included) while
+    /// its id is still ours, forgets it, and only then reaps it.
+    fn reap(&mut self) -> std::io::Result<ExitStatus> {
+        let pid = self.child.id();
+        wait_unreaped(pid);
+        kill_group(pid);
+        self.token.unregister(pid);
+        let status = self.child.wait();
+        self.reaped = true;
+        status
     }
 }
 
 impl Drop for Proc {
     fn drop(&mut self) {
-        kill_group(self.child.id());
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        self.token.unregister(self.child.id());
+        if !self.reaped {
+            kill_group(self.child.id());
+            let _ = self.reap();
+        }
     }
 }
+
+/// Blocks until the child has exited, leaving it a zombie so its id cannot be reused yet.
+#[cfg(target_os = "linux")]
+fn wait_unreaped(pid: u32) {
+    loop {
+        // SAFETY: waitid writes only into `info`, which lives on this stack frame.
+        let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
+        let r = unsafe { libc::waitid(libc::P_PID, pid as libc::id_t, &mut info, libc::WEXITED | libc::WNOWAIT) };
+        if r == 0 || std::io::Error::last_os_error().raw_os_error() != Some(libc::EINTR) {
+            return;
+        }
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn wait_unreaped(_pid: u32) {}
 
 fn spawn_error(name: &str, cmd: &Command, e: &std::io::Error) -> Error {
     let path = cmd.get_program().to_string_lossy();

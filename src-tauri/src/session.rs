@@ -135,18 +135,24 @@ impl Session {
         check_job_id(&req.job_id)?;
         let media = self.source(&req.id)?;
         let options = Options { width: req.width, fps: req.fps, quality: req.quality, loop_forever: req.loop_forever };
+        let sidecars = self.sidecars()?;
         let cancel = CancelToken::new();
         {
             let mut jobs = lock(&self.jobs);
-            if jobs.contains_key(&req.job_id) {
+            if jobs.get(&req.job_id).is_some_and(|j| !j.cancel.is_cancelled() || j.made.is_some()) {
                 return Err(Error::InvalidOption("That job id is already in use.".into()));
+            }
+            // A Cancel that arrived before the job started has left a cancelled entry.
+            if let Some(early) = jobs.remove(&req.job_id) {
+                drop(early);
+                return Err(Error::Cancelled);
             }
             jobs.insert(req.job_id.clone(), Job { cancel: cancel.clone(), made: None });
         }
         let target = self.work_dir.join(format!("{}.gif", req.job_id));
         // The app writes into its own work folder; the Save dialog has asked about replacing.
         let job = pipeline::Request { start: req.start, end: req.end, options, overwrite: true };
-        let result = pipeline::render(self.sidecars()?, &media, &job, &target, &cancel, on_progress);
+        let result = pipeline::render(sidecars, &media, &job, &target, &cancel, on_progress);
         let mut jobs = lock(&self.jobs);
         match result {
             Ok(made) => {
@@ -174,8 +180,18 @@ impl Session {
     }
 
     pub fn cancel(&self, job_id: &str) {
-        if let Some(job) = lock(&self.jobs).get(job_id) {
-            job.cancel.cancel();
+        if check_job_id(job_id).is_err() {
+            return;
+        }
+        let mut jobs = lock(&self.jobs);
+        match jobs.get(job_id) {
+            Some(job) => job.cancel.cancel(),
+            // The job has not started yet: leave word so it never does.
+            None => {
+                let cancel = CancelToken::new();
+                cancel.cancel();
+                jobs.insert(job_id.to_string(), Job { cancel, made: None });
+            }
         }
     }
 
@@ -202,10 +218,12 @@ impl Session {
         if target.is_dir() {
             return Err(Error::NotWritable(format!("{} is a folder; choose a file name.", target.display())));
         }
-        if target.extension().is_none() {
+        // The dialog asked about replacing the name it showed; a name we extend was never asked.
+        let extended = target.extension().is_none();
+        if extended {
             target.set_extension("gif");
         }
-        let bytes = output::save_copy(&from, &target)?;
+        let bytes = output::save_copy(&from, &target, !extended)?;
         Ok(Saved { path: target, bytes })
     }
 
