@@ -101,6 +101,7 @@ fn bad_arguments_exit_2_with_a_message() {
         (&["https://www.youtube.com/watch?v=bad", "--start", "0", "--end", "1"], "not a YouTube video id"),
         (&[s, "--start", "0", "--end", "1", "--width", "99999"], "too large"),
         (&[s, "--start", "0", "--end", "1", "--bogus"], "unknown option"),
+        (&[s, "--start", "0", "--end", "1", "--overwrite=no"], "takes no value"),
     ];
     for (args, needle) in cases {
         let out = run(args, &dir);
