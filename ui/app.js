@@ -371,7 +371,7 @@ function validate() {
 function customWidthProblem() {
   if (els.width.value !== 'custom') return '';
   const w = Number(els.customWidth.value);
-  return Number.isInteger(w) && w >= 16 && w <= 4096 ? '' : 'Custom width must be a whole number from 16 to 4096 px.';
+  return Number.isInteger(w) && w >= 16 && w <= 1920 ? '' : 'Custom width must be a whole number from 16 to 1920 px.';
 }
 
 /** Refresh every read-out, message and the Make GIF button from the current state. */

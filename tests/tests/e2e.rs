@@ -110,8 +110,11 @@ impl Driver {
             }
         };
         let mut me = Driver { child, bus, port, tag, log };
+        // tauri-driver forwards to the WebKitWebDriver it starts on the native port: a session
+        // request before that one listens fails, so wait for both.
         let listening = eventually(10.0, || {
-            TcpStream::connect(("127.0.0.1", port)).is_ok() || matches!(me.child.try_wait(), Ok(Some(_)))
+            let both = [port, native_port].iter().all(|p| TcpStream::connect(("127.0.0.1", *p)).is_ok());
+            both || matches!(me.child.try_wait(), Ok(Some(_)))
         });
         if let Ok(Some(status)) = me.child.try_wait() {
             panic!("tauri-driver exited at start ({status}); see {}", me.log.display());
@@ -126,7 +129,16 @@ impl Driver {
         let mut caps = serde_json::Map::new();
         caps.insert("tauri:options".into(), json!({ "application": app }));
         let url = format!("http://127.0.0.1:{}", self.port);
-        let connect = async { ClientBuilder::native().capabilities(caps).connect(&url).await };
+        // One retry: on a loaded machine the first request can still meet a driver warming up.
+        let connect = async {
+            match ClientBuilder::native().capabilities(caps.clone()).connect(&url).await {
+                Ok(client) => Ok(client),
+                Err(_) => {
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                    ClientBuilder::native().capabilities(caps).connect(&url).await
+                }
+            }
+        };
         match tokio::time::timeout(SESSION_TIMEOUT, connect).await {
             Ok(Ok(client)) => client,
             Ok(Err(e)) => panic!("no WebDriver session: {e}; see {}", self.log.display()),
