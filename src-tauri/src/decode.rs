@@ -7,7 +7,7 @@ use crate::probe::Input;
 use crate::process::{CancelToken, Proc};
 use crate::sidecars::Sidecars;
 use imgref::ImgVec;
-use rgb::RGBA8;
+use rgb::{ComponentBytes, RGBA8};
 use std::io::Read;
 use std::process::{ChildStdout, Command, ExitStatus};
 
@@ -82,7 +82,9 @@ impl Decoder {
 
     /// The next frame, or None at the end of the range.
     pub fn next_frame(&mut self) -> Result<Option<ImgVec<RGBA8>>> {
-        let mut bytes = vec![0u8; self.width * self.height * 4];
+        // ffmpeg's bytes land straight in the pixel buffer gifski takes: one copy per frame.
+        let mut pixels = vec![RGBA8::new(0, 0, 0, 255); self.width * self.height];
+        let bytes = pixels.as_bytes_mut();
         let mut filled = 0;
         while filled < bytes.len() {
             match self.out.read(&mut bytes[filled..]) {
@@ -95,7 +97,8 @@ impl Decoder {
         if filled < bytes.len() {
             return Ok(None);
         }
-        let pixels: Vec<RGBA8> = bytes.chunks_exact(4).map(|p| RGBA8::new(p[0], p[1], p[2], 255)).collect();
+        // GIFs made here are opaque, whatever alpha a source may carry.
+        pixels.iter_mut().for_each(|p| p.a = 255);
         Ok(Some(ImgVec::new(pixels, self.width, self.height)))
     }
 
