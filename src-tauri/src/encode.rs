@@ -18,7 +18,13 @@ pub fn start(s: &Settings) -> Result<(gifski::Collector, gifski::Writer)> {
         fast: true,
         repeat: if s.loop_forever { gifski::Repeat::Infinite } else { gifski::Repeat::Finite(0) },
     };
-    gifski::new(settings).map_err(|e| Error::Internal(format!("starting the GIF encoder: {e}")))
+    let (collector, mut writer) =
+        gifski::new(settings).map_err(|e| Error::Internal(format!("starting the GIF encoder: {e}")))?;
+    // Frames arrive opaque: a matte skips gifski's scan of every pixel for dithered alpha
+    // edges (a tenth of its CPU, measured). Hidden, deprecated API: re-check on gifski updates.
+    #[allow(deprecated)]
+    writer.set_matte_color(rgb::RGB8::new(0, 0, 0));
+    Ok((collector, writer))
 }
 
 /// Reports each written frame and stops the writer once the job is cancelled.

@@ -7,9 +7,13 @@ use crate::process::{CancelToken, Proc};
 use crate::sidecars::Sidecars;
 use std::process::Command;
 
+/// The largest source frame gifgrab decodes: 8K and a little more. A hostile file claiming
+/// 60000×60000 would otherwise make ffmpeg allocate gigabytes per frame.
+pub const MAX_SOURCE_PIXELS: u64 = 40_000_000;
+
 /// Options placed before `-i`: protocols it may use, headers, timeouts and reconnects.
 pub fn input_args(input: &Input) -> Vec<String> {
-    let mut a: Vec<String> = Vec::new();
+    let mut a: Vec<String> = vec!["-max_pixels".into(), MAX_SOURCE_PIXELS.to_string()];
     if input.remote {
         // A remote playlist must never make ffmpeg read local files or run other protocols.
         a.extend(["-protocol_whitelist", "http,https,tcp,tls,crypto"].map(String::from));
@@ -67,7 +71,61 @@ pub fn inspect(sidecars: &Sidecars, input: &Input, cancel: &CancelToken) -> Resu
     cmd.args(["-hide_banner", "-nostdin"]).args(input_args(input)).arg("-i").arg(input_location(input));
     let proc = Proc::spawn("ffmpeg", cmd, cancel, false)?;
     let (_status, stderr) = proc.finish()?;
-    parse_info(&stderr).ok_or_else(|| classify(&stderr, "open the video", input.remote))
+    let info = parse_info(&stderr).ok_or_else(|| classify(&stderr, "open the video", input.remote))?;
+    check_source_size(&info)?;
+    Ok(info)
+}
+
+/// Refuses frames too large to decode safely, before any is decoded.
+pub fn check_source_size(info: &StreamInfo) -> Result<()> {
+    if info.width as u64 * info.height as u64 > MAX_SOURCE_PIXELS {
+        return Err(too_large_source(&format!("{}×{}", info.width, info.height)));
+    }
+    Ok(())
+}
+
+fn too_large_source(size: &str) -> Error {
+    Error::TooLarge(format!(
+        "The video's frames are {size}, larger than gifgrab reads (up to about 8K, 40 megapixels)."
+    ))
+}
+
+/// A `-loglevel level+info` log, split by level.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Log {
+    /// The stream listing and other chatter.
+    pub listing: String,
+    /// Errors only: what `-loglevel error` would have printed. Any means trouble.
+    pub errors: String,
+    /// Warnings name the cause of some errors ("HTTP error 410 Gone").
+    pub warnings: String,
+}
+
+impl Log {
+    pub fn split(stderr: &str) -> Log {
+        let mut log = Log::default();
+        for line in stderr.lines() {
+            let part = if let Some(i) = line.find("[info] ") {
+                log.listing.push_str(&line[i + 7..]);
+                log.listing.push('\n');
+                continue;
+            } else if ["[error] ", "[fatal] ", "[panic] "].iter().any(|tag| line.contains(tag)) {
+                &mut log.errors
+            } else if line.contains("[warning] ") {
+                &mut log.warnings
+            } else {
+                continue;
+            };
+            part.push_str(line);
+            part.push('\n');
+        }
+        log
+    }
+
+    /// Everything that may explain a failure, for `classify`.
+    pub fn complaints(&self) -> String {
+        format!("{}{}", self.warnings, self.errors)
+    }
 }
 
 /// Reads duration and the first video stream from ffmpeg's listing.
@@ -114,6 +172,10 @@ fn parse_clock(s: &str) -> Option<f64> {
 pub fn classify(stderr: &str, doing: &str, remote: bool) -> Error {
     let l = stderr.to_ascii_lowercase();
     let has = |needles: &[&str]| needles.iter().any(|n| l.contains(n));
+    if has(&["exceeds specified max pixel count"]) {
+        let size = stderr.split_whitespace().skip_while(|w| *w != "size").nth(1).unwrap_or("too large");
+        return too_large_source(&crate::clip::printable(size));
+    }
     if !remote {
         return classify_local(&l, doing);
     }
@@ -145,7 +207,9 @@ pub fn classify(stderr: &str, doing: &str, remote: bool) -> Error {
         Error::NoVideo("This file or link has no video stream (sound only?).".into())
     } else {
         let last = stderr.lines().rev().find(|x| !x.trim().is_empty()).unwrap_or("");
-        Error::BadMedia(format!("Could not {doing}: {}", crate::clip::printable(last.trim())))
+        // Without ffmpeg's "[component @ 0x…] [level] " tags: only the message.
+        let message = last.rsplit_once("] ").map_or(last, |(_, m)| m);
+        Error::BadMedia(format!("Could not {doing}: {}", crate::clip::printable(message.trim())))
     }
 }
 
@@ -200,5 +264,20 @@ At least one output file must be specified";
         assert!(matches!(classify("Connection refused", "open", true), Error::Network(_)));
         assert!(matches!(classify("x.mp4: End of file", "read", false), Error::BadMedia(_)));
         assert!(matches!(classify("x.mp4: No such file or directory", "open", false), Error::NotFound(m) if !m.contains("link")));
+        let huge = "[error] Picture size 60000x60000 exceeds specified max pixel count 40000000, see the documentation";
+        assert!(matches!(classify(huge, "read", false), Error::TooLarge(m) if m.contains("60000x60000")));
+    }
+
+    #[test]
+    fn splits_listing_from_complaints() {
+        let log = "[info] Input #0, mov, from 'x':\n[info]   Duration: 00:00:10.00, start: 0.000000\n\
+                   [h264 @ 0x1] [warning] deprecated pixel format\n[in#0 @ 0x2] [error] Invalid data found\n\
+                   [info]   Stream #0:0: Video: h264, yuv420p, 640x272, 25 fps\n    Last message repeated 1 times\n";
+        let log = Log::split(log);
+        assert!(log.listing.starts_with("Input #0") && log.listing.contains("Duration: 00:00:10.00"));
+        assert_eq!(parse_info(&log.listing).map(|i| (i.width, i.height)), Some((640, 272)));
+        assert_eq!(log.errors, "[in#0 @ 0x2] [error] Invalid data found\n");
+        assert_eq!(log.warnings, "[h264 @ 0x1] [warning] deprecated pixel format\n");
+        assert!(check_source_size(&StreamInfo { width: 20000, height: 20000, ..Default::default() }).is_err());
     }
 }

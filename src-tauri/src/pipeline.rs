@@ -6,7 +6,7 @@ use crate::decode::{Decoder, Plan};
 use crate::encode;
 use crate::error::{Error, Result};
 use crate::output::Staged;
-use crate::probe::{self, Media};
+use crate::probe::{self, Input, Media};
 use crate::process::CancelToken;
 use crate::sidecars::Sidecars;
 use std::io::BufWriter;
@@ -96,7 +96,8 @@ impl Request {
     }
 }
 
-/// Everything in one call: the CLI's path.
+/// Everything in one call: the CLI's path. The source is only located first; one ffmpeg
+/// run then learns its size and length while decoding.
 pub fn make_gif(
     sidecars: &Sidecars,
     source: &Source,
@@ -110,7 +111,7 @@ pub fn make_gif(
         refuse_existing(path, req.overwrite)?;
     }
     on_progress(Progress::new(Stage::Probing, 0, 0));
-    let media = probe::probe(sidecars, source, shorter_side_for(req.options.width), cancel)?;
+    let media = probe::locate(sidecars, source, shorter_side_for(req.options.width), cancel)?;
     let path = match target {
         Target::File(path) => path.clone(),
         Target::DefaultNameIn(dir) => dir.join(crate::output::default_name(&media.title, req.start, req.end)),
@@ -128,6 +129,7 @@ fn refuse_existing(path: &Path, overwrite: bool) -> Result<()> {
 }
 
 /// Output size: the requested width (never upscaled, at most the cap), height by aspect.
+/// The decoder's scale filter computes the same.
 pub fn output_size(media: &Media, width: u32) -> (u32, u32) {
     let src_w = media.width.max(1);
     let w = if width == 0 || width >= src_w { src_w } else { width }.min(clip::MAX_WIDTH);
@@ -136,6 +138,7 @@ pub fn output_size(media: &Media, width: u32) -> (u32, u32) {
 }
 
 /// Checks the range against the video, then decodes and encodes it into `target`.
+/// Facts the media does not know yet are checked as soon as ffmpeg has listed the stream.
 pub fn render(
     sidecars: &Sidecars,
     media: &Media,
@@ -149,42 +152,63 @@ pub fn render(
     if let Some(duration) = media.duration {
         check_inside(start, end, duration)?;
     }
-    let (width, height) = output_size(media, options.width);
-    let plan = Plan {
+    let mut plan = Plan {
         start,
         length: end - start,
-        width,
-        height,
+        width: options.width,
         fps: options.fps,
-        assume_bt709: media.untagged_colors && media.height >= 590,
+        assume_bt709: media.untagged_colors && media.height >= HD_HEIGHT,
     };
     let total = plan.frame_count();
-    if total * width as u64 * height as u64 > MAX_TOTAL_PIXELS || height > 4 * clip::MAX_WIDTH {
-        return Err(Error::TooLarge(format!(
-            "A {width}×{height} GIF of {total} frames would be too large. Choose a smaller width, a lower frame rate or a shorter range."
-        )));
+    if media.width > 0 {
+        let (width, height) = output_size(media, options.width);
+        check_total(width as usize, height as usize, total)?;
     }
     let (staged, file) = Staged::create(target, overwrite)?;
     on_progress(Progress::new(Stage::Fetching, 0, total));
-    let mut result = encode_stream(sidecars, media, &plan, options, file_writer(&file), target, cancel, on_progress, total);
-    if result.as_ref().is_err_and(worth_plain_retry) {
-        // A server that ignores Range garbles bounded requests: read it plainly instead.
-        if media.input.remote && !media.input.plain_requests {
-            let mut plain = media.clone();
-            plain.input.plain_requests = true;
-            file.set_len(0).map_err(|e| Error::from_write(&e, target))?;
-            std::io::Seek::rewind(&mut &file).map_err(|e| Error::from_write(&e, target))?;
-            result = encode_stream(sidecars, &plain, &plan, options, file_writer(&file), target, cancel, on_progress, total);
+    let mut input = media.input.clone();
+    let encoded = loop {
+        let job = Job { sidecars, input: &input, plan: &plan, req, cancel, on_progress, total };
+        match encode_stream(&job, file_writer(&file), target) {
+            Ok(encoded) => break encoded,
+            // Untagged HD colours were found in the listing: decode again the right way.
+            Err(Stop::AssumeBt709) if !plan.assume_bt709 => plan.assume_bt709 = true,
+            // A server that ignores Range garbles bounded requests: read it plainly instead.
+            Err(Stop::Failed(e)) if worth_plain_retry(&e) && input.remote && !input.plain_requests => {
+                input.plain_requests = true
+            }
+            Err(Stop::Failed(e)) => return Err(e),
+            Err(Stop::AssumeBt709) => return Err(Error::Internal("the colour retry repeated itself".into())),
         }
-    }
-    let (frames, decoded) = result?;
+        file.set_len(0).map_err(|e| Error::from_write(&e, target))?;
+        std::io::Seek::rewind(&mut &file).map_err(|e| Error::from_write(&e, target))?;
+    };
     cancel.check()?;
-    on_progress(Progress::new(Stage::Saving, frames, total));
+    on_progress(Progress::new(Stage::Saving, encoded.written, total));
     let path = staged.commit(file, overwrite)?;
     let bytes = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
-    on_progress(Progress::new(Stage::Done, frames, total));
-    // gifski merges identical frames into longer ones: the length comes from the decoded count.
-    Ok(Made { path, bytes, width, height, frames, duration: decoded as f64 / plan.fps as f64 })
+    on_progress(Progress::new(Stage::Done, encoded.written, total));
+    Ok(Made {
+        path,
+        bytes,
+        width: encoded.width,
+        height: encoded.height,
+        frames: encoded.written,
+        // gifski merges identical frames into longer ones: the length comes from the decoded count.
+        duration: encoded.decoded as f64 / plan.fps as f64,
+    })
+}
+
+/// From this height up, untagged video is HD and means BT.709 colours.
+const HD_HEIGHT: u32 = 590;
+
+fn check_total(width: usize, height: usize, frames: u64) -> Result<()> {
+    if frames * width as u64 * height as u64 > MAX_TOTAL_PIXELS || height > 4 * clip::MAX_WIDTH as usize {
+        return Err(Error::TooLarge(format!(
+            "A {width}×{height} GIF of {frames} frames would be too large. Choose a smaller width, a lower frame rate or a shorter range."
+        )));
+    }
+    Ok(())
 }
 
 /// Failures that bounded range requests cause on servers ignoring Range ("partial file").
@@ -219,33 +243,83 @@ fn check_inside(start: f64, end: f64, duration: f64) -> Result<()> {
     Ok(())
 }
 
-/// ffmpeg's frames flow into gifski's collector on one thread while its writer runs here.
-fn encode_stream(
-    sidecars: &Sidecars,
-    media: &Media,
-    plan: &Plan,
-    options: &Options,
-    out: impl std::io::Write,
-    target: &Path,
-    cancel: &CancelToken,
-    on_progress: OnProgress,
+/// One decode-and-encode attempt's inputs.
+struct Job<'a> {
+    sidecars: &'a Sidecars,
+    input: &'a Input,
+    plan: &'a Plan,
+    req: &'a Request,
+    cancel: &'a CancelToken,
+    on_progress: OnProgress<'a>,
     total: u64,
-) -> Result<(u64, u64)> {
-    let settings = encode::Settings { quality: options.quality, loop_forever: options.loop_forever };
+}
+
+struct Encoded {
+    written: u64,
+    decoded: u64,
+    width: u32,
+    height: u32,
+}
+
+/// Why an attempt ended early: an error, or a reason to decode again differently.
+enum Stop {
+    Failed(Error),
+    AssumeBt709,
+}
+
+impl From<Error> for Stop {
+    fn from(e: Error) -> Stop {
+        Stop::Failed(e)
+    }
+}
+
+/// What ffmpeg's listing says about the source, checked at the first frame.
+struct Facts {
+    duration: Option<f64>,
+}
+
+/// Checks the source against the request once ffmpeg has listed it and sent a frame.
+fn check_first_frame(job: &Job, listing: &str, width: usize, height: usize) -> std::result::Result<Facts, Stop> {
+    let info = crate::ffmpeg::parse_info(listing);
+    if let Some(info) = &info {
+        crate::ffmpeg::check_source_size(info)?;
+        if let Some(duration) = info.duration {
+            check_inside(job.req.start, job.req.end, duration)?;
+        }
+        if info.untagged_colors && info.height >= HD_HEIGHT && !job.plan.assume_bt709 {
+            return Err(Stop::AssumeBt709);
+        }
+    }
+    check_total(width, height, job.total)?;
+    Ok(Facts { duration: info.and_then(|i| i.duration) })
+}
+
+/// ffmpeg's frames flow into gifski's collector on one thread while its writer runs here.
+fn encode_stream(job: &Job, out: impl std::io::Write, target: &Path) -> std::result::Result<Encoded, Stop> {
+    let (cancel, total) = (job.cancel, job.total);
+    let settings = encode::Settings { quality: job.req.options.quality, loop_forever: job.req.options.loop_forever };
     let (collector, writer) = encode::start(&settings)?;
-    let mut decoder = Decoder::spawn(sidecars, plan, &media.input, cancel)?;
+    let mut decoder = Decoder::spawn(job.sidecars, job.plan, job.input, cancel)?;
     // Reading from the top (a server without Range) has no early frames to watch for.
-    let limit = (!media.input.plain_requests).then_some(Duration::from_secs(STALL_SECS));
+    let limit = (!job.input.plain_requests).then_some(Duration::from_secs(STALL_SECS));
     let watch = Watchdog::new(decoder.id(), cancel, limit);
-    let fps = plan.fps as f64;
+    let fps = job.plan.fps as f64;
     std::thread::scope(|scope| {
         scope.spawn(|| watch.run());
-        let feeder = scope.spawn(|| -> Result<u64> {
+        let feeder = scope.spawn(|| -> std::result::Result<(u64, (u32, u32)), Stop> {
             let _stop = StopOnDrop(&watch);
             let collector = collector;
             let mut index = 0usize;
+            let mut facts = Facts { duration: None };
+            let mut size = (0, 0);
             while let Some(frame) = decoder.next_frame()? {
                 cancel.check()?;
+                if index == 0 {
+                    size = (frame.width() as u32, frame.height() as u32);
+                    facts = check_first_frame(job, &decoder.listing(), frame.width(), frame.height())?;
+                } else if (frame.width() as u32, frame.height() as u32) != size {
+                    return Err(Error::BadMedia("The video changes its picture size within the clip; gifgrab cannot make one GIF of it.".into()).into());
+                }
                 watch.busy(true);
                 // Timestamps, not counts, set the delays: the GIF plays at real speed.
                 let added = collector.add_frame_rgba(index, frame, index as f64 / fps);
@@ -258,37 +332,39 @@ fn encode_stream(
             // Every frame is in: a slow exit of ffmpeg is no stall.
             watch.stop();
             drop(collector);
-            let (status, stderr) = decoder.finish();
+            let (status, log) = decoder.finish();
             let status = status?;
             if watch.stalled() && (index as u64) + 1 < total {
                 return Err(Error::Network(format!(
                     "The server stopped sending the video ({} s without data). Check your connection and try again.",
                     STALL_SECS
-                )));
+                ))
+                .into());
             }
-            check_decode(status.success(), &stderr, index as u64, total, plan, media)?;
-            Ok(index as u64)
+            let duration = facts.duration.or_else(|| crate::ffmpeg::parse_info(&log.listing).and_then(|i| i.duration));
+            check_decode(status.success(), &log, index as u64, total, job, duration)?;
+            Ok((index as u64, size))
         });
         let on_frame = |written: u64| {
-            on_progress(Progress::new(Stage::Encoding, written.min(total), total));
+            (job.on_progress)(Progress::new(Stage::Encoding, written.min(total), total));
         };
         let mut out = encode::TrackedWriter::new(out);
         let written = encode::write(writer, &mut out, cancel, &on_frame);
         // The buffer's last bytes must reach the disk now: a drop would hide their failure.
         let _ = std::io::Write::flush(&mut out);
-        let fed = feeder.join().unwrap_or_else(|_| Err(Error::Internal("the frame reader crashed".into())));
+        let fed = feeder.join().unwrap_or_else(|_| Err(Error::Internal("the frame reader crashed".into()).into()));
         cancel.check()?;
         // A failed write (disk full) stops everything else: it is the cause to report.
         if let Some(e) = out.error.take() {
-            return Err(Error::from_write(&e, target));
+            return Err(Error::from_write(&e, target).into());
         }
         // The decoder's error is the root cause; the writer's (no frames, aborted) follows from it.
-        let decoded = fed?;
+        let (decoded, (width, height)) = fed?;
         let written = written.map_err(|e| match e {
             gifski::Error::Io(io) => Error::from_write(&io, target),
             other => Error::Internal(format!("GIF encoding failed: {other}")),
         })?;
-        Ok((written, decoded))
+        Ok(Encoded { written, decoded, width, height })
     })
 }
 
@@ -362,25 +438,27 @@ impl Drop for StopOnDrop<'_, '_> {
 }
 
 /// Decides whether ffmpeg delivered the range, and if not, says why.
-fn check_decode(ok: bool, stderr: &str, got: u64, want: u64, plan: &Plan, media: &Media) -> Result<()> {
+fn check_decode(ok: bool, log: &crate::ffmpeg::Log, got: u64, want: u64, job: &Job, duration: Option<f64>) -> Result<()> {
+    let remote = job.input.remote;
+    let trouble = !ok || !log.errors.trim().is_empty();
     if got == 0 {
-        if !stderr.trim().is_empty() || !ok {
-            return Err(crate::ffmpeg::classify(stderr, "read the video", media.input.remote));
+        if trouble {
+            return Err(crate::ffmpeg::classify(&log.complaints(), "read the video", remote));
         }
-        let length = media.duration.map(clip::format_time).unwrap_or_else(|| "shorter".into());
+        let length = duration.map(clip::format_time).unwrap_or_else(|| "shorter".into());
         return Err(Error::StartPastEnd(format!(
             "The start ({}) is past the end of the video ({length}).",
-            clip::format_time(plan.start)
+            clip::format_time(job.plan.start)
         )));
     }
     // A short read means the source ended early or the download broke off.
-    if got + 1 < want && (!ok || !stderr.trim().is_empty()) {
-        if !media.input.remote {
+    if got + 1 < want && trouble {
+        if !remote {
             return Err(Error::BadMedia(
                 "The video file ends before the clip does, or it is damaged there. Pick an earlier range.".into(),
             ));
         }
-        return Err(match crate::ffmpeg::classify(stderr, "fetch the whole range", true) {
+        return Err(match crate::ffmpeg::classify(&log.complaints(), "fetch the whole range", true) {
             Error::BadMedia(_) | Error::Sidecar(_) => Error::Network(
                 "The download stopped before the clip was complete. Check your connection and try again.".into(),
             ),

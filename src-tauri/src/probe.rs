@@ -32,11 +32,25 @@ pub struct Input {
     pub plain_requests: bool,
 }
 
-/// Probes a source; `max_height` keeps yt-dlp from choosing a bigger rendition than needed.
+/// Probes a source fully (the app shows these facts before a GIF is made); `max_height`
+/// keeps yt-dlp from choosing a bigger rendition than needed.
 pub fn probe(sidecars: &Sidecars, source: &Source, max_height: Option<u32>, cancel: &CancelToken) -> Result<Media> {
-    let (title, input) = match source {
+    let media = locate(sidecars, source, max_height, cancel)?;
+    if media.is_known() {
+        return Ok(media);
+    }
+    with_stream_info(sidecars, media.title, media.input, cancel)
+}
+
+/// Finds what ffmpeg should read and the title, leaving any fact yt-dlp did not state
+/// unknown: the decode learns those from the stream itself (the CLI's one-pass path).
+pub fn locate(sidecars: &Sidecars, source: &Source, max_height: Option<u32>, cancel: &CancelToken) -> Result<Media> {
+    match source {
         // A direct media link needs no yt-dlp (saves its start-up and a request).
-        Source::Url(url) if clip::is_direct_media(url) => return direct_media(sidecars, url, cancel),
+        Source::Url(url) if clip::is_direct_media(url) => {
+            let input = Input { location: url.to_string(), headers: vec![], remote: true, plain_requests: false };
+            Ok(Media::unknown(clip::title_from_url(url), input))
+        }
         Source::Url(url) => {
             let found = match fetch::resolve(sidecars, url, max_height, cancel) {
                 Ok(found) => found,
@@ -49,26 +63,30 @@ pub fn probe(sidecars: &Sidecars, source: &Source, max_height: Option<u32>, canc
                     "This is a live stream. gifgrab makes GIFs from recorded videos; try again once the stream has ended.".into(),
                 ));
             }
-            // Sites that state the length and size spare us a second look at the media.
+            let mut media = Media::unknown(found.title, found.input);
+            // Sites that state the length and size spare us a look at the media.
             if let (Some(duration), Some(width), Some(height)) = (found.duration, found.width, found.height) {
-                return Ok(Media {
-                    title: found.title,
-                    duration: Some(duration),
-                    width,
-                    height,
-                    fps: found.fps,
-                    untagged_colors: false,
-                    input: found.input,
-                });
+                (media.duration, media.width, media.height, media.fps) = (Some(duration), width, height, found.fps);
             }
-            (found.title, found.input)
+            Ok(media)
         }
         Source::File(path) => {
             let title = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "video".into());
-            (title, Input { location: path.to_string_lossy().into_owned(), headers: vec![], remote: false, plain_requests: false })
+            let input = Input { location: path.to_string_lossy().into_owned(), headers: vec![], remote: false, plain_requests: false };
+            Ok(Media::unknown(title, input))
         }
-    };
-    with_stream_info(sidecars, title, input, cancel)
+    }
+}
+
+impl Media {
+    fn unknown(title: String, input: Input) -> Media {
+        Media { title, duration: None, width: 0, height: 0, fps: None, untagged_colors: false, input }
+    }
+
+    /// Whether the size and length are known yet.
+    pub fn is_known(&self) -> bool {
+        self.width > 0 && self.height > 0 && self.duration.is_some()
+    }
 }
 
 /// A link straight to media: ffmpeg reads its header, no yt-dlp involved.

@@ -5,7 +5,7 @@ use crate::error::{Error, Result};
 use std::io::Read;
 use std::process::{Child, ChildStdout, Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 use std::thread::JoinHandle;
 
 /// Shared by a job and whoever may cancel it; cancelling kills every live child at once.
@@ -93,16 +93,46 @@ pub fn alive(_pid: i32) -> bool {
     true
 }
 
-/// A running child: its own process group, stderr drained on a thread (kept as a bounded tail).
+/// A running child: its own process group, stderr drained on a thread (head and tail kept).
 pub struct Proc {
     child: Child,
-    stderr: Option<JoinHandle<String>>,
+    stderr: Option<JoinHandle<()>>,
+    captured: Arc<(Mutex<Captured>, Condvar)>,
     token: CancelToken,
     name: &'static str,
     reaped: bool,
 }
 
+const STDERR_HEAD: usize = 32 * 1024;
 const STDERR_TAIL: usize = 64 * 1024;
+
+/// What a child wrote to stderr: its start (ffmpeg's stream listing) and its last words.
+#[derive(Default)]
+struct Captured {
+    head: Vec<u8>,
+    tail: Vec<u8>,
+    dropped: bool,
+    closed: bool,
+}
+
+impl Captured {
+    fn push(&mut self, mut bytes: &[u8]) {
+        let room = STDERR_HEAD.saturating_sub(self.head.len());
+        let (h, rest) = bytes.split_at(room.min(bytes.len()));
+        self.head.extend_from_slice(h);
+        bytes = rest;
+        self.tail.extend_from_slice(bytes);
+        if self.tail.len() > STDERR_TAIL * 2 {
+            self.tail.drain(..self.tail.len() - STDERR_TAIL);
+            self.dropped = true;
+        }
+    }
+
+    fn text(&self) -> String {
+        let gap: &[u8] = if self.dropped { b"\n[...]\n" } else { b"" };
+        String::from_utf8_lossy(&[&self.head[..], gap, &self.tail[..]].concat()).into_owned()
+    }
+}
 
 impl Proc {
     /// Spawns `cmd` with stdout piped (or discarded) and stderr captured.
@@ -129,23 +159,49 @@ impl Proc {
         }
         let mut child = cmd.spawn().map_err(|e| spawn_error(name, &cmd, &e))?;
         token.register(child.id());
+        let captured = Arc::new((Mutex::new(Captured::default()), Condvar::new()));
+        let sink = captured.clone();
         let stderr = child.stderr.take().map(|mut err| {
             std::thread::spawn(move || {
-                let mut tail = Vec::new();
                 let mut buf = [0u8; 8192];
                 while let Ok(n) = err.read(&mut buf) {
                     if n == 0 {
                         break;
                     }
-                    tail.extend_from_slice(&buf[..n]);
-                    if tail.len() > STDERR_TAIL * 2 {
-                        tail.drain(..tail.len() - STDERR_TAIL);
+                    if let Ok(mut c) = sink.0.lock() {
+                        c.push(&buf[..n]);
                     }
+                    sink.1.notify_all();
                 }
-                String::from_utf8_lossy(&tail).into_owned()
+                if let Ok(mut c) = sink.0.lock() {
+                    c.closed = true;
+                }
+                sink.1.notify_all();
             })
         });
-        Ok(Proc { child, stderr, token: token.clone(), name, reaped: false })
+        Ok(Proc { child, stderr, captured, token: token.clone(), name, reaped: false })
+    }
+
+    /// What the child has written to stderr so far.
+    pub fn stderr_so_far(&self) -> String {
+        self.captured.0.lock().map(|c| c.text()).unwrap_or_default()
+    }
+
+    /// Waits (at most `limit`) until the stderr read so far satisfies `ready`.
+    pub fn wait_stderr(&self, ready: impl Fn(&str) -> bool, limit: std::time::Duration) {
+        let deadline = std::time::Instant::now() + limit;
+        let (lock, more) = &*self.captured;
+        let Ok(mut c) = lock.lock() else { return };
+        while !c.closed && !ready(&c.text()) {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            if left.is_zero() {
+                return;
+            }
+            c = match more.wait_timeout(c, left) {
+                Ok((c, _)) => c,
+                Err(_) => return,
+            };
+        }
     }
 
     pub fn stdout(&mut self) -> Option<ChildStdout> {
@@ -159,9 +215,11 @@ impl Proc {
     /// Waits for exit and returns the status with everything it wrote to stderr.
     pub fn finish(mut self) -> Result<(ExitStatus, String)> {
         let status = self.reap().map_err(|e| Error::Internal(format!("waiting for {}: {e}", self.name)))?;
-        let err = self.stderr.take().and_then(|h| h.join().ok()).unwrap_or_default();
+        if let Some(reader) = self.stderr.take() {
+            let _ = reader.join();
+        }
         self.token.check()?;
-        Ok((status, err))
+        Ok((status, self.stderr_so_far()))
     }
 
     /// Waits for the child without reaping it, ends its group (grandchildren included) while

@@ -153,6 +153,7 @@ impl Session {
         // The app writes into its own work folder; the Save dialog has asked about replacing.
         let job = pipeline::Request { start: req.start, end: req.end, options, overwrite: true };
         let result = pipeline::render(sidecars, &media, &job, &target, &cancel, on_progress);
+        crate::memory::release_unused();
         let mut jobs = lock(&self.jobs);
         match result {
             Ok(made) => {

@@ -216,3 +216,28 @@ pub fn eventually(secs: f64, mut check: impl FnMut() -> bool) -> bool {
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
 }
+
+/// Resident memory of a process and all its descendants, in bytes.
+pub fn tree_rss(root: u32) -> u64 {
+    let mut parent_of = Vec::new();
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else { continue };
+        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else { continue };
+        let Some(after) = stat.rsplit_once(") ").map(|(_, a)| a.to_string()) else { continue };
+        let fields: Vec<&str> = after.split_whitespace().collect();
+        let (Some(ppid), Some(rss)) = (fields.get(1).and_then(|p| p.parse::<u32>().ok()), fields.get(21).and_then(|r| r.parse::<u64>().ok())) else { continue };
+        parent_of.push((pid, ppid, rss * 4096));
+    }
+    let mut tree = vec![root];
+    let mut grew = true;
+    while grew {
+        grew = false;
+        for (pid, ppid, _) in &parent_of {
+            if tree.contains(ppid) && !tree.contains(pid) {
+                tree.push(*pid);
+                grew = true;
+            }
+        }
+    }
+    parent_of.iter().filter(|(pid, _, _)| tree.contains(pid)).map(|(_, _, rss)| rss).sum()
+}

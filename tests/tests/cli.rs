@@ -307,3 +307,41 @@ fn a_media_link_without_an_extension_still_works() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert_gif(&dir.path("n.gif"), &media("bikes.mp4"), 1.0, 1.0, 15.0, (480, 204));
 }
+
+/// Untagged HD video means BT.709 colours (what players assume): ffmpeg alone would use
+/// SD's BT.601 and shift every colour. The CLI learns "untagged" while decoding.
+#[test]
+fn untagged_hd_video_keeps_its_colours() {
+    let dir = TempDir::new("untagged");
+    let src = dir.path("untagged-hd.mp4");
+    // A flat saturated green (the two matrices differ most there), no colour tags.
+    let made = ffmpeg()
+        .args(["-f", "lavfi", "-i", "color=c=0x20E020:s=1280x720:d=2:r=25"])
+        .args(["-vf", "scale=out_color_matrix=bt709:out_range=tv,format=yuv420p,setparams=color_primaries=unknown:color_trc=unknown:colorspace=unknown"])
+        .args(["-c:v", "libx264"])
+        .arg(&src)
+        .output()
+        .expect("ffmpeg runs");
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    let centre = |rgb: &[u8]| -> [i32; 3] {
+        let p = &rgb[(90 * 320 + 160) * 3..][..3];
+        [p[0] as i32, p[1] as i32, p[2] as i32]
+    };
+    let decoded_as = |matrix: &str| {
+        let out = ffmpeg()
+            .args(["-ss", "0.5", "-i"])
+            .arg(&src)
+            .args(["-frames:v", "1", "-vf", &format!("scale=320:180:in_color_matrix={matrix}:out_range=full,format=rgb24")])
+            .args(["-f", "rawvideo", "-"])
+            .output()
+            .expect("ffmpeg runs");
+        centre(&out.stdout)
+    };
+    let (hd, sd) = (decoded_as("bt709"), decoded_as("bt601"));
+    let out = run(&[src.to_str().unwrap(), "--start", "0.5", "--end", "1", "--width", "320", "-o", "green.gif"], &dir);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let got = centre(&gif_frames_rgb(&dir.path("green.gif"), 320, 180)[0]);
+    let dist = |a: [i32; 3], b: [i32; 3]| (0..3).map(|i| (a[i] - b[i]).abs()).max().unwrap_or(0);
+    assert!(dist(hd, sd) > 20, "the test colour must tell the matrices apart: {hd:?} vs {sd:?}");
+    assert!(dist(got, hd) <= 8, "centre pixel {got:?}: want BT.709's {hd:?}, not BT.601's {sd:?}");
+}

@@ -32,6 +32,9 @@ fn attempt(url: &str, start: f64, end: f64, dir: &TempDir, token: &str) -> gifgr
     result
 }
 
+/// Ten parallel 480 px jobs, their ffmpegs included (measured: about 700 MB).
+const TEN_JOBS_MAX_RSS: u64 = 1200 << 20;
+
 fn token(tag: &str) -> String {
     format!("{tag}{}x{}", std::process::id(), std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos())
 }
@@ -206,6 +209,22 @@ fn absurd_sizes_are_refused_before_they_eat_memory() {
         .expect_err("1280 px × 3000 frames is too much");
     assert_eq!(err.kind(), "too_large", "{err}");
     assert!(dir.names().is_empty());
+    // A source whose frames are 48 megapixels: refused by the decoder before it allocates
+    // one, whether the CLI decodes at once or the app looks at it first.
+    let huge = dir.path("huge.mp4");
+    let made = ffmpeg()
+        .args(["-f", "lavfi", "-i", "color=c=red:s=8000x6000:d=0.2:r=10", "-c:v", "libx264", "-preset", "ultrafast"])
+        .arg(&huge)
+        .output()
+        .expect("ffmpeg runs");
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    let target = Target::File(dir.path("h.gif"));
+    let err = make(&sidecars(), &Source::File(huge.clone()), 0.0, 0.1, Options::default(), &target, &CancelToken::new())
+        .expect_err("8000×6000 frames are too large to decode");
+    assert!(err.kind() == "too_large" && err.to_string().contains("8000x6000"), "{err}");
+    let err = gifgrab::probe::probe(&sidecars(), &Source::File(huge), None, &CancelToken::new()).expect_err("probe refuses too");
+    assert!(err.kind() == "too_large" && err.to_string().contains("8000×6000"), "{err}");
+    assert_eq!(dir.names(), vec!["huge.mp4"]);
 }
 
 #[test]
@@ -237,7 +256,17 @@ fn cancel_at_each_stage_stops_quickly_and_cleans_up() {
 fn ten_jobs_at_once_give_ten_distinct_correct_gifs() {
     let srv = TestServer::start(media_dir()).unwrap();
     let dir = TempDir::new("ten");
-    let results: Vec<_> = std::thread::scope(|s| {
+    let done = std::sync::atomic::AtomicBool::new(false);
+    let (results, peak): (Vec<_>, u64) = std::thread::scope(|s| {
+        // The memory of this process and every ffmpeg it runs, sampled while the jobs run.
+        let sampler = s.spawn(|| {
+            let mut peak = 0;
+            while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                peak = peak.max(tree_rss(std::process::id()));
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            peak
+        });
         let handles: Vec<_> = (0..10)
             .map(|i| {
                 let url = srv.url("long.mp4");
@@ -248,8 +277,13 @@ fn ten_jobs_at_once_give_ten_distinct_correct_gifs() {
                 })
             })
             .collect();
-        handles.into_iter().map(|h| h.join().unwrap()).collect()
+        let results = handles.into_iter().map(|h| h.join().unwrap()).collect();
+        done.store(true, std::sync::atomic::Ordering::Relaxed);
+        (results, sampler.join().unwrap())
     });
+    // Ten 480 px jobs at once stay well inside a small laptop's memory.
+    eprintln!("ten jobs: peak RSS {} MB", peak >> 20);
+    assert!(peak < TEN_JOBS_MAX_RSS, "ten jobs peaked at {} MB", peak >> 20);
     let mut first_frames = Vec::new();
     for (i, r) in results.into_iter().enumerate() {
         let made = r.unwrap_or_else(|e| panic!("job {i}: {e}"));
