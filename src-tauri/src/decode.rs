@@ -6,6 +6,7 @@
 use crate::clip;
 use crate::error::{Error, Result};
 use crate::ffmpeg;
+use crate::guard::Guard;
 use crate::probe::Input;
 use crate::process::{CancelToken, Proc};
 use crate::sidecars::Sidecars;
@@ -35,10 +36,10 @@ impl Plan {
 }
 
 /// The full ffmpeg command line after the program name.
-pub fn args(plan: &Plan, input: &Input) -> Vec<String> {
+pub fn args(plan: &Plan, input: &Input, guard: Option<&Guard>) -> Vec<String> {
     // Info-level lines carry the stream listing; `Log::split` keeps errors apart from it.
     let mut a: Vec<String> = ["-hide_banner", "-nostdin", "-nostats", "-loglevel", "level+info"].map(String::from).to_vec();
-    a.extend(ffmpeg::input_args(input));
+    a.extend(ffmpeg::input_args(input, guard));
     // -ss before -i: jump to the keyframe before start, then decode exactly to start.
     a.extend(["-ss".into(), format!("{:.6}", plan.start), "-i".into(), ffmpeg::input_location(input)]);
     let matrix = if plan.assume_bt709 { ":in_color_matrix=bt709" } else { ":in_color_matrix=auto" };
@@ -78,15 +79,17 @@ const MAX_FRAME_PIXELS: usize = (clip::MAX_WIDTH as usize) * (clip::MAX_WIDTH as
 pub struct Decoder {
     proc: Proc,
     out: BufReader<ChildStdout>,
+    guard: Option<Guard>,
 }
 
 impl Decoder {
     pub fn spawn(sidecars: &Sidecars, plan: &Plan, input: &Input, cancel: &CancelToken) -> Result<Decoder> {
+        let guard = ffmpeg::guard_for(input)?;
         let mut cmd = Command::new(&sidecars.ffmpeg);
-        cmd.args(args(plan, input));
+        cmd.args(args(plan, input, guard.as_ref()));
         let mut proc = Proc::spawn("ffmpeg", cmd, cancel, true)?;
         let out = proc.stdout().ok_or_else(|| Error::Internal("ffmpeg has no stdout".into()))?;
-        Ok(Decoder { proc, out: BufReader::with_capacity(64 * 1024, out) })
+        Ok(Decoder { proc, out: BufReader::with_capacity(64 * 1024, out), guard })
     }
 
     /// The next frame, or None at the end of the range.
@@ -144,11 +147,16 @@ impl Decoder {
         ffmpeg::Log::split(&self.proc.stderr_so_far()).listing
     }
 
-    /// Waits for ffmpeg; returns its exit status and its log.
+    /// Waits for ffmpeg; returns its exit status and its log (with the guard's refusals
+    /// as errors).
     pub fn finish(self) -> (Result<ExitStatus>, ffmpeg::Log) {
         drop(self.out);
         match self.proc.finish() {
-            Ok((status, stderr)) => (Ok(status), ffmpeg::Log::split(&stderr)),
+            Ok((status, stderr)) => {
+                let mut log = ffmpeg::Log::split(&stderr);
+                log.errors = ffmpeg::with_refusals(&log.errors, self.guard.as_ref());
+                (Ok(status), log)
+            }
             Err(e) => (Err(e), ffmpeg::Log::default()),
         }
     }

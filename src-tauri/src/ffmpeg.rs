@@ -2,6 +2,7 @@
 //! retries), a quick look at a stream's facts, and reading its error messages.
 
 use crate::error::{Error, Result};
+use crate::guard::Guard;
 use crate::probe::Input;
 use crate::process::{CancelToken, Proc};
 use crate::sidecars::Sidecars;
@@ -11,12 +12,27 @@ use std::process::Command;
 /// 60000×60000 would otherwise make ffmpeg allocate gigabytes per frame.
 pub const MAX_SOURCE_PIXELS: u64 = 40_000_000;
 
+/// The network guard for a remote input (ffmpeg's every request goes through it); None
+/// for local files. Keep it alive as long as ffmpeg runs.
+pub fn guard_for(input: &Input) -> Result<Option<Guard>> {
+    if !input.remote {
+        return Ok(None);
+    }
+    Guard::start(&input.location)
+        .map(Some)
+        .map_err(|e| Error::Internal(format!("starting the network guard: {e}")))
+}
+
 /// Options placed before `-i`: protocols it may use, headers, timeouts and reconnects.
-pub fn input_args(input: &Input) -> Vec<String> {
+pub fn input_args(input: &Input, guard: Option<&Guard>) -> Vec<String> {
     let mut a: Vec<String> = vec!["-max_pixels".into(), MAX_SOURCE_PIXELS.to_string()];
     if input.remote {
         // A remote playlist must never make ffmpeg read local files or run other protocols.
-        a.extend(["-protocol_whitelist", "http,https,tcp,tls,crypto"].map(String::from));
+        a.extend(["-protocol_whitelist", "http,https,tcp,tls,crypto,httpproxy"].map(String::from));
+        // Nor reach this computer or the local network, unless the link itself points there.
+        if let Some(guard) = guard {
+            a.extend(["-http_proxy".to_string(), guard.proxy_url()]);
+        }
         if !input.headers.is_empty() {
             let joined: String = input.headers.iter().map(|(k, v)| format!("{k}: {v}\r\n")).collect();
             a.extend(["-headers".to_string(), joined]);
@@ -67,13 +83,19 @@ pub struct StreamInfo {
 
 /// Opens the input and reads its header only (ffmpeg with no output lists the streams).
 pub fn inspect(sidecars: &Sidecars, input: &Input, cancel: &CancelToken) -> Result<StreamInfo> {
+    let guard = guard_for(input)?;
     let mut cmd = Command::new(&sidecars.ffmpeg);
-    cmd.args(["-hide_banner", "-nostdin"]).args(input_args(input)).arg("-i").arg(input_location(input));
+    cmd.args(["-hide_banner", "-nostdin"]).args(input_args(input, guard.as_ref())).arg("-i").arg(input_location(input));
     let proc = Proc::spawn("ffmpeg", cmd, cancel, false)?;
     let (_status, stderr) = proc.finish()?;
-    let info = parse_info(&stderr).ok_or_else(|| classify(&stderr, "open the video", input.remote))?;
+    let info = parse_info(&stderr).ok_or_else(|| classify(&with_refusals(&stderr, guard.as_ref()), "open the video", input.remote))?;
     check_source_size(&info)?;
     Ok(info)
+}
+
+/// ffmpeg's log with the guard's refusals added: they explain a failure best.
+pub fn with_refusals(stderr: &str, guard: Option<&Guard>) -> String {
+    format!("{}{stderr}", guard.map(Guard::report).unwrap_or_default())
 }
 
 /// Refuses frames too large to decode safely, before any is decoded.
@@ -172,6 +194,20 @@ fn parse_clock(s: &str) -> Option<f64> {
 pub fn classify(stderr: &str, doing: &str, remote: bool) -> Error {
     let l = stderr.to_ascii_lowercase();
     let has = |needles: &[&str]| needles.iter().any(|n| l.contains(n));
+    if let Some(line) = stderr.lines().find(|l| l.starts_with(crate::guard::REFUSED)) {
+        let place = line[crate::guard::REFUSED.len()..].trim();
+        return Error::BadMedia(format!(
+            "Could not {doing}: it points at {}. gifgrab reads from the link's own server and the public internet only.",
+            crate::clip::printable(place)
+        ));
+    }
+    if let Some(line) = stderr.lines().find(|l| l.starts_with(crate::guard::UNREACHABLE)) {
+        let place = line[crate::guard::UNREACHABLE.len()..].trim();
+        return Error::Network(format!(
+            "Could not {doing}: no connection to {}. Check the link and your internet connection, then try again.",
+            crate::clip::printable(place)
+        ));
+    }
     if has(&["exceeds specified max pixel count"]) {
         let size = stderr.split_whitespace().skip_while(|w| *w != "size").nth(1).unwrap_or("too large");
         return too_large_source(&crate::clip::printable(size));

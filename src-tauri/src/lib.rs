@@ -10,6 +10,7 @@ pub mod encode;
 pub mod error;
 pub mod fetch;
 pub mod ffmpeg;
+pub mod guard;
 pub mod memory;
 pub mod output;
 pub mod pipeline;

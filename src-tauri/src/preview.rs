@@ -20,9 +20,10 @@ pub fn frame_jpeg(sidecars: &Sidecars, media: &Media, at: f64, cancel: &CancelTo
         _ => at,
     };
     let width = PREVIEW_WIDTH.min(media.width.max(2));
+    let guard = ffmpeg::guard_for(&media.input)?;
     let mut cmd = Command::new(&sidecars.ffmpeg);
     cmd.args(["-hide_banner", "-nostdin", "-loglevel", "error"])
-        .args(ffmpeg::input_args(&media.input))
+        .args(ffmpeg::input_args(&media.input, guard.as_ref()))
         .args(["-ss", &format!("{at:.3}"), "-i", &ffmpeg::input_location(&media.input)])
         .args(["-map", "0:v:0", "-frames:v", "1", "-an", "-sn"])
         .args(["-vf", &format!("scale={width}:-2:flags=bicubic")])
@@ -34,7 +35,8 @@ pub fn frame_jpeg(sidecars: &Sidecars, media: &Media, at: f64, cancel: &CancelTo
     }
     let (status, stderr) = proc.finish()?;
     if !status.success() || jpeg.is_empty() {
-        return Err(ffmpeg::classify(&stderr, "show a preview of that moment", media.input.remote));
+        let log = ffmpeg::with_refusals(&stderr, guard.as_ref());
+        return Err(ffmpeg::classify(&log, "show a preview of that moment", media.input.remote));
     }
     Ok(jpeg)
 }

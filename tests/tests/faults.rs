@@ -132,6 +132,30 @@ fn hls_segments_may_not_reach_local_files() {
 }
 
 #[test]
+fn hls_segments_may_not_reach_other_local_servers() {
+    // Another server on this computer, as a router's admin page or a local service would be.
+    let other = TestServer::start(media_dir()).unwrap();
+    let dir = TempDir::new("hostile-hls-host");
+    let playlist = format!(
+        "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:6\n#EXTINF:6.0,\n{}\n#EXT-X-ENDLIST\n",
+        other.url("long_hls/seg000.ts")
+    );
+    std::fs::write(dir.path("evil.m3u8"), playlist).unwrap();
+    std::fs::copy(media("long_hls/seg001.ts"), dir.path("own.ts")).unwrap();
+    std::fs::write(dir.path("fine.m3u8"), "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:6\n#EXTINF:6.0,\nown.ts\n#EXT-X-ENDLIST\n").unwrap();
+    let srv = TestServer::start(&dir.0).unwrap();
+    let out = TempDir::new("hostile-host-out");
+    let t = token("hlshost");
+    let err = attempt(&srv.url(&format!("evil.m3u8?{t}")), 0.0, 1.0, &out, &t).expect_err("a segment on another server must be refused");
+    assert_eq!(err.kind(), "bad_media", "{err}");
+    assert!(err.to_string().contains(&format!("127.0.0.1:{}", other.port())), "{err}");
+    assert_eq!(other.requests(), 0, "the other server was reached");
+    // The same playlist with its segment on its own server works.
+    let made = attempt(&srv.url("fine.m3u8"), 0.0, 1.0, &out, &t).expect("a segment on the playlist's server is fine");
+    assert_eq!(gif_facts(&made.path).frames, 15);
+}
+
+#[test]
 fn argument_injection_never_becomes_an_option() {
     let canary = std::env::temp_dir().join(format!("gifgrab-pwned-{}", std::process::id()));
     let dir = TempDir::new("inject");

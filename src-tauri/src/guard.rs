@@ -1,0 +1,314 @@
+//! The network guard: ffmpeg reads remote media through a proxy on 127.0.0.1 that lets it
+//! reach the link's own host and public hosts (CDNs, redirects), but never this computer or
+//! the local network on a playlist's or a redirect's say-so.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{IpAddr, Shutdown, SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+/// Marks the guard's refusals in the text `ffmpeg::classify` reads.
+pub const REFUSED: &str = "refused by gifgrab's network guard:";
+/// Marks a server the guard could not connect to (nothing listening, no route).
+pub const UNREACHABLE: &str = "gifgrab's network guard could not connect to";
+
+/// A running proxy for one ffmpeg run; stops when dropped.
+pub struct Guard {
+    port: u16,
+    stop: Arc<AtomicBool>,
+    notes: Arc<Notes>,
+    listener: Option<JoinHandle<()>>,
+}
+
+type Notes = Mutex<Vec<String>>;
+
+/// Where requests may go: the link's own host and port, and public addresses.
+#[derive(Clone)]
+struct Policy {
+    origin_host: String,
+    origin_port: u16,
+}
+
+impl Guard {
+    /// Starts a guard for media at `url` (http or https).
+    pub fn start(url: &str) -> std::io::Result<Guard> {
+        let parsed = url::Url::parse(url).map_err(|e| std::io::Error::other(e.to_string()))?;
+        let policy = Policy {
+            origin_host: bare_host(parsed.host_str().unwrap_or("")),
+            origin_port: parsed.port_or_known_default().unwrap_or(80),
+        };
+        let listener = TcpListener::bind(("127.0.0.1", 0))?;
+        let port = listener.local_addr()?.port();
+        let stop = Arc::new(AtomicBool::new(false));
+        let notes = Arc::new(Mutex::new(Vec::new()));
+        let (stop2, notes2) = (stop.clone(), notes.clone());
+        let thread = std::thread::spawn(move || {
+            for conn in listener.incoming() {
+                if stop2.load(Ordering::SeqCst) {
+                    break;
+                }
+                let Ok(client) = conn else { continue };
+                let (policy, notes) = (policy.clone(), notes2.clone());
+                std::thread::spawn(move || serve(client, &policy, &notes));
+            }
+        });
+        Ok(Guard { port, stop, notes, listener: Some(thread) })
+    }
+
+    /// The value for ffmpeg's `-http_proxy`.
+    pub fn proxy_url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// One line per refused or unreachable destination, for `ffmpeg::classify`.
+    pub fn report(&self) -> String {
+        let notes = self.notes.lock().map(|r| r.clone()).unwrap_or_default();
+        notes.iter().map(|n| format!("{n}\n")).collect()
+    }
+}
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        // Wakes the accept loop so it sees the stop.
+        let _ = TcpStream::connect_timeout(&SocketAddr::from(([127, 0, 0, 1], self.port)), Duration::from_secs(1));
+        if let Some(t) = self.listener.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// Handles one connection from ffmpeg: a CONNECT tunnel (https) or plain http requests.
+fn serve(client: TcpStream, policy: &Policy, notes: &Notes) {
+    let _ = client.set_nodelay(true);
+    let Ok(reader) = client.try_clone() else { return };
+    let mut reader = BufReader::new(reader);
+    let Some(head) = read_head(&mut reader) else { return };
+    let Some((method, target)) = request_line(&head) else { return deny(client, "a malformed request") };
+    let (host, port, rest) = if method == "CONNECT" {
+        match split_host_port(&target, 443) {
+            Some((h, p)) => (h, p, None),
+            None => return deny(client, "a malformed request"),
+        }
+    } else {
+        match url::Url::parse(&target) {
+            Ok(u) if u.scheme() == "http" => {
+                let path = &u[url::Position::BeforePath..url::Position::AfterQuery];
+                (bare_host(u.host_str().unwrap_or("")), u.port_or_known_default().unwrap_or(80), Some(path.to_string()))
+            }
+            _ => return deny(client, "a malformed request"),
+        }
+    };
+    let addrs = match policy.allowed(&host, port) {
+        Ok(addrs) => addrs,
+        Err(why) => {
+            note(notes, format!("{REFUSED} {host}:{port}, {why}"));
+            return deny(client, &why);
+        }
+    };
+    let mut failure = None;
+    let upstream = addrs.iter().find_map(|a| {
+        TcpStream::connect_timeout(a, Duration::from_secs(10)).map_err(|e| failure = Some(e)).ok()
+    });
+    let Some(upstream) = upstream else {
+        let why = failure.map(|e| e.to_string().to_ascii_lowercase()).unwrap_or_default();
+        note(notes, format!("{UNREACHABLE} {host}:{port} ({why})"));
+        let mut c = client;
+        let _ = c.write_all(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        return;
+    };
+    let _ = upstream.set_nodelay(true);
+    let (Ok(mut up_write), Ok(mut up_read), Ok(mut down)) = (upstream.try_clone(), upstream.try_clone(), client.try_clone()) else {
+        return;
+    };
+    // Answers flow back untouched on their own thread.
+    let back = std::thread::spawn(move || {
+        let _ = std::io::copy(&mut up_read, &mut down);
+        let _ = down.shutdown(Shutdown::Both);
+    });
+    match rest {
+        None => {
+            let mut c = client.try_clone().ok();
+            if let Some(c) = c.as_mut() {
+                let _ = c.write_all(b"HTTP/1.1 200 Connection established\r\n\r\n");
+            }
+            // Inside the tunnel is TLS to the checked host: copied blind.
+            let _ = std::io::copy(&mut reader, &mut up_write);
+        }
+        Some(path) => {
+            let mut head = head;
+            let mut path = path;
+            // Each request on this connection must stay with the checked host.
+            loop {
+                if up_write.write_all(rewrite(&head, &method_of(&head), &path).as_bytes()).is_err() {
+                    break;
+                }
+                let Some(next) = read_head(&mut reader) else { break };
+                match request_line(&next).and_then(|(_, t)| url::Url::parse(&t).ok()) {
+                    Some(u) if bare_host(u.host_str().unwrap_or("")) == host && u.port_or_known_default() == Some(port) => {
+                        path = u[url::Position::BeforePath..url::Position::AfterQuery].to_string();
+                        head = next;
+                    }
+                    _ => break,
+                }
+            }
+        }
+    }
+    let _ = upstream.shutdown(Shutdown::Both);
+    let _ = client.shutdown(Shutdown::Both);
+    let _ = back.join();
+}
+
+impl Policy {
+    /// The addresses to connect to, or why not.
+    fn allowed(&self, host: &str, port: u16) -> Result<Vec<SocketAddr>, String> {
+        let addrs: Vec<SocketAddr> = (host, port).to_socket_addrs().map_err(|_| "name not found".to_string())?.collect();
+        if addrs.is_empty() {
+            return Err("name not found".into());
+        }
+        if host == self.origin_host && port == self.origin_port {
+            return Ok(addrs);
+        }
+        if addrs.iter().all(|a| is_public(a.ip())) {
+            return Ok(addrs);
+        }
+        Err("an address on this computer or the local network".into())
+    }
+}
+
+/// An address on the public internet: not this computer, the local network, or reserved space.
+pub fn is_public(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => {
+            let o = v4.octets();
+            !(v4.is_loopback()
+                || v4.is_private()
+                || v4.is_link_local()
+                || v4.is_unspecified()
+                || v4.is_broadcast()
+                || v4.is_multicast()
+                || o[0] == 0
+                || (o[0] == 100 && (64..128).contains(&o[1]))
+                || o[0] >= 240)
+        }
+        IpAddr::V6(v6) => {
+            if let Some(v4) = v6.to_ipv4_mapped() {
+                return is_public(IpAddr::V4(v4));
+            }
+            let first = v6.segments()[0];
+            !(v6.is_loopback() || v6.is_unspecified() || v6.is_multicast() || (first & 0xfe00) == 0xfc00 || (first & 0xffc0) == 0xfe80)
+        }
+    }
+}
+
+fn note(notes: &Notes, line: String) {
+    if let Ok(mut n) = notes.lock() {
+        if !n.contains(&line) {
+            n.push(line);
+        }
+    }
+}
+
+fn deny(mut client: TcpStream, why: &str) {
+    let body = format!("gifgrab will not read from {why}\n");
+    let _ = write!(client, "HTTP/1.1 403 Forbidden\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len());
+    let _ = client.shutdown(Shutdown::Both);
+}
+
+/// Reads one request head (up to the blank line); None at the end or when it is too long.
+fn read_head(reader: &mut impl BufRead) -> Option<String> {
+    let mut head = Vec::new();
+    loop {
+        let mut line = Vec::new();
+        let n = reader.by_ref().take(16 * 1024).read_until(b'\n', &mut line).ok()?;
+        if n == 0 || head.len() > 64 * 1024 || !line.ends_with(b"\n") {
+            return None;
+        }
+        head.extend_from_slice(&line);
+        if line == b"\r\n" || line == b"\n" {
+            break;
+        }
+    }
+    let head = String::from_utf8(head).ok()?;
+    // ffmpeg sends no request bodies; a request carrying one is not from it.
+    let has_body = head.lines().any(|l| {
+        let l = l.to_ascii_lowercase();
+        l.starts_with("transfer-encoding:") || (l.starts_with("content-length:") && l[15..].trim() != "0")
+    });
+    (!has_body).then_some(head)
+}
+
+fn request_line(head: &str) -> Option<(String, String)> {
+    let mut parts = head.lines().next()?.split_whitespace();
+    let (method, target, version) = (parts.next()?, parts.next()?, parts.next()?);
+    version.starts_with("HTTP/1.").then(|| (method.to_string(), target.to_string()))
+}
+
+fn method_of(head: &str) -> String {
+    request_line(head).map(|(m, _)| m).unwrap_or_default()
+}
+
+/// The request for the server itself: origin-form target, no proxy headers.
+fn rewrite(head: &str, method: &str, path: &str) -> String {
+    let mut out = format!("{method} {path} HTTP/1.1\r\n");
+    for line in head.lines().skip(1) {
+        if line.is_empty() || line.to_ascii_lowercase().starts_with("proxy-") {
+            continue;
+        }
+        out.push_str(line);
+        out.push_str("\r\n");
+    }
+    out.push_str("\r\n");
+    out
+}
+
+fn split_host_port(target: &str, default_port: u16) -> Option<(String, u16)> {
+    let (host, port) = match target.rsplit_once(':') {
+        Some((h, p)) if !h.ends_with(':') && p.chars().all(|c| c.is_ascii_digit()) => (h, p.parse().ok()?),
+        _ => (target, default_port),
+    };
+    let host = bare_host(host);
+    (!host.is_empty()).then_some((host, port))
+}
+
+/// Lower case, without IPv6 brackets.
+fn bare_host(host: &str) -> String {
+    host.trim_start_matches('[').trim_end_matches(']').to_ascii_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn public_and_private_addresses() {
+        for ip in ["127.0.0.1", "10.1.2.3", "192.168.1.1", "172.16.0.9", "169.254.1.1", "0.0.0.0", "100.64.0.1", "::1", "fd00::1", "fe80::1", "::ffff:127.0.0.1"] {
+            assert!(!is_public(ip.parse().unwrap()), "{ip}");
+        }
+        for ip in ["8.8.8.8", "142.250.74.14", "2a00:1450:4001::1"] {
+            assert!(is_public(ip.parse().unwrap()), "{ip}");
+        }
+    }
+
+    #[test]
+    fn only_the_origin_may_be_local() {
+        let p = Policy { origin_host: "127.0.0.1".into(), origin_port: 8080 };
+        assert!(p.allowed("127.0.0.1", 8080).is_ok());
+        assert!(p.allowed("127.0.0.1", 8081).is_err());
+        assert!(p.allowed("localhost", 8080).is_err());
+        assert_eq!(split_host_port("[::1]:443", 443), Some(("::1".into(), 443)));
+        assert_eq!(split_host_port("example.com:8443", 443), Some(("example.com".into(), 8443)));
+    }
+
+    #[test]
+    fn requests_are_rewritten_for_the_server() {
+        let head = "GET http://h:1/a/b.ts?x=1 HTTP/1.1\r\nHost: h:1\r\nProxy-Connection: keep-alive\r\nRange: bytes=0-\r\n\r\n";
+        let mut r = std::io::Cursor::new(head.as_bytes().to_vec());
+        let read = read_head(&mut r).unwrap();
+        assert_eq!(rewrite(&read, "GET", "/a/b.ts?x=1"), "GET /a/b.ts?x=1 HTTP/1.1\r\nHost: h:1\r\nRange: bytes=0-\r\n\r\n");
+        let mut post = std::io::Cursor::new(b"POST http://h/ HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello".to_vec());
+        assert_eq!(read_head(&mut post), None);
+    }
+}
