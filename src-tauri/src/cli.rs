@@ -163,7 +163,7 @@ pub fn human_size(bytes: u64) -> String {
     if bytes >= 1024 * 1024 {
         format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
     } else {
-        format!("{} KB", (bytes + 1023) / 1024)
+        format!("{} KB", bytes.div_ceil(1024))
     }
 }
 

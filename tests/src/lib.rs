@@ -43,9 +43,14 @@ pub fn ffmpeg() -> Command {
     c
 }
 
+/// The lean CLI binary, next to the app.
+pub fn cli_bin() -> PathBuf {
+    app_bin().with_file_name("gifgrab-cli")
+}
+
 /// The CLI with sidecars from the build folder.
 pub fn gifgrab() -> Command {
-    let mut c = Command::new(app_bin());
+    let mut c = Command::new(cli_bin());
     c.env("GIFGRAB_SIDECAR_DIR", bin_dir());
     c
 }

@@ -45,6 +45,15 @@ fn local_file_to_gif_with_default_name() {
     let last = stderr(&out).lines().last().unwrap_or_default().to_string();
     assert!(last.starts_with("Saved bigbuckbunny 1-4.gif") && last.contains("45 frames") && last.contains("480×270"), "{last}");
     assert_gif(&dir.path("bigbuckbunny 1-4.gif"), &src, 1.0, 3.0, 15.0, (480, 270));
+    // The app's own binary given arguments is the same CLI.
+    let app = std::process::Command::new(app_bin())
+        .args([src.to_str().unwrap(), "--start", "1", "--end", "2", "-o", "app.gif"])
+        .env("GIFGRAB_SIDECAR_DIR", bin_dir())
+        .current_dir(&dir.0)
+        .output()
+        .expect("the app runs");
+    assert!(app.status.success(), "{}", stderr(&app));
+    assert_eq!(gif_facts(&dir.path("app.gif")).frames, 15);
 }
 
 #[test]

@@ -672,3 +672,71 @@ fn junk_commands_are_rejected() {
         assert!(!pwned.exists(), "{} was created", pwned.display());
     });
 }
+
+/// Sends WM_DELETE_WINDOW to a window, as a window manager's close button does.
+fn ask_to_close(window: u32) {
+    use x11rb::connection::Connection;
+    use x11rb::protocol::xproto::{ClientMessageEvent, ConnectionExt, EventMask};
+    let (conn, _) = x11rb::connect(None).expect("X display");
+    let atom = |name: &[u8]| conn.intern_atom(false, name).expect("intern").reply().expect("atom").atom;
+    let (protocols, delete) = (atom(b"WM_PROTOCOLS"), atom(b"WM_DELETE_WINDOW"));
+    let event = ClientMessageEvent::new(32, window, protocols, [delete, x11rb::CURRENT_TIME, 0, 0, 0]);
+    conn.send_event(false, window, EventMask::NO_EVENT, event).expect("send close");
+    conn.flush().expect("flush");
+}
+
+/// The parent process id of `pid`, from /proc.
+fn parent_of(pid: &str) -> Option<i32> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    stat.rsplit(')').next()?.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Gone, or a zombie its parent has not reaped yet.
+fn has_ended(pid: i32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .map(|s| s.rsplit(')').next().is_some_and(|r| r.trim_start().starts_with('Z')))
+        .unwrap_or(true)
+}
+
+#[test]
+fn closing_the_window_mid_job_ends_its_work() {
+    e2e("closing_the_window_mid_job_ends_its_work", |c| async move {
+        let srv = TestServer::start(media_dir()).expect("test server");
+        let token = format!("close{}", std::process::id());
+        load_video(&c, &srv.url(&format!("long.mp4?{token}"))).await;
+        pick_range(&c, "3:00", "3:05").await;
+        let lookups_done = eventually(10.0, || processes_mentioning(&token).is_empty());
+        assert!(lookups_done, "look-up processes still running: {:?}", processes_mentioning(&token));
+        srv.set_rate(Some(40_000));
+
+        button(&c, "Make GIF").await.click().await.expect("click Make GIF");
+        let ffmpeg = wait_for(30.0, "gifgrab-ffmpeg fetching the range", async || {
+            let found = processes_mentioning(&token);
+            found.iter().find(|p| p.contains("gifgrab-ffmpeg")).cloned().ok_or(format!("{found:?}"))
+        })
+        .await;
+        // The app is the fetching ffmpeg's parent; its work folder holds the unfinished GIF.
+        let pid = ffmpeg.split(':').next().unwrap_or_default().to_string();
+        let app = parent_of(&pid).expect("the ffmpeg's parent");
+        let work = std::env::temp_dir().join(format!("gifgrab-app-{app}"));
+        assert!(work.is_dir(), "no work folder at {}", work.display());
+
+        // The window's close button: what a window manager sends when it is clicked.
+        let windows = run_blocking(move || xdotool(&["search", "--pid", &app.to_string(), "--name", "^gifgrab$"])).await;
+        let windows: Vec<u32> = windows.split_whitespace().filter_map(|w| w.parse().ok()).collect();
+        assert!(!windows.is_empty(), "no gifgrab window of process {app}");
+        // Without a window manager the first request is at times not delivered: ask again,
+        // as an impatient user clicks twice.
+        run_blocking(move || {
+            eventually(5.0, || {
+                windows.iter().for_each(|w| ask_to_close(*w));
+                std::thread::sleep(Duration::from_millis(500));
+                has_ended(app)
+            })
+        })
+        .await;
+        let ended = eventually(5.0, || has_ended(app) && processes_mentioning(&token).is_empty() && !work.exists());
+        assert!(has_ended(app), "the app still runs 5 s after its window was asked to close");
+        assert!(ended, "left after closing: processes {:?}, work folder there: {}", processes_mentioning(&token), work.exists());
+    });
+}
