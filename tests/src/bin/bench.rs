@@ -29,6 +29,7 @@ struct Row {
     case: String,
     wall: f64,
     first_progress: Option<f64>,
+    first_frame: Option<f64>,
     peak_rss_mb: f64,
     server_bytes: u64,
     gif_bytes: u64,
@@ -165,11 +166,17 @@ fn measure(mut cmd: Command, out: &Path, reference: &[Vec<u8>], width: u32, heig
     let mut child = cmd.stdout(Stdio::null()).stderr(Stdio::piped()).spawn().expect("tool starts");
     let pid = child.id();
     let stderr = child.stderr.take().expect("stderr");
+    // The first progress line, and the first that counts an encoded frame.
     let first = std::thread::spawn(move || {
-        let mut lines = BufReader::new(stderr).lines();
-        let first = lines.next().map(|_| started.elapsed().as_secs_f64());
-        for _ in lines {}
-        first
+        let (mut first, mut frame) = (None, None);
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let at = Some(started.elapsed().as_secs_f64());
+            first = first.or(at);
+            if frame.is_none() && line.contains("Encoding ") {
+                frame = at;
+            }
+        }
+        (first, frame)
     });
     let mut peak = 0u64;
     let status = loop {
@@ -180,8 +187,8 @@ fn measure(mut cmd: Command, out: &Path, reference: &[Vec<u8>], width: u32, heig
         std::thread::sleep(Duration::from_millis(20));
     };
     let wall = started.elapsed().as_secs_f64();
-    let first_progress = first.join().ok().flatten();
-    let mut row = Row { wall, first_progress, peak_rss_mb: peak as f64 / 1048576.0, ok: status.success(), ..Row::default() };
+    let (first_progress, first_frame) = first.join().unwrap_or_default();
+    let mut row = Row { wall, first_progress, first_frame, peak_rss_mb: peak as f64 / 1048576.0, ok: status.success(), ..Row::default() };
     if status.success() && out.exists() {
         let facts = gif_facts(out);
         row.gif_bytes = std::fs::metadata(out).map(|m| m.len()).unwrap_or(0);
@@ -200,18 +207,19 @@ fn print_table(rows: &[Row], rate: f64) {
     println!("\nAll rows: the loopback server at {rate} Mbit/s; wall = median; ratio = wall / gifgrab's on the same case;");
     println!("quality = mean SSIM (luma, 8×8 windows) of every GIF frame against ffmpeg's exact reference frames.\n");
     println!(
-        "| case | tool | wall s | ratio | first progress s | peak RSS MB | server MB | GIF KB | SSIM | frames | duration s |"
+        "| case | tool | wall s | ratio | first progress s | first frame s | peak RSS MB | server MB | GIF KB | SSIM | frames | duration s |"
     );
-    println!("|---|---|---|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|---|");
     for r in rows {
         let base = rows.iter().find(|g| g.case == r.case && g.tool == "gifgrab").map(|g| g.wall).unwrap_or(r.wall);
         println!(
-            "| {} | {} | {:.2} | {:.2}× | {} | {:.0} | {:.2} | {} | {:.4} | {} | {:.2} |{}",
+            "| {} | {} | {:.2} | {:.2}× | {} | {} | {:.0} | {:.2} | {} | {:.4} | {} | {:.2} |{}",
             r.case,
             r.tool,
             r.wall,
             r.wall / base,
             r.first_progress.map(|f| format!("{f:.2}")).unwrap_or_else(|| "–".into()),
+            r.first_frame.map(|f| format!("{f:.2}")).unwrap_or_else(|| "–".into()),
             r.peak_rss_mb,
             r.server_bytes as f64 / 1e6,
             r.gif_bytes / 1024,
@@ -230,7 +238,7 @@ fn write_json(rows: &[Row], rate: f64) {
         .iter()
         .map(|r| {
             serde_json::json!({
-                "case": r.case, "tool": r.tool, "wall_s": r.wall, "first_progress_s": r.first_progress,
+                "case": r.case, "tool": r.tool, "wall_s": r.wall, "first_progress_s": r.first_progress, "first_frame_s": r.first_frame,
                 "peak_rss_mb": r.peak_rss_mb, "server_bytes": r.server_bytes, "gif_bytes": r.gif_bytes,
                 "ssim": r.ssim, "frames": r.frames, "duration_s": r.duration, "ok": r.ok,
             })
