@@ -13,7 +13,7 @@ use crate::sidecars::Sidecars;
 use imgref::ImgVec;
 use rgb::{ComponentBytes, RGBA8};
 use std::io::{BufRead, BufReader, Read};
-use std::process::{ChildStdout, Command, ExitStatus};
+use std::process::{ChildStdout, ExitStatus};
 use std::time::Duration;
 
 /// What to decode: the range, and the frames' width and rate.
@@ -85,7 +85,7 @@ pub struct Decoder {
 impl Decoder {
     pub fn spawn(sidecars: &Sidecars, plan: &Plan, input: &Input, cancel: &CancelToken) -> Result<Decoder> {
         let guard = ffmpeg::guard_for(input)?;
-        let mut cmd = Command::new(&sidecars.ffmpeg);
+        let mut cmd = ffmpeg::command(sidecars);
         cmd.args(args(plan, input, guard.as_ref()));
         let mut proc = Proc::spawn("ffmpeg", cmd, cancel, true)?;
         let out = proc.stdout().ok_or_else(|| Error::Internal("ffmpeg has no stdout".into()))?;

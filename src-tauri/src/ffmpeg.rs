@@ -12,6 +12,14 @@ use std::process::Command;
 /// 60000×60000 would otherwise make ffmpeg allocate gigabytes per frame.
 pub const MAX_SOURCE_PIXELS: u64 = 40_000_000;
 
+/// An ffmpeg command. A `no_proxy` in the user's environment would let ffmpeg go around the
+/// network guard for exactly the local addresses it keeps out, so ffmpeg never sees one.
+pub fn command(sidecars: &Sidecars) -> Command {
+    let mut cmd = Command::new(&sidecars.ffmpeg);
+    cmd.env_remove("no_proxy").env_remove("NO_PROXY");
+    cmd
+}
+
 /// The network guard for a remote input (ffmpeg's every request goes through it); None
 /// for local files. Keep it alive as long as ffmpeg runs.
 pub fn guard_for(input: &Input) -> Result<Option<Guard>> {
@@ -84,7 +92,7 @@ pub struct StreamInfo {
 /// Opens the input and reads its header only (ffmpeg with no output lists the streams).
 pub fn inspect(sidecars: &Sidecars, input: &Input, cancel: &CancelToken) -> Result<StreamInfo> {
     let guard = guard_for(input)?;
-    let mut cmd = Command::new(&sidecars.ffmpeg);
+    let mut cmd = command(sidecars);
     cmd.args(["-hide_banner", "-nostdin"]).args(input_args(input, guard.as_ref())).arg("-i").arg(input_location(input));
     let proc = Proc::spawn("ffmpeg", cmd, cancel, false)?;
     let (_status, stderr) = proc.finish()?;

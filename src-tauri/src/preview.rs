@@ -6,7 +6,6 @@ use crate::probe::Media;
 use crate::process::{CancelToken, Proc};
 use crate::sidecars::Sidecars;
 use std::io::Read;
-use std::process::Command;
 
 pub const PREVIEW_WIDTH: u32 = 320;
 
@@ -21,7 +20,7 @@ pub fn frame_jpeg(sidecars: &Sidecars, media: &Media, at: f64, cancel: &CancelTo
     };
     let width = PREVIEW_WIDTH.min(media.width.max(2));
     let guard = ffmpeg::guard_for(&media.input)?;
-    let mut cmd = Command::new(&sidecars.ffmpeg);
+    let mut cmd = ffmpeg::command(sidecars);
     cmd.args(["-hide_banner", "-nostdin", "-loglevel", "error"])
         .args(ffmpeg::input_args(&media.input, guard.as_ref()))
         .args(["-ss", &format!("{at:.3}"), "-i", &ffmpeg::input_location(&media.input)])

@@ -354,3 +354,27 @@ fn untagged_hd_video_keeps_its_colours() {
     assert!(dist(hd, sd) > 20, "the test colour must tell the matrices apart: {hd:?} vs {sd:?}");
     assert!(dist(got, hd) <= 8, "centre pixel {got:?}: want BT.709's {hd:?}, not BT.601's {sd:?}");
 }
+
+/// A `no_proxy` in the user's environment must not open a way around the network guard.
+#[test]
+fn no_proxy_in_the_environment_does_not_bypass_the_guard() {
+    let other = server();
+    let dir = TempDir::new("noproxy");
+    let playlist = format!(
+        "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:6\n#EXTINF:6.0,\n{}\n#EXT-X-ENDLIST\n",
+        other.url("long_hls/seg000.ts")
+    );
+    std::fs::write(dir.path("evil.m3u8"), playlist).unwrap();
+    let srv = TestServer::start(&dir.0).unwrap();
+    let out = gifgrab()
+        .args([&srv.url("evil.m3u8"), "--start", "0", "--end", "1", "-o", "x.gif"])
+        .env("no_proxy", "127.0.0.1,localhost,*")
+        .env("NO_PROXY", "*")
+        .current_dir(&dir.0)
+        .output()
+        .expect("gifgrab runs");
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("public internet only"), "{}", stderr(&out));
+    assert_eq!(other.requests(), 0, "the other server was reached");
+    assert!(!dir.path("x.gif").exists());
+}

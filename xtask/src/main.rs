@@ -2,6 +2,7 @@
 //! Set-up lives here, in Rust, so a fresh clone needs only cargo, Python 3 and Node.
 
 mod media;
+mod peers;
 mod sh;
 mod sidecars;
 mod system;
@@ -118,6 +119,13 @@ fn bench(extra: &[String]) -> Result {
         .env("GIFGRAB_MEDIA_DIR", &s.media_dir)
         .env("GIFGRAB_SIDECAR_DIR", &release)
         .env("GIFGRAB_APP_BIN", release.join("gifgrab"));
+    // moviepy is optional: without it (no network for PyPI) its row is left out.
+    match peers::moviepy_python() {
+        Ok(python) => {
+            cmd.env("GIFGRAB_BENCH_MOVIEPY", python);
+        }
+        Err(e) => eprintln!("xtask: no moviepy row: {e}"),
+    }
     sh::run(&mut cmd)
 }
 

@@ -74,6 +74,10 @@ fn main() {
             ("gifgrab", Box::new(|out: &Path| gifgrab_cmd(&url, case, out))),
             ("ffmpeg palette", Box::new(|out: &Path| ffmpeg_palette(&url, case, out))),
         ];
+        if let Some(python) = std::env::var_os("GIFGRAB_BENCH_MOVIEPY") {
+            let (python, link) = (PathBuf::from(python), url.clone());
+            tools.push(("moviepy write_gif", Box::new(move |out: &Path| moviepy(&python, &link, case, out))));
+        }
         // The whole-file download costs a minute at 20 Mbit/s: once, on the main case.
         if i == 0 {
             tools.push(("full download+ffmpeg", Box::new(|out: &Path| full_download(&url, case, out))));
@@ -134,6 +138,21 @@ fn ffmpeg_palette(url: &str, case: &Case, out: &Path) -> Command {
     c.args(["-y", "-ss", &case.start.to_string(), "-t", &case.length.to_string(), "-i", url])
         .args(["-filter_complex", &filters])
         .arg(out);
+    c
+}
+
+/// The old site's encoder: moviepy 2.x reading the same link (its ffmpeg seeks to the range),
+/// `write_gif` at the same size and rate.
+fn moviepy(python: &Path, url: &str, case: &Case, out: &Path) -> Command {
+    let script = "import sys\n\
+        from moviepy import VideoFileClip\n\
+        url, start, end, width, out = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]), sys.argv[5]\n\
+        with VideoFileClip(url, audio=False) as clip:\n\
+        \x20   clip.subclipped(start, end).resized(width=width).write_gif(out, fps=15, logger=None)\n";
+    let mut c = Command::new(python);
+    c.args(["-c", script, url, &case.start.to_string(), &(case.start + case.length).to_string(), &case.width.to_string()])
+        .arg(out)
+        .env("FFMPEG_BINARY", bin_dir().join("gifgrab-ffmpeg"));
     c
 }
 
