@@ -8,6 +8,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+/// A tool's name and how to run it for one output file.
+type Tool<'a> = (&'static str, Box<dyn Fn(&Path) -> Command + 'a>);
+
 struct Case {
     name: &'static str,
     path: &'static str,
@@ -70,7 +73,7 @@ fn main() {
         let url = srv.url(case.path);
         let height = case.height();
         let reference = reference_frames(&media("long.mp4"), case.start, case.length, 15.0, case.width, height);
-        let mut tools: Vec<(&str, Box<dyn Fn(&Path) -> Command>)> = vec![
+        let mut tools: Vec<Tool> = vec![
             ("gifgrab", Box::new(|out: &Path| gifgrab_cmd(&url, case, out))),
             ("ffmpeg palette", Box::new(|out: &Path| ffmpeg_palette(&url, case, out))),
         ];
