@@ -12,11 +12,17 @@ use std::process::Command;
 /// 60000×60000 would otherwise make ffmpeg allocate gigabytes per frame.
 pub const MAX_SOURCE_PIXELS: u64 = 40_000_000;
 
-/// An ffmpeg command. A `no_proxy` in the user's environment would let ffmpeg go around the
-/// network guard for exactly the local addresses it keeps out, so ffmpeg never sees one.
-pub fn command(sidecars: &Sidecars) -> Command {
+/// An ffmpeg command for `input`, whose TCP connections can only reach `guard` (none for a
+/// local file). A `no_proxy` in the user's environment would let ffmpeg go around the guard
+/// for exactly the local addresses it keeps out, so ffmpeg never sees one.
+pub fn command(sidecars: &Sidecars, input: &Input, guard: Option<&Guard>) -> Command {
     let mut cmd = Command::new(&sidecars.ffmpeg);
     cmd.env_remove("no_proxy").env_remove("NO_PROXY");
+    match (input.remote, guard) {
+        (true, Some(guard)) => crate::sandbox::confine_tcp(&mut cmd, Some(guard.port())),
+        (true, None) => {}
+        (false, _) => crate::sandbox::confine_tcp(&mut cmd, None),
+    }
     cmd
 }
 
@@ -92,7 +98,7 @@ pub struct StreamInfo {
 /// Opens the input and reads its header only (ffmpeg with no output lists the streams).
 pub fn inspect(sidecars: &Sidecars, input: &Input, cancel: &CancelToken) -> Result<StreamInfo> {
     let guard = guard_for(input)?;
-    let mut cmd = command(sidecars);
+    let mut cmd = command(sidecars, input, guard.as_ref());
     cmd.args(["-hide_banner", "-nostdin"]).args(input_args(input, guard.as_ref())).arg("-i").arg(input_location(input));
     let proc = Proc::spawn("ffmpeg", cmd, cancel, false)?;
     let (_status, stderr) = proc.finish()?;
@@ -134,19 +140,21 @@ pub struct Log {
 impl Log {
     pub fn split(stderr: &str) -> Log {
         let mut log = Log::default();
+        // Lines without a tag continue the message before them (a message with newlines).
+        let mut last: Option<&str> = None;
         for line in stderr.lines() {
-            let part = if let Some(i) = line.find("[info] ") {
-                log.listing.push_str(&line[i + 7..]);
-                log.listing.push('\n');
-                continue;
-            } else if ["[error] ", "[fatal] ", "[panic] "].iter().any(|tag| line.contains(tag)) {
-                &mut log.errors
-            } else if line.contains("[warning] ") {
-                &mut log.warnings
-            } else {
-                continue;
+            let (level, text) = match level_of(line) {
+                Some((level, message)) => (Some(level), if level == "info" { message } else { line }),
+                None => (last, line),
             };
-            part.push_str(line);
+            last = level;
+            let part = match level {
+                Some("info") => &mut log.listing,
+                Some("error" | "fatal" | "panic") => &mut log.errors,
+                Some("warning") => &mut log.warnings,
+                _ => continue,
+            };
+            part.push_str(text);
             part.push('\n');
         }
         log
@@ -156,6 +164,21 @@ impl Log {
     pub fn complaints(&self) -> String {
         format!("{}{}", self.warnings, self.errors)
     }
+}
+
+/// The level tag of a `level+` log line ("[h264 @ 0x…] [error] text") and the text after it;
+/// only the leading bracketed tags count, never brackets inside the message.
+fn level_of(line: &str) -> Option<(&str, &str)> {
+    let mut rest = line;
+    while let Some(after) = rest.strip_prefix('[') {
+        let end = after.find(']')?;
+        let tag = &after[..end];
+        rest = after[end + 1..].trim_start_matches(' ');
+        if ["info", "error", "fatal", "panic", "warning", "verbose", "debug", "trace"].contains(&tag) {
+            return Some((tag, rest));
+        }
+    }
+    None
 }
 
 /// Reads duration and the first video stream from ffmpeg's listing.
@@ -204,7 +227,7 @@ pub fn classify(stderr: &str, doing: &str, remote: bool) -> Error {
     let has = |needles: &[&str]| needles.iter().any(|n| l.contains(n));
     if let Some(line) = stderr.lines().find(|l| l.starts_with(crate::guard::REFUSED)) {
         let place = line[crate::guard::REFUSED.len()..].trim();
-        return Error::BadMedia(format!(
+        return Error::Forbidden(format!(
             "Could not {doing}: it points at {}. gifgrab reads from the link's own server and the public internet only.",
             crate::clip::printable(place)
         ));
@@ -322,6 +345,10 @@ At least one output file must be specified";
         assert_eq!(parse_info(&log.listing).map(|i| (i.width, i.height)), Some((640, 272)));
         assert_eq!(log.errors, "[in#0 @ 0x2] [error] Invalid data found\n");
         assert_eq!(log.warnings, "[h264 @ 0x1] [warning] deprecated pixel format\n");
+        // Brackets inside a message do not decide its level; untagged lines continue the last.
+        let tricky = Log::split("[http @ 0x3] [error] 404 for /a/[info] b.ts\n  If you wish to retry, do\n[info] Duration: N/A\n");
+        assert_eq!(tricky.errors, "[http @ 0x3] [error] 404 for /a/[info] b.ts\n  If you wish to retry, do\n");
+        assert_eq!(tricky.listing, "Duration: N/A\n");
         assert!(check_source_size(&StreamInfo { width: 20000, height: 20000, ..Default::default() }).is_err());
     }
 }

@@ -29,16 +29,19 @@ type Notes = Mutex<Vec<String>>;
 struct Policy {
     origin_host: String,
     origin_port: u16,
+    /// The origin's addresses, looked up once: a name that later resolves elsewhere (DNS
+    /// rebinding) cannot turn the origin's exception into a way into the local network.
+    origin_addrs: Vec<SocketAddr>,
 }
 
 impl Guard {
     /// Starts a guard for media at `url` (http or https).
     pub fn start(url: &str) -> std::io::Result<Guard> {
         let parsed = url::Url::parse(url).map_err(|e| std::io::Error::other(e.to_string()))?;
-        let policy = Policy {
-            origin_host: bare_host(parsed.host_str().unwrap_or("")),
-            origin_port: parsed.port_or_known_default().unwrap_or(80),
-        };
+        let origin_host = bare_host(parsed.host_str().unwrap_or(""));
+        let origin_port = parsed.port_or_known_default().unwrap_or(80);
+        let origin_addrs = (origin_host.as_str(), origin_port).to_socket_addrs().map(|a| a.collect()).unwrap_or_default();
+        let policy = Policy { origin_host, origin_port, origin_addrs };
         let listener = TcpListener::bind(("127.0.0.1", 0))?;
         let port = listener.local_addr()?.port();
         let stop = Arc::new(AtomicBool::new(false));
@@ -49,12 +52,20 @@ impl Guard {
                 if stop2.load(Ordering::SeqCst) {
                     break;
                 }
-                let Ok(client) = conn else { continue };
+                let Ok(client) = conn else {
+                    // Out of descriptors, say: wait instead of spinning.
+                    std::thread::sleep(Duration::from_millis(50));
+                    continue;
+                };
                 let (policy, notes) = (policy.clone(), notes2.clone());
                 std::thread::spawn(move || serve(client, &policy, &notes));
             }
         });
         Ok(Guard { port, stop, notes, listener: Some(thread) })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
     }
 
     /// The value for ffmpeg's `-http_proxy`.
@@ -72,9 +83,10 @@ impl Guard {
 impl Drop for Guard {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::SeqCst);
-        // Wakes the accept loop so it sees the stop.
-        let _ = TcpStream::connect_timeout(&SocketAddr::from(([127, 0, 0, 1], self.port)), Duration::from_secs(1));
-        if let Some(t) = self.listener.take() {
+        // Wakes the accept loop so it sees the stop; if that fails, the thread is left to end
+        // with the process rather than blocking here.
+        let woke = TcpStream::connect_timeout(&SocketAddr::from(([127, 0, 0, 1], self.port)), Duration::from_secs(1));
+        if let (Ok(_), Some(t)) = (woke, self.listener.take()) {
             let _ = t.join();
         }
     }
@@ -103,14 +115,21 @@ fn serve(client: TcpStream, policy: &Policy, notes: &Notes) {
     };
     let addrs = match policy.allowed(&host, port) {
         Ok(addrs) => addrs,
-        Err(why) => {
+        Err(Refusal::NotFound) => {
+            note(notes, format!("{UNREACHABLE} {host}:{port} (name not found)"));
+            return deny(client, "a name that was not found");
+        }
+        Err(Refusal::Local) => {
+            let why = "an address on this computer or the local network";
             note(notes, format!("{REFUSED} {host}:{port}, {why}"));
-            return deny(client, &why);
+            return deny(client, why);
         }
     };
+    // Short tries per address, so a dead IPv6 route falls back to IPv4 within ffmpeg's 10 s.
+    let per_address = Duration::from_secs(4).min(Duration::from_secs(9) / addrs.len().max(1) as u32);
     let mut failure = None;
     let upstream = addrs.iter().find_map(|a| {
-        TcpStream::connect_timeout(a, Duration::from_secs(10)).map_err(|e| failure = Some(e)).ok()
+        TcpStream::connect_timeout(a, per_address).map_err(|e| failure = Some(e)).ok()
     });
     let Some(upstream) = upstream else {
         let why = failure.map(|e| e.to_string().to_ascii_lowercase()).unwrap_or_default();
@@ -161,20 +180,27 @@ fn serve(client: TcpStream, policy: &Policy, notes: &Notes) {
     let _ = back.join();
 }
 
+/// Why a destination is refused.
+#[derive(Debug, PartialEq)]
+enum Refusal {
+    NotFound,
+    Local,
+}
+
 impl Policy {
     /// The addresses to connect to, or why not.
-    fn allowed(&self, host: &str, port: u16) -> Result<Vec<SocketAddr>, String> {
-        let addrs: Vec<SocketAddr> = (host, port).to_socket_addrs().map_err(|_| "name not found".to_string())?.collect();
-        if addrs.is_empty() {
-            return Err("name not found".into());
+    fn allowed(&self, host: &str, port: u16) -> Result<Vec<SocketAddr>, Refusal> {
+        if host == self.origin_host && port == self.origin_port && !self.origin_addrs.is_empty() {
+            return Ok(self.origin_addrs.clone());
         }
-        if host == self.origin_host && port == self.origin_port {
-            return Ok(addrs);
+        let addrs: Vec<SocketAddr> = (host, port).to_socket_addrs().map_err(|_| Refusal::NotFound)?.collect();
+        if addrs.is_empty() {
+            return Err(Refusal::NotFound);
         }
         if addrs.iter().all(|a| is_public(a.ip())) {
             return Ok(addrs);
         }
-        Err("an address on this computer or the local network".into())
+        Err(Refusal::Local)
     }
 }
 
@@ -197,7 +223,17 @@ pub fn is_public(ip: IpAddr) -> bool {
             if let Some(v4) = v6.to_ipv4_mapped() {
                 return is_public(IpAddr::V4(v4));
             }
-            let first = v6.segments()[0];
+            let seg = v6.segments();
+            let tail_v4 = std::net::Ipv4Addr::new((seg[6] >> 8) as u8, seg[6] as u8, (seg[7] >> 8) as u8, seg[7] as u8);
+            // IPv4 inside IPv6: NAT64 (64:ff9b::/96), IPv4-compatible (::/96) and 6to4 (2002::/16).
+            if seg[..6] == [0x64, 0xff9b, 0, 0, 0, 0] || seg[..6] == [0; 6] {
+                return is_public(IpAddr::V4(tail_v4));
+            }
+            if seg[0] == 0x2002 {
+                let v4 = std::net::Ipv4Addr::new((seg[1] >> 8) as u8, seg[1] as u8, (seg[2] >> 8) as u8, seg[2] as u8);
+                return is_public(IpAddr::V4(v4));
+            }
+            let first = seg[0];
             !(v6.is_loopback() || v6.is_unspecified() || v6.is_multicast() || (first & 0xfe00) == 0xfc00 || (first & 0xffc0) == 0xfe80)
         }
     }
@@ -284,20 +320,25 @@ mod tests {
 
     #[test]
     fn public_and_private_addresses() {
-        for ip in ["127.0.0.1", "10.1.2.3", "192.168.1.1", "172.16.0.9", "169.254.1.1", "0.0.0.0", "100.64.0.1", "::1", "fd00::1", "fe80::1", "::ffff:127.0.0.1"] {
+        for ip in [
+            "127.0.0.1", "10.1.2.3", "192.168.1.1", "172.16.0.9", "169.254.1.1", "0.0.0.0", "100.64.0.1", "::1", "fd00::1",
+            "fe80::1", "::ffff:127.0.0.1", "64:ff9b::c0a8:101", "::7f00:1", "2002:c0a8:101::1",
+        ] {
             assert!(!is_public(ip.parse().unwrap()), "{ip}");
         }
-        for ip in ["8.8.8.8", "142.250.74.14", "2a00:1450:4001::1"] {
+        for ip in ["8.8.8.8", "142.250.74.14", "2a00:1450:4001::1", "64:ff9b::808:808", "2002:808:808::1"] {
             assert!(is_public(ip.parse().unwrap()), "{ip}");
         }
     }
 
     #[test]
     fn only_the_origin_may_be_local() {
-        let p = Policy { origin_host: "127.0.0.1".into(), origin_port: 8080 };
-        assert!(p.allowed("127.0.0.1", 8080).is_ok());
-        assert!(p.allowed("127.0.0.1", 8081).is_err());
-        assert!(p.allowed("localhost", 8080).is_err());
+        let origin: SocketAddr = "127.0.0.1:8080".parse().unwrap();
+        let p = Policy { origin_host: "127.0.0.1".into(), origin_port: 8080, origin_addrs: vec![origin] };
+        assert_eq!(p.allowed("127.0.0.1", 8080), Ok(vec![origin]));
+        assert_eq!(p.allowed("127.0.0.1", 8081), Err(Refusal::Local));
+        assert_eq!(p.allowed("localhost", 8080), Err(Refusal::Local));
+        assert_eq!(p.allowed("no-such-host.invalid", 80), Err(Refusal::NotFound));
         assert_eq!(split_host_port("[::1]:443", 443), Some(("::1".into(), 443)));
         assert_eq!(split_host_port("example.com:8443", 443), Some(("example.com".into(), 8443)));
     }

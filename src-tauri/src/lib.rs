@@ -17,6 +17,7 @@ pub mod pipeline;
 pub mod preview;
 pub mod probe;
 pub mod process;
+pub mod sandbox;
 pub mod session;
 pub mod sidecars;
 

@@ -314,6 +314,8 @@ fn encode_stream(job: &Job, out: impl std::io::Write, target: &Path) -> std::res
             let mut size = (0, 0);
             while let Some(frame) = decoder.next_frame()? {
                 cancel.check()?;
+                // A frame is in hand: waiting for the log below is no stall.
+                watch.busy(true);
                 if index == 0 {
                     size = (frame.width() as u32, frame.height() as u32);
                     facts = check_first_frame(job, &decoder.listing(), frame.width(), frame.height())?;

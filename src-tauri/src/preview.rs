@@ -20,7 +20,7 @@ pub fn frame_jpeg(sidecars: &Sidecars, media: &Media, at: f64, cancel: &CancelTo
     };
     let width = PREVIEW_WIDTH.min(media.width.max(2));
     let guard = ffmpeg::guard_for(&media.input)?;
-    let mut cmd = ffmpeg::command(sidecars);
+    let mut cmd = ffmpeg::command(sidecars, &media.input, guard.as_ref());
     cmd.args(["-hide_banner", "-nostdin", "-loglevel", "error"])
         .args(ffmpeg::input_args(&media.input, guard.as_ref()))
         .args(["-ss", &format!("{at:.3}"), "-i", &ffmpeg::input_location(&media.input)])

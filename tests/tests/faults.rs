@@ -147,12 +147,37 @@ fn hls_segments_may_not_reach_other_local_servers() {
     let out = TempDir::new("hostile-host-out");
     let t = token("hlshost");
     let err = attempt(&srv.url(&format!("evil.m3u8?{t}")), 0.0, 1.0, &out, &t).expect_err("a segment on another server must be refused");
-    assert_eq!(err.kind(), "bad_media", "{err}");
+    assert_eq!(err.kind(), "forbidden", "{err}");
     assert!(err.to_string().contains(&format!("127.0.0.1:{}", other.port())), "{err}");
     assert_eq!(other.requests(), 0, "the other server was reached");
     // The same playlist with its segment on its own server works.
     let made = attempt(&srv.url("fine.m3u8"), 0.0, 1.0, &out, &t).expect("a segment on the playlist's server is fine");
     assert_eq!(gif_facts(&made.path).frames, 15);
+}
+
+/// ffmpeg's playlist readers accept any scheme starting with "http", and `httpproxy://` opens a
+/// TCP connection of its own: only the kernel's confinement of ffmpeg (Landlock) stops it.
+#[test]
+fn an_httpproxy_segment_cannot_reach_around_the_guard() {
+    if !gifgrab::sandbox::tcp_confinement_available() {
+        eprintln!("skipped: this kernel cannot confine TCP connections (Landlock ABI 4)");
+        return;
+    }
+    let other = TestServer::start(media_dir()).unwrap();
+    let dir = TempDir::new("httpproxy-hls");
+    let playlist = format!(
+        "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:6\n#EXTINF:6.0,\nhttpproxy://127.0.0.1:{}/long_hls/seg000.ts\n#EXT-X-ENDLIST\n",
+        other.port()
+    );
+    std::fs::write(dir.path("evil.m3u8"), playlist).unwrap();
+    let srv = TestServer::start(&dir.0).unwrap();
+    let out = TempDir::new("httpproxy-out");
+    let t = token("hlsproxy");
+    let err = attempt(&srv.url(&format!("evil.m3u8?{t}")), 0.0, 1.0, &out, &t).expect_err("the segment must not be read");
+    assert_eq!(other.requests(), 0, "the other server was reached ({err})");
+    // A local file needs no network at all: its ffmpeg may not connect anywhere either.
+    let local = gifgrab::probe::probe(&sidecars(), &Source::File(media("bikes.mp4")), None, &CancelToken::new());
+    assert!(local.is_ok(), "{local:?}");
 }
 
 #[test]
