@@ -1,4 +1,4 @@
-//! What an ffmpeg may reach on the network: with Linux's Landlock (5.19+ with TCP rules, ABI 4),
+//! What an ffmpeg may reach on the network: with Linux's Landlock (TCP rules: kernel 6.7+, ABI 4),
 //! its TCP connections may go to the network guard's port only (local files: nowhere). ffmpeg's
 //! own allow-list cannot say that: a playlist naming an `httpproxy://` segment would make it
 //! connect straight to any host. Older kernels run ffmpeg unconfined (the guard still applies).
