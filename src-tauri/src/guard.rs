@@ -32,6 +32,9 @@ struct Policy {
     /// The origin's addresses, looked up once: a name that later resolves elsewhere (DNS
     /// rebinding) cannot turn the origin's exception into a way into the local network.
     origin_addrs: Vec<SocketAddr>,
+    /// The user's own proxy (`http_proxy`, as ffmpeg would have used it) and `no_proxy` list.
+    user_proxy: Option<(String, u16)>,
+    no_proxy: Vec<String>,
 }
 
 impl Guard {
@@ -41,7 +44,8 @@ impl Guard {
         let origin_host = bare_host(parsed.host_str().unwrap_or(""));
         let origin_port = parsed.port_or_known_default().unwrap_or(80);
         let origin_addrs = (origin_host.as_str(), origin_port).to_socket_addrs().map(|a| a.collect()).unwrap_or_default();
-        let policy = Policy { origin_host, origin_port, origin_addrs };
+        let (user_proxy, no_proxy) = user_proxy_from_env();
+        let policy = Policy { origin_host, origin_port, origin_addrs, user_proxy, no_proxy };
         let listener = TcpListener::bind(("127.0.0.1", 0))?;
         let port = listener.local_addr()?.port();
         let stop = Arc::new(AtomicBool::new(false));
@@ -113,8 +117,11 @@ fn serve(client: TcpStream, policy: &Policy, notes: &Notes) {
             _ => return deny(client, "a malformed request"),
         }
     };
+    let via = policy.proxy_for(&host);
     let addrs = match policy.allowed(&host, port) {
         Ok(addrs) => addrs,
+        // Behind a proxy, names often resolve only there: it is asked instead.
+        Err(Refusal::NotFound) if via.is_some() => Vec::new(),
         Err(Refusal::NotFound) => {
             note(notes, format!("{UNREACHABLE} {host}:{port} (name not found)"));
             return deny(client, "a name that was not found");
@@ -125,18 +132,21 @@ fn serve(client: TcpStream, policy: &Policy, notes: &Notes) {
             return deny(client, why);
         }
     };
-    // Short tries per address, so a dead IPv6 route falls back to IPv4 within ffmpeg's 10 s.
-    let per_address = Duration::from_secs(4).min(Duration::from_secs(9) / addrs.len().max(1) as u32);
-    let mut failure = None;
-    let upstream = addrs.iter().find_map(|a| {
-        TcpStream::connect_timeout(a, per_address).map_err(|e| failure = Some(e)).ok()
-    });
-    let Some(upstream) = upstream else {
-        let why = failure.map(|e| e.to_string().to_ascii_lowercase()).unwrap_or_default();
-        note(notes, format!("{UNREACHABLE} {host}:{port} ({why})"));
-        let mut c = client;
-        let _ = c.write_all(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
-        return;
+    let upstream = match via {
+        Some((proxy_host, proxy_port)) => {
+            let tunnel = rest.is_none().then(|| format!("{}:{port}", host_for_url(&host)));
+            through_user_proxy(proxy_host, *proxy_port, tunnel.as_deref())
+        }
+        None => connect_any(&addrs),
+    };
+    let upstream = match upstream {
+        Ok(upstream) => upstream,
+        Err(why) => {
+            note(notes, format!("{UNREACHABLE} {host}:{port} ({why})"));
+            let mut c = client;
+            let _ = c.write_all(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+            return;
+        }
     };
     let _ = upstream.set_nodelay(true);
     let (Ok(mut up_write), Ok(mut up_read), Ok(mut down)) = (upstream.try_clone(), upstream.try_clone(), client.try_clone()) else {
@@ -158,7 +168,8 @@ fn serve(client: TcpStream, policy: &Policy, notes: &Notes) {
         }
         Some(path) => {
             let mut head = head;
-            let mut path = path;
+            // A proxy of the user's takes the full URL; a server, the path.
+            let mut path = if via.is_some() { target } else { path };
             // Each request on this connection must stay with the checked host.
             loop {
                 if up_write.write_all(rewrite(&head, &method_of(&head), &path).as_bytes()).is_err() {
@@ -167,7 +178,7 @@ fn serve(client: TcpStream, policy: &Policy, notes: &Notes) {
                 let Some(next) = read_head(&mut reader) else { break };
                 match request_line(&next).and_then(|(_, t)| url::Url::parse(&t).ok()) {
                     Some(u) if bare_host(u.host_str().unwrap_or("")) == host && u.port_or_known_default() == Some(port) => {
-                        path = u[url::Position::BeforePath..url::Position::AfterQuery].to_string();
+                        path = if via.is_some() { u.to_string() } else { u[url::Position::BeforePath..url::Position::AfterQuery].to_string() };
                         head = next;
                     }
                     _ => break,
@@ -180,6 +191,67 @@ fn serve(client: TcpStream, policy: &Policy, notes: &Notes) {
     let _ = back.join();
 }
 
+/// Connects to the first address that answers; short tries, so a dead IPv6 route falls back
+/// to IPv4 within ffmpeg's 10 s.
+fn connect_any(addrs: &[SocketAddr]) -> Result<TcpStream, String> {
+    let per_address = Duration::from_secs(4).min(Duration::from_secs(9) / addrs.len().max(1) as u32);
+    let mut failure = String::from("no address");
+    for a in addrs {
+        match TcpStream::connect_timeout(a, per_address) {
+            Ok(s) => return Ok(s),
+            Err(e) => failure = e.to_string().to_ascii_lowercase(),
+        }
+    }
+    Err(failure)
+}
+
+/// A connection through the user's proxy: as is for plain http, or a CONNECT tunnel to
+/// `tunnel` (host:port) for https.
+fn through_user_proxy(proxy_host: &str, proxy_port: u16, tunnel: Option<&str>) -> Result<TcpStream, String> {
+    let addrs: Vec<SocketAddr> = (proxy_host, proxy_port)
+        .to_socket_addrs()
+        .map_err(|_| format!("your proxy {proxy_host} was not found"))?
+        .collect();
+    let mut stream = connect_any(&addrs).map_err(|e| format!("your proxy {proxy_host}:{proxy_port}: {e}"))?;
+    if let Some(target) = tunnel {
+        write!(stream, "CONNECT {target} HTTP/1.1\r\nHost: {target}\r\n\r\n").map_err(|e| e.to_string())?;
+        let mut reader = BufReader::new(stream.try_clone().map_err(|e| e.to_string())?);
+        let head = read_head(&mut reader).ok_or("your proxy closed the connection")?;
+        // The tunnel's first bytes must not sit in this reader's buffer.
+        if !reader.buffer().is_empty() {
+            return Err("your proxy answered too much".into());
+        }
+        let status = head.split_whitespace().nth(1).unwrap_or("");
+        if !status.starts_with('2') {
+            return Err(format!("your proxy answered {status}"));
+        }
+    }
+    Ok(stream)
+}
+
+/// `http_proxy` (lower case first, as ffmpeg reads it) if it is an http:// proxy, and `no_proxy`.
+fn user_proxy_from_env() -> (Option<(String, u16)>, Vec<String>) {
+    let var = |names: &[&str]| names.iter().find_map(|n| std::env::var(n).ok()).filter(|v| !v.trim().is_empty());
+    let proxy = var(&["http_proxy", "HTTP_PROXY"]).and_then(|p| {
+        let u = url::Url::parse(p.trim()).ok()?;
+        let host = bare_host(u.host_str()?);
+        (u.scheme() == "http" && !host.is_empty()).then(|| (host, u.port_or_known_default().unwrap_or(80)))
+    });
+    let no_proxy = var(&["no_proxy", "NO_PROXY"])
+        .map(|v| v.split([',', ' ']).map(|e| e.trim().trim_start_matches('.').to_ascii_lowercase()).filter(|e| !e.is_empty()).collect())
+        .unwrap_or_default();
+    (proxy, no_proxy)
+}
+
+/// An IPv6 literal needs its brackets back in a URL or a CONNECT line.
+fn host_for_url(host: &str) -> String {
+    if host.contains(':') {
+        format!("[{host}]")
+    } else {
+        host.to_string()
+    }
+}
+
 /// Why a destination is refused.
 #[derive(Debug, PartialEq)]
 enum Refusal {
@@ -188,6 +260,12 @@ enum Refusal {
 }
 
 impl Policy {
+    /// The user's proxy, unless `no_proxy` names this host.
+    fn proxy_for(&self, host: &str) -> Option<&(String, u16)> {
+        let skip = self.no_proxy.iter().any(|e| e == "*" || host == e || host.ends_with(&format!(".{e}")));
+        self.user_proxy.as_ref().filter(|_| !skip)
+    }
+
     /// The addresses to connect to, or why not.
     fn allowed(&self, host: &str, port: u16) -> Result<Vec<SocketAddr>, Refusal> {
         if host == self.origin_host && port == self.origin_port && !self.origin_addrs.is_empty() {
@@ -334,7 +412,7 @@ mod tests {
     #[test]
     fn only_the_origin_may_be_local() {
         let origin: SocketAddr = "127.0.0.1:8080".parse().unwrap();
-        let p = Policy { origin_host: "127.0.0.1".into(), origin_port: 8080, origin_addrs: vec![origin] };
+        let p = Policy { origin_host: "127.0.0.1".into(), origin_port: 8080, origin_addrs: vec![origin], user_proxy: None, no_proxy: vec![] };
         assert_eq!(p.allowed("127.0.0.1", 8080), Ok(vec![origin]));
         assert_eq!(p.allowed("127.0.0.1", 8081), Err(Refusal::Local));
         assert_eq!(p.allowed("localhost", 8080), Err(Refusal::Local));

@@ -378,3 +378,66 @@ fn no_proxy_in_the_environment_does_not_bypass_the_guard() {
     assert_eq!(other.requests(), 0, "the other server was reached");
     assert!(!dir.path("x.gif").exists());
 }
+
+/// A plain forwarding HTTP proxy on loopback, standing in for a user's corporate proxy:
+/// absolute-form GETs only, each counted.
+fn forward_proxy() -> (u16, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::io::{BufRead, BufReader, Write};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let count = std::sync::Arc::new(AtomicUsize::new(0));
+    let seen = count.clone();
+    std::thread::spawn(move || {
+        for client in listener.incoming().flatten() {
+            let seen = seen.clone();
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(client.try_clone().unwrap());
+                let mut upstream: Option<std::net::TcpStream> = None;
+                loop {
+                    let mut head = String::new();
+                    while !head.ends_with("\r\n\r\n") {
+                        if reader.read_line(&mut head).unwrap_or(0) == 0 {
+                            return;
+                        }
+                    }
+                    let mut parts = head.splitn(3, ' ');
+                    let (method, target, rest) = (parts.next().unwrap(), parts.next().unwrap(), parts.next().unwrap());
+                    let after = target.strip_prefix("http://").expect("absolute-form request");
+                    let (authority, path) = after.split_at(after.find('/').unwrap_or(after.len()));
+                    seen.fetch_add(1, Ordering::SeqCst);
+                    let up = upstream.get_or_insert_with(|| {
+                        let up = std::net::TcpStream::connect(authority).unwrap();
+                        let (mut from, mut to) = (up.try_clone().unwrap(), client.try_clone().unwrap());
+                        std::thread::spawn(move || drop(std::io::copy(&mut from, &mut to)));
+                        up
+                    });
+                    if write!(up, "{method} {path} {rest}").is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    (port, count)
+}
+
+/// ffmpeg honoured the user's `http_proxy` before the guard stood between them: the guard
+/// passes requests on through it (after its own checks).
+#[test]
+fn the_users_http_proxy_is_still_used() {
+    let dir = TempDir::new("userproxy");
+    let srv = server();
+    let (proxy, through) = forward_proxy();
+    let out = gifgrab()
+        .args([&srv.url("long.mp4"), "--start", "10", "--end", "11", "-o", "p.gif"])
+        .env("http_proxy", format!("http://127.0.0.1:{proxy}"))
+        .env_remove("no_proxy")
+        .env_remove("NO_PROXY")
+        .current_dir(&dir.0)
+        .output()
+        .expect("gifgrab runs");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(gif_facts(&dir.path("p.gif")).frames, 15);
+    assert!(through.load(std::sync::atomic::Ordering::SeqCst) > 0, "nothing went through the user's proxy");
+}
