@@ -84,8 +84,7 @@ pub struct Decoder {
 
 impl Decoder {
     pub fn spawn(sidecars: &Sidecars, plan: &Plan, input: &Input, cancel: &CancelToken) -> Result<Decoder> {
-        let guard = ffmpeg::guard_for(input)?;
-        let mut cmd = ffmpeg::command(sidecars, input, guard.as_ref());
+        let (mut cmd, guard) = ffmpeg::command(sidecars, input)?;
         cmd.args(args(plan, input, guard.as_ref()));
         let mut proc = Proc::spawn("ffmpeg", cmd, cancel, true)?;
         let out = proc.stdout().ok_or_else(|| Error::Internal("ffmpeg has no stdout".into()))?;

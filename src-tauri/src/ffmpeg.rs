@@ -12,29 +12,21 @@ use std::process::Command;
 /// 60000×60000 would otherwise make ffmpeg allocate gigabytes per frame.
 pub const MAX_SOURCE_PIXELS: u64 = 40_000_000;
 
-/// An ffmpeg command for `input`, whose TCP connections can only reach `guard` (none for a
-/// local file). A `no_proxy` in the user's environment would let ffmpeg go around the guard
-/// for exactly the local addresses it keeps out, so ffmpeg never sees one.
-pub fn command(sidecars: &Sidecars, input: &Input, guard: Option<&Guard>) -> Command {
+/// An ffmpeg command for `input`, and the network guard its every request goes through (None
+/// for a local file; keep it alive as long as ffmpeg runs). Its TCP connections can reach only
+/// the guard (none for a local file). A `no_proxy` in the user's environment would let ffmpeg
+/// go around the guard for exactly the local addresses it keeps out, so ffmpeg never sees one.
+pub fn command(sidecars: &Sidecars, input: &Input) -> Result<(Command, Option<Guard>)> {
+    let guard = if input.remote {
+        let guard = Guard::start(&input.location).map_err(|e| Error::Internal(format!("starting the network guard: {e}")))?;
+        Some(guard)
+    } else {
+        None
+    };
     let mut cmd = Command::new(&sidecars.ffmpeg);
     cmd.env_remove("no_proxy").env_remove("NO_PROXY");
-    match (input.remote, guard) {
-        (true, Some(guard)) => crate::sandbox::confine_tcp(&mut cmd, Some(guard.port())),
-        (true, None) => {}
-        (false, _) => crate::sandbox::confine_tcp(&mut cmd, None),
-    }
-    cmd
-}
-
-/// The network guard for a remote input (ffmpeg's every request goes through it); None
-/// for local files. Keep it alive as long as ffmpeg runs.
-pub fn guard_for(input: &Input) -> Result<Option<Guard>> {
-    if !input.remote {
-        return Ok(None);
-    }
-    Guard::start(&input.location)
-        .map(Some)
-        .map_err(|e| Error::Internal(format!("starting the network guard: {e}")))
+    crate::sandbox::confine_tcp(&mut cmd, guard.as_ref().map(Guard::port));
+    Ok((cmd, guard))
 }
 
 /// Options placed before `-i`: protocols it may use, headers, timeouts and reconnects.
@@ -97,8 +89,7 @@ pub struct StreamInfo {
 
 /// Opens the input and reads its header only (ffmpeg with no output lists the streams).
 pub fn inspect(sidecars: &Sidecars, input: &Input, cancel: &CancelToken) -> Result<StreamInfo> {
-    let guard = guard_for(input)?;
-    let mut cmd = command(sidecars, input, guard.as_ref());
+    let (mut cmd, guard) = command(sidecars, input)?;
     cmd.args(["-hide_banner", "-nostdin"]).args(input_args(input, guard.as_ref())).arg("-i").arg(input_location(input));
     let proc = Proc::spawn("ffmpeg", cmd, cancel, false)?;
     let (_status, stderr) = proc.finish()?;

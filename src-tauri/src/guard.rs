@@ -110,10 +110,7 @@ fn serve(client: TcpStream, policy: &Policy, notes: &Notes) {
         }
     } else {
         match url::Url::parse(&target) {
-            Ok(u) if u.scheme() == "http" => {
-                let path = &u[url::Position::BeforePath..url::Position::AfterQuery];
-                (bare_host(u.host_str().unwrap_or("")), u.port_or_known_default().unwrap_or(80), Some(path.to_string()))
-            }
+            Ok(u) if u.scheme() == "http" => (bare_host(u.host_str().unwrap_or("")), u.port_or_known_default().unwrap_or(80), Some(u)),
             _ => return deny(client, "a malformed request"),
         }
     };
@@ -166,20 +163,22 @@ fn serve(client: TcpStream, policy: &Policy, notes: &Notes) {
             // Inside the tunnel is TLS to the checked host: copied blind.
             let _ = std::io::copy(&mut reader, &mut up_write);
         }
-        Some(path) => {
-            let mut head = head;
+        Some(first) => {
             // A proxy of the user's takes the full URL; a server, the path.
-            let mut path = if via.is_some() { target } else { path };
+            let request_target = |u: &url::Url| match via {
+                Some(_) => u.to_string(),
+                None => u[url::Position::BeforePath..url::Position::AfterQuery].to_string(),
+            };
+            let (mut head, mut method, mut url) = (head, method, first);
             // Each request on this connection must stay with the checked host.
             loop {
-                if up_write.write_all(rewrite(&head, &method_of(&head), &path).as_bytes()).is_err() {
+                if up_write.write_all(rewrite(&head, &method, &request_target(&url)).as_bytes()).is_err() {
                     break;
                 }
                 let Some(next) = read_head(&mut reader) else { break };
-                match request_line(&next).and_then(|(_, t)| url::Url::parse(&t).ok()) {
-                    Some(u) if bare_host(u.host_str().unwrap_or("")) == host && u.port_or_known_default() == Some(port) => {
-                        path = if via.is_some() { u.to_string() } else { u[url::Position::BeforePath..url::Position::AfterQuery].to_string() };
-                        head = next;
+                match request_line(&next).and_then(|(m, t)| Some((m, url::Url::parse(&t).ok()?))) {
+                    Some((m, u)) if bare_host(u.host_str().unwrap_or("")) == host && u.port_or_known_default() == Some(port) => {
+                        (head, method, url) = (next, m, u);
                     }
                     _ => break,
                 }
@@ -358,10 +357,6 @@ fn request_line(head: &str) -> Option<(String, String)> {
     let mut parts = head.lines().next()?.split_whitespace();
     let (method, target, version) = (parts.next()?, parts.next()?, parts.next()?);
     version.starts_with("HTTP/1.").then(|| (method.to_string(), target.to_string()))
-}
-
-fn method_of(head: &str) -> String {
-    request_line(head).map(|(m, _)| m).unwrap_or_default()
 }
 
 /// The request for the server itself: origin-form target, no proxy headers.

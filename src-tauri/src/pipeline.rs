@@ -273,13 +273,9 @@ impl From<Error> for Stop {
     }
 }
 
-/// What ffmpeg's listing says about the source, checked at the first frame.
-struct Facts {
-    duration: Option<f64>,
-}
-
-/// Checks the source against the request once ffmpeg has listed it and sent a frame.
-fn check_first_frame(job: &Job, listing: &str, width: usize, height: usize) -> std::result::Result<Facts, Stop> {
+/// Checks the source against the request once ffmpeg has listed it and sent a frame; returns
+/// the video's length if the listing states it.
+fn check_first_frame(job: &Job, listing: &str, width: usize, height: usize) -> std::result::Result<Option<f64>, Stop> {
     let info = crate::ffmpeg::parse_info(listing);
     if let Some(info) = &info {
         crate::ffmpeg::check_source_size(info)?;
@@ -291,7 +287,7 @@ fn check_first_frame(job: &Job, listing: &str, width: usize, height: usize) -> s
         }
     }
     check_total(width, height, job.total)?;
-    Ok(Facts { duration: info.and_then(|i| i.duration) })
+    Ok(info.and_then(|i| i.duration))
 }
 
 /// ffmpeg's frames flow into gifski's collector on one thread while its writer runs here.
@@ -310,19 +306,18 @@ fn encode_stream(job: &Job, out: impl std::io::Write, target: &Path) -> std::res
             let _stop = StopOnDrop(&watch);
             let collector = collector;
             let mut index = 0usize;
-            let mut facts = Facts { duration: None };
+            let mut duration = None;
             let mut size = (0, 0);
             while let Some(frame) = decoder.next_frame()? {
                 cancel.check()?;
-                // A frame is in hand: waiting for the log below is no stall.
+                // A frame is in hand: the encoder, or waiting for the log below, is no stall.
                 watch.busy(true);
                 if index == 0 {
                     size = (frame.width() as u32, frame.height() as u32);
-                    facts = check_first_frame(job, &decoder.listing(), frame.width(), frame.height())?;
+                    duration = check_first_frame(job, &decoder.listing(), frame.width(), frame.height())?;
                 } else if (frame.width() as u32, frame.height() as u32) != size {
                     return Err(Error::BadMedia("The video changes its picture size within the clip; gifgrab cannot make one GIF of it.".into()).into());
                 }
-                watch.busy(true);
                 // Timestamps, not counts, set the delays: the GIF plays at real speed.
                 let added = collector.add_frame_rgba(index, frame, index as f64 / fps);
                 watch.busy(false);
@@ -343,7 +338,7 @@ fn encode_stream(job: &Job, out: impl std::io::Write, target: &Path) -> std::res
                 ))
                 .into());
             }
-            let duration = facts.duration.or_else(|| crate::ffmpeg::parse_info(&log.listing).and_then(|i| i.duration));
+            let duration = duration.or_else(|| crate::ffmpeg::parse_info(&log.listing).and_then(|i| i.duration));
             check_decode(status.success(), &log, index as u64, total, job, duration)?;
             Ok((index as u64, size))
         });

@@ -19,8 +19,7 @@ pub fn frame_jpeg(sidecars: &Sidecars, media: &Media, at: f64, cancel: &CancelTo
         _ => at,
     };
     let width = PREVIEW_WIDTH.min(media.width.max(2));
-    let guard = ffmpeg::guard_for(&media.input)?;
-    let mut cmd = ffmpeg::command(sidecars, &media.input, guard.as_ref());
+    let (mut cmd, guard) = ffmpeg::command(sidecars, &media.input)?;
     cmd.args(["-hide_banner", "-nostdin", "-loglevel", "error"])
         .args(ffmpeg::input_args(&media.input, guard.as_ref()))
         .args(["-ss", &format!("{at:.3}"), "-i", &ffmpeg::input_location(&media.input)])

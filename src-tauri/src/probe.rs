@@ -48,8 +48,7 @@ pub fn locate(sidecars: &Sidecars, source: &Source, max_height: Option<u32>, can
     match source {
         // A direct media link needs no yt-dlp (saves its start-up and a request).
         Source::Url(url) if clip::is_direct_media(url) => {
-            let input = Input { location: url.to_string(), headers: vec![], remote: true, plain_requests: false };
-            Ok(Media::unknown(clip::title_from_url(url), input))
+            Ok(Media::unknown(clip::title_from_url(url), Input::direct_link(url)))
         }
         Source::Url(url) => {
             let found = match fetch::resolve(sidecars, url, max_height, cancel) {
@@ -78,6 +77,13 @@ pub fn locate(sidecars: &Sidecars, source: &Source, max_height: Option<u32>, can
     }
 }
 
+impl Input {
+    /// A link straight to media, read as it is.
+    fn direct_link(url: &str) -> Input {
+        Input { location: url.to_string(), headers: vec![], remote: true, plain_requests: false }
+    }
+}
+
 impl Media {
     fn unknown(title: String, input: Input) -> Media {
         Media { title, duration: None, width: 0, height: 0, fps: None, untagged_colors: false, input }
@@ -91,8 +97,7 @@ impl Media {
 
 /// A link straight to media: ffmpeg reads its header, no yt-dlp involved.
 fn direct_media(sidecars: &Sidecars, url: &str, cancel: &CancelToken) -> Result<Media> {
-    let input = Input { location: url.to_string(), headers: vec![], remote: true, plain_requests: false };
-    with_stream_info(sidecars, clip::title_from_url(url), input, cancel)
+    with_stream_info(sidecars, clip::title_from_url(url), Input::direct_link(url), cancel)
 }
 
 fn with_stream_info(sidecars: &Sidecars, title: String, input: Input, cancel: &CancelToken) -> Result<Media> {
