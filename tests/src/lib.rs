@@ -246,3 +246,8 @@ pub fn tree_rss(root: u32) -> u64 {
     }
     parent_of.iter().filter(|(pid, _, _)| tree.contains(pid)).map(|(_, _, rss)| rss).sum()
 }
+
+/// An HLS playlist of one 6 s segment at `uri` (hostile ones point it elsewhere).
+pub fn one_segment_playlist(uri: &str) -> String {
+    format!("#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:6\n#EXTINF:6.0,\n{uri}\n#EXT-X-ENDLIST\n")
+}

@@ -360,10 +360,7 @@ fn untagged_hd_video_keeps_its_colours() {
 fn no_proxy_in_the_environment_does_not_bypass_the_guard() {
     let other = server();
     let dir = TempDir::new("noproxy");
-    let playlist = format!(
-        "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:6\n#EXTINF:6.0,\n{}\n#EXT-X-ENDLIST\n",
-        other.url("long_hls/seg000.ts")
-    );
+    let playlist = one_segment_playlist(&other.url("long_hls/seg000.ts"));
     std::fs::write(dir.path("evil.m3u8"), playlist).unwrap();
     let srv = TestServer::start(&dir.0).unwrap();
     let out = gifgrab()

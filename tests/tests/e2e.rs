@@ -201,13 +201,8 @@ fn stop(pids: &[i32]) {
         // SAFETY: plain kill(2) on processes this test started.
         unsafe { libc::kill(pid, libc::SIGTERM) };
     }
-    let gone = |pid: i32| {
-        std::fs::read_to_string(format!("/proc/{pid}/stat"))
-            .map(|s| s.rsplit(')').next().is_some_and(|r| r.trim_start().starts_with('Z')))
-            .unwrap_or(true)
-    };
-    if !eventually(5.0, || pids.iter().all(|&p| gone(p))) {
-        for &pid in pids.iter().filter(|&&p| !gone(p)) {
+    if !eventually(5.0, || pids.iter().all(|&p| has_ended(p))) {
+        for &pid in pids.iter().filter(|&&p| !has_ended(p)) {
             // SAFETY: as above.
             unsafe { libc::kill(pid, libc::SIGKILL) };
         }
@@ -217,8 +212,7 @@ fn stop(pids: &[i32]) {
 /// "pid<-parent command line", for reports.
 fn describe(pid: i32) -> String {
     let cmd = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-    let ppid = stat.rsplit(')').next().and_then(|r| r.split_whitespace().nth(1)).unwrap_or("?").to_string();
+    let ppid = parent_of(pid).map_or("?".to_string(), |p| p.to_string());
     format!("{pid}<-{ppid} {}", String::from_utf8_lossy(&cmd).replace('\0', " ").trim())
 }
 
@@ -561,28 +555,34 @@ fn bad_link_shows_its_message() {
     });
 }
 
+/// Loads long.mp4 (tagged `token` in its link), picks the range, waits for the look-ups to
+/// end, then throttles the server and clicks Make GIF; returns the pid of the fetching ffmpeg.
+async fn start_slow_job(c: &Client, srv: &TestServer, token: &str, start: &str, end: &str) -> i32 {
+    // Look up and preview at full speed, then make fetching the range slow.
+    load_video(c, &srv.url(&format!("long.mp4?{token}"))).await;
+    pick_range(c, start, end).await;
+    let lookups_done = eventually(10.0, || processes_mentioning(token).is_empty());
+    assert!(lookups_done, "look-up processes still running: {:?}", processes_mentioning(token));
+    srv.set_rate(Some(40_000));
+
+    button(c, "Make GIF").await.click().await.expect("click Make GIF");
+    wait_for(30.0, "gifgrab-ffmpeg fetching the range", async || {
+        let found = processes_mentioning(token);
+        let fetching = found.iter().find(|p| p.contains("gifgrab-ffmpeg"));
+        match fetching.and_then(|p| p.split(':').next()?.parse::<i32>().ok()) {
+            Some(pid) => Ok(pid),
+            None => Err(format!("{found:?}; status {:?}", status(c).await)),
+        }
+    })
+    .await
+}
+
 #[test]
 fn cancel_during_slow_download_returns_to_form() {
     e2e("cancel_during_slow_download_returns_to_form", |c| async move {
         let srv = TestServer::start(media_dir()).expect("test server");
         let token = format!("cancel{}", std::process::id());
-        // Look up and preview at full speed, then make fetching the range slow.
-        load_video(&c, &srv.url(&format!("long.mp4?{token}"))).await;
-        pick_range(&c, "2:00", "2:05").await;
-        let lookups_done = eventually(10.0, || processes_mentioning(&token).is_empty());
-        assert!(lookups_done, "look-up processes still running: {:?}", processes_mentioning(&token));
-        srv.set_rate(Some(40_000));
-
-        button(&c, "Make GIF").await.click().await.expect("click Make GIF");
-        wait_for(30.0, "gifgrab-ffmpeg fetching the range", async || {
-            let found = processes_mentioning(&token);
-            if found.iter().any(|p| p.contains("gifgrab-ffmpeg")) {
-                Ok(())
-            } else {
-                Err(format!("{found:?}; status {:?}", status(&c).await))
-            }
-        })
-        .await;
+        start_slow_job(&c, &srv, &token, "2:00", "2:05").await;
         let running = status(&c).await;
         assert!(!running.is_empty() && running != "Done", "status while running: {running:?}");
 
@@ -686,7 +686,7 @@ fn ask_to_close(window: u32) {
 }
 
 /// The parent process id of `pid`, from /proc.
-fn parent_of(pid: &str) -> Option<i32> {
+fn parent_of(pid: i32) -> Option<i32> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
     stat.rsplit(')').next()?.split_whitespace().nth(1)?.parse().ok()
 }
@@ -703,21 +703,9 @@ fn closing_the_window_mid_job_ends_its_work() {
     e2e("closing_the_window_mid_job_ends_its_work", |c| async move {
         let srv = TestServer::start(media_dir()).expect("test server");
         let token = format!("close{}", std::process::id());
-        load_video(&c, &srv.url(&format!("long.mp4?{token}"))).await;
-        pick_range(&c, "3:00", "3:05").await;
-        let lookups_done = eventually(10.0, || processes_mentioning(&token).is_empty());
-        assert!(lookups_done, "look-up processes still running: {:?}", processes_mentioning(&token));
-        srv.set_rate(Some(40_000));
-
-        button(&c, "Make GIF").await.click().await.expect("click Make GIF");
-        let ffmpeg = wait_for(30.0, "gifgrab-ffmpeg fetching the range", async || {
-            let found = processes_mentioning(&token);
-            found.iter().find(|p| p.contains("gifgrab-ffmpeg")).cloned().ok_or(format!("{found:?}"))
-        })
-        .await;
+        let ffmpeg = start_slow_job(&c, &srv, &token, "3:00", "3:05").await;
         // The app is the fetching ffmpeg's parent; its work folder holds the unfinished GIF.
-        let pid = ffmpeg.split(':').next().unwrap_or_default().to_string();
-        let app = parent_of(&pid).expect("the ffmpeg's parent");
+        let app = parent_of(ffmpeg).expect("the ffmpeg's parent");
         let work = std::env::temp_dir().join(format!("gifgrab-app-{app}"));
         assert!(work.is_dir(), "no work folder at {}", work.display());
 

@@ -119,10 +119,7 @@ fn hls_segments_may_not_reach_local_files() {
     let dir = TempDir::new("hostile-hls");
     let secret = dir.path("secret.ts");
     std::fs::copy(media("long_hls/seg000.ts"), &secret).unwrap();
-    let playlist = format!(
-        "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:6\n#EXTINF:6.0,\nfile://{}\n#EXT-X-ENDLIST\n",
-        secret.display()
-    );
+    let playlist = one_segment_playlist(&format!("file://{}", secret.display()));
     std::fs::write(dir.path("evil.m3u8"), playlist).unwrap();
     let srv = TestServer::start(&dir.0).unwrap();
     let out = TempDir::new("hostile-out");
@@ -136,13 +133,10 @@ fn hls_segments_may_not_reach_other_local_servers() {
     // Another server on this computer, as a router's admin page or a local service would be.
     let other = TestServer::start(media_dir()).unwrap();
     let dir = TempDir::new("hostile-hls-host");
-    let playlist = format!(
-        "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:6\n#EXTINF:6.0,\n{}\n#EXT-X-ENDLIST\n",
-        other.url("long_hls/seg000.ts")
-    );
+    let playlist = one_segment_playlist(&other.url("long_hls/seg000.ts"));
     std::fs::write(dir.path("evil.m3u8"), playlist).unwrap();
     std::fs::copy(media("long_hls/seg001.ts"), dir.path("own.ts")).unwrap();
-    std::fs::write(dir.path("fine.m3u8"), "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:6\n#EXTINF:6.0,\nown.ts\n#EXT-X-ENDLIST\n").unwrap();
+    std::fs::write(dir.path("fine.m3u8"), one_segment_playlist("own.ts")).unwrap();
     let srv = TestServer::start(&dir.0).unwrap();
     let out = TempDir::new("hostile-host-out");
     let t = token("hlshost");
@@ -165,10 +159,7 @@ fn an_httpproxy_segment_cannot_reach_around_the_guard() {
     }
     let other = TestServer::start(media_dir()).unwrap();
     let dir = TempDir::new("httpproxy-hls");
-    let playlist = format!(
-        "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:6\n#EXTINF:6.0,\nhttpproxy://127.0.0.1:{}/long_hls/seg000.ts\n#EXT-X-ENDLIST\n",
-        other.port()
-    );
+    let playlist = one_segment_playlist(&format!("httpproxy://127.0.0.1:{}/long_hls/seg000.ts", other.port()));
     std::fs::write(dir.path("evil.m3u8"), playlist).unwrap();
     let srv = TestServer::start(&dir.0).unwrap();
     let out = TempDir::new("httpproxy-out");
