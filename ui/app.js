@@ -189,7 +189,8 @@ async function probe(force) {
   showLinkError('');
   els.probing.hidden = false;
   try {
-    const info = await invoke('probe', { source });
+    const width = customWidthProblem() ? undefined : selectedWidth();
+    const info = await invoke('probe', { source, width, fps: selectedFps() });
     if (seq !== state.probeSeq) return; // a newer look-up replaced this one
     els.probing.hidden = true;
     loadVideo(info);
@@ -460,6 +461,7 @@ function setProgress(done, total) {
 
 const STAGE_TEXT = {
   probing: 'Looking up the video…',
+  waiting: 'Waiting for the video site…',
   fetching: 'Fetching video…',
   encoding: 'Encoding…',
   saving: 'Finishing…',

@@ -24,6 +24,10 @@ pub fn run() {
             crate::commands::cancel_gif,
             crate::commands::gif_bytes,
             crate::commands::save_gif,
+            crate::commands::set_sign_in,
+            crate::commands::firefox_profiles,
+            crate::commands::versions,
+            crate::commands::update_video_support,
         ])
         .build(tauri::generate_context!());
     let app = match app {

@@ -2,6 +2,7 @@
 //! Exit 0 on success, 2 on bad arguments, 1 on other failures, 130 when interrupted.
 
 use crate::clip::{self, Options};
+use crate::cookies::SignIn;
 use crate::error::Error;
 use crate::pipeline::{self, Progress, Request, Target};
 use crate::process::CancelToken;
@@ -12,6 +13,9 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 
 const USAGE: &str = "usage: gifgrab <SOURCE> --start <TIME> --end <TIME> [--width <PX>] [--fps <N>] [--quality <1-100>] [--once] [-o, --output <FILE>] [--overwrite]
+                [--cookies <FILE> | --cookies-from-browser <BROWSER[:PROFILE]>]
+       gifgrab --update-yt-dlp [stable|nightly]
+       gifgrab --version
 
   SOURCE          a video link (YouTube, any site yt-dlp knows, a direct .mp4/.webm/.m3u8 link) or a local file
   --start, --end  seconds (83.25), m:ss[.fff] or h:mm:ss[.fff]; the clip is 0.1 to 60 s long
@@ -21,6 +25,10 @@ const USAGE: &str = "usage: gifgrab <SOURCE> --start <TIME> --end <TIME> [--widt
   --once          play once instead of looping forever
   -o, --output    the GIF file (default: \"<title> <start>-<end>.gif\" in the current folder)
   --overwrite     replace the output file if it exists
+  --cookies       sign in with a Netscape cookies.txt file (for YouTube's bot check, age gate, members-only videos)
+  --cookies-from-browser  sign in with a browser's cookies, e.g. firefox or firefox:PROFILE (Chrome on Windows cannot be read)
+  --update-yt-dlp fetch the newest official yt-dlp (video support) into gifgrab's data folder
+  --version       gifgrab's version and the versions of yt-dlp, deno and ffmpeg in use
 
 Run gifgrab with no arguments to open the app.";
 
@@ -32,6 +40,7 @@ struct Args {
     options: Options,
     output: Option<PathBuf>,
     overwrite: bool,
+    sign_in: SignIn,
 }
 
 pub fn main(args: Vec<OsString>) -> i32 {
@@ -44,8 +53,10 @@ pub fn main(args: Vec<OsString>) -> i32 {
         return 0;
     }
     if args.iter().any(|a| a == "-V" || a == "--version") {
-        println!("gifgrab {}", env!("CARGO_PKG_VERSION"));
-        return 0;
+        return print_versions();
+    }
+    if let Some(i) = args.iter().position(|a| a == "--update-yt-dlp") {
+        return update_ytdlp(args.get(i + 1).map(String::as_str));
     }
     let parsed = match parse_args(&args) {
         Ok(p) => p,
@@ -68,6 +79,58 @@ pub fn main(args: Vec<OsString>) -> i32 {
     }
 }
 
+/// gifgrab's version and the sidecars' in use.
+fn print_versions() -> i32 {
+    println!("gifgrab {}", env!("CARGO_PKG_VERSION"));
+    match Sidecars::locate() {
+        Ok(sidecars) => {
+            let v = crate::sidecars::versions(&sidecars);
+            let unknown = || "unknown (does not run)".to_string();
+            println!("yt-dlp {} ({})", v.ytdlp.unwrap_or_else(unknown), v.ytdlp_source);
+            println!("deno {}", v.deno.unwrap_or_else(unknown));
+            println!("ffmpeg {}", v.ffmpeg.unwrap_or_else(unknown));
+            0
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            1
+        }
+    }
+}
+
+/// `--update-yt-dlp [stable|nightly]`: fetches the newest official yt-dlp into the data folder.
+fn update_ytdlp(channel: Option<&str>) -> i32 {
+    use crate::ytdlp_update::{self, Channel};
+    let result = (|| {
+        let sidecars = Sidecars::locate()?;
+        if let Some(name) = channel {
+            let channel = Channel::parse(name).ok_or_else(|| Error::InvalidOption(format!("--update-yt-dlp takes stable or nightly (got \"{}\")", clip::printable(name))))?;
+            let data = ytdlp_update::data_dir().ok_or_else(|| Error::NotWritable("gifgrab cannot find its data folder (no HOME).".into()))?;
+            ytdlp_update::set_channel(&data, channel)?;
+        }
+        let cancel = CancelToken::new();
+        let on_signal = cancel.clone();
+        let _ = ctrlc::set_handler(move || on_signal.cancel());
+        eprintln!("Updating video support (yt-dlp)…");
+        ytdlp_update::update(&sidecars, &cancel)
+    })();
+    match result {
+        Ok(u) if u.changed => {
+            eprintln!("Updated yt-dlp {} → {} ({} channel)", u.previous.as_deref().unwrap_or("bundled"), u.version, u.channel.name());
+            0
+        }
+        Ok(u) => {
+            eprintln!("yt-dlp {} is the newest on the {} channel", u.version, u.channel.name());
+            0
+        }
+        Err(Error::Cancelled) => 130,
+        Err(e) => {
+            eprintln!("error: {e}");
+            if e.is_usage() { 2 } else { 1 }
+        }
+    }
+}
+
 fn usage_error(msg: &str) -> i32 {
     eprintln!("error: {msg}\n\n{USAGE}");
     2
@@ -78,6 +141,7 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
     let (mut start, mut end, mut output) = (None, None, None);
     let mut options = Options::default();
     let mut overwrite = false;
+    let mut sign_in = SignIn::default();
     let mut i = 0;
     let mut rest_are_sources = false;
     while i < args.len() {
@@ -106,6 +170,8 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
             "--fps" | "-r" => options.fps = number(&value("--fps")?, "--fps")?,
             "--quality" | "-q" => options.quality = number(&value("--quality")?, "--quality")?,
             "--output" | "-o" => output = Some(PathBuf::from(value("--output")?)),
+            "--cookies" => sign_in.cookies_file = Some(PathBuf::from(value("--cookies")?)),
+            "--cookies-from-browser" => sign_in.browser = Some(value("--cookies-from-browser")?),
             "--overwrite" | "-y" | "--once" if inline.is_some() => {
                 return Err(format!("{flag} takes no value (got {})", clip::printable(arg)))
             }
@@ -120,7 +186,13 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
     let end = end.ok_or("missing --end")?;
     clip::validate_range(start, end).map_err(|e| e.to_string())?;
     options.validate().map_err(|e| e.to_string())?;
-    Ok(Args { source, start, end, options, output, overwrite })
+    if let Some(browser) = &sign_in.browser {
+        crate::cookies::check_browser(browser).map_err(|e| e.to_string())?;
+    }
+    if sign_in.cookies_file.is_some() && sign_in.browser.is_some() {
+        return Err("use either --cookies or --cookies-from-browser, not both".into());
+    }
+    Ok(Args { source, start, end, options, output, overwrite, sign_in })
 }
 
 fn time(text: &str) -> Result<f64, String> {
@@ -143,7 +215,7 @@ fn run(args: Args) -> Result<(), Error> {
     // Ctrl-C cancels the job: children die, temp files go, we exit 130.
     let _ = ctrlc::set_handler(move || on_signal.cancel());
     let bar = Bar::new();
-    let req = Request { start: args.start, end: args.end, options: args.options, overwrite: args.overwrite };
+    let req = Request { start: args.start, end: args.end, options: args.options, overwrite: args.overwrite, sign_in: args.sign_in };
     let made = pipeline::make_gif(&sidecars, &source, &req, &target, &cancel, &|p| bar.show(&p))?;
     bar.clear();
     let path = made.path.strip_prefix("./").unwrap_or(&made.path);

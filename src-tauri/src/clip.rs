@@ -260,6 +260,13 @@ fn parse_offset(text: &str) -> Option<f64> {
     (number.is_empty() && total.is_finite()).then_some(total)
 }
 
+/// Whether a link is YouTube's (for messages that name the site).
+pub fn is_youtube(link: &str) -> bool {
+    url::Url::parse(link).ok().and_then(|u| u.host_str().map(str::to_ascii_lowercase)).is_some_and(|h| {
+        YOUTUBE_HOSTS.contains(&h.as_str()) || h == "youtu.be"
+    })
+}
+
 const MEDIA_EXTENSIONS: &[&str] = &["mp4", "m4v", "mov", "webm", "mkv", "m3u8", "ts", "avi", "flv", "ogv", "mpg", "mpeg"];
 
 /// A link straight to a media file or HLS playlist (judged by its path's extension).

@@ -15,9 +15,16 @@ async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + Send + 'sta
 }
 
 #[tauri::command]
-pub async fn probe(state: S<'_>, source: String) -> Result<Probed> {
+pub async fn probe(state: S<'_>, source: String, width: Option<u32>, fps: Option<u32>) -> Result<Probed> {
     let session = state.inner().clone();
-    blocking(move || session.probe(&source)).await
+    let defaults = crate::clip::Options::default();
+    blocking(move || session.probe(&source, width.unwrap_or(defaults.width), fps.unwrap_or(defaults.fps))).await
+}
+
+#[tauri::command]
+pub async fn set_sign_in(state: S<'_>, sign_in: crate::cookies::SignIn) -> Result<()> {
+    let session = state.inner().clone();
+    blocking(move || session.set_sign_in(sign_in)).await
 }
 
 #[tauri::command]
@@ -47,4 +54,38 @@ pub async fn gif_bytes(state: S<'_>, job_id: String) -> Result<Response> {
 pub async fn save_gif(state: S<'_>, job_id: String, path: String) -> Result<Saved> {
     let session = state.inner().clone();
     blocking(move || session.save(&job_id, &path)).await
+}
+
+#[tauri::command]
+pub fn firefox_profiles() -> Vec<crate::cookies::Profile> {
+    crate::cookies::firefox_profiles()
+}
+
+/// The versions in use, for the About part of Settings.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct About {
+    gifgrab: String,
+    ytdlp: Option<String>,
+    ytdlp_source: String,
+    deno: Option<String>,
+    ffmpeg: Option<String>,
+    channel: crate::ytdlp_update::Channel,
+}
+
+#[tauri::command]
+pub async fn versions(state: S<'_>) -> Result<About> {
+    let session = state.inner().clone();
+    blocking(move || {
+        let v = crate::sidecars::versions(session.sidecars_now()?.as_ref());
+        let channel = crate::ytdlp_update::data_dir().map(|d| crate::ytdlp_update::channel(&d)).unwrap_or_default();
+        Ok(About { gifgrab: env!("CARGO_PKG_VERSION").into(), ytdlp: v.ytdlp, ytdlp_source: v.ytdlp_source, deno: v.deno, ffmpeg: v.ffmpeg, channel })
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn update_video_support(state: S<'_>, channel: crate::ytdlp_update::Channel) -> Result<crate::ytdlp_update::Updated> {
+    let session = state.inner().clone();
+    blocking(move || session.update_video_support(channel)).await
 }

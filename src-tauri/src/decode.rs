@@ -5,7 +5,7 @@
 
 use crate::clip;
 use crate::error::{Error, Result};
-use crate::ffmpeg;
+use crate::ffmpeg::{self, Transfer};
 use crate::guard::Guard;
 use crate::probe::Input;
 use crate::process::{CancelToken, Proc};
@@ -26,6 +26,8 @@ pub struct Plan {
     pub fps: u32,
     /// Assume HD colours for untagged HD sources (ffmpeg would assume SD's BT.601).
     pub assume_bt709: bool,
+    /// HDR sources are tone-mapped to BT.709 SDR.
+    pub transfer: Transfer,
 }
 
 impl Plan {
@@ -42,16 +44,7 @@ pub fn args(plan: &Plan, input: &Input, guard: Option<&Guard>) -> Vec<String> {
     a.extend(ffmpeg::input_args(input, guard));
     // -ss before -i: jump to the keyframe before start, then decode exactly to start.
     a.extend(["-ss".into(), format!("{:.6}", plan.start), "-i".into(), ffmpeg::input_location(input)]);
-    let matrix = if plan.assume_bt709 { ":in_color_matrix=bt709" } else { ":in_color_matrix=auto" };
-    let width = if plan.width == 0 { clip::MAX_WIDTH } else { plan.width.min(clip::MAX_WIDTH) };
-    // Resize in YUV at full chroma, then convert: the colours of swscale's full_chroma_int
-    // path (PSNR over 50 dB against it) at half its CPU. The height keeps the aspect ratio
-    // (of the turned picture, for rotated phone videos).
-    let filters = format!(
-        "fps={fps},scale=w='min(iw,{width})':h='max(1,round(ih*ow/iw))':flags=lanczos,format=yuv444p,\
-         scale=flags=accurate_rnd{matrix}:in_range=auto:out_range=full,setsar=1,format=rgba",
-        fps = plan.fps,
-    );
+    let filters = filter_graph(plan);
     a.extend(
         [
             "-t".to_string(),
@@ -71,6 +64,43 @@ pub fn args(plan: &Plan, input: &Input, guard: Option<&Guard>) -> Vec<String> {
         ],
     );
     a
+}
+
+/// The one filter graph: frame rate, size (display proportions: anamorphic pixels are
+/// stretched, rotated phone videos come turned), tone mapping for HDR, then RGBA.
+pub fn filter_graph(plan: &Plan) -> String {
+    format!("fps={},{}", plan.fps, picture_filters(plan))
+}
+
+/// Size and colours, shared with the still previews so they look like the GIF.
+pub fn picture_filters(plan: &Plan) -> String {
+    let width = if plan.width == 0 { clip::MAX_WIDTH } else { plan.width.min(clip::MAX_WIDTH) };
+    // `sar` is 1 when a stream states none; never upscaled beyond its display width.
+    let size = format!("scale=w='min(round(iw*sar),{width})':h='max(1,round(ih*ow/(iw*sar)))':flags=lanczos");
+    let colours = match plan.transfer {
+        // Resize in YUV at full chroma, then convert: the colours of swscale's full_chroma_int
+        // path (PSNR over 50 dB against it) at half its CPU.
+        Transfer::Sdr => {
+            let matrix = if plan.assume_bt709 { "bt709" } else { "auto" };
+            format!("format=yuv444p,scale=flags=accurate_rnd:in_color_matrix={matrix}:in_range=auto:out_range=full")
+        }
+        Transfer::Pq => tone_map("smpte2084"),
+        Transfer::Hlg => tone_map("arib-std-b67"),
+    };
+    format!("{size},{colours},setsar=1,format=rgba")
+}
+
+/// HDR (PQ or HLG, BT.2020) to BT.709 SDR, after the resize (a third of the cost at 1080p):
+/// linear light with SDR white at BT.2408's 203 nits, BT.709 primaries, then a mobius curve
+/// that rolls 1000-nit highlights (peak 1000/203) off smoothly instead of clipping them.
+/// The input is named, not read from frame tags, so a stream missing some still converts.
+/// Measured on real clips made HDR: RGB SSIM 0.97-0.99 against the SDR original (0.80-0.89
+/// without it), 2-3 ms a frame.
+fn tone_map(transfer: &str) -> String {
+    format!(
+        "zscale=tin={transfer}:min=bt2020nc:pin=bt2020:rin=tv:t=linear:p=bt709:npl=203,format=gbrpf32le,\
+         tonemap=mobius:param=0.5:peak=4.93:desat=0,zscale=t=bt709,format=gbrp"
+    )
 }
 
 /// Largest frame ffmpeg may hand over: the output width cap, any sane aspect ratio.

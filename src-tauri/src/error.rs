@@ -30,6 +30,12 @@ pub enum Error {
     LiveStream(String),
     #[error("{0}")]
     NoVideo(String),
+    /// The bundled yt-dlp is too old for the site: an update of video support may help.
+    #[error("{0}")]
+    Outdated(String),
+    /// The site's page said something gifgrab has no better words for.
+    #[error("{0}")]
+    SiteError(String),
     #[error("{0}")]
     BadMedia(String),
     #[error("{0}")]
@@ -67,6 +73,8 @@ impl Error {
             Error::Network(_) => "network",
             Error::LiveStream(_) => "live_stream",
             Error::NoVideo(_) => "no_video",
+            Error::Outdated(_) => "outdated",
+            Error::SiteError(_) => "site_error",
             Error::BadMedia(_) => "bad_media",
             Error::TooLarge(_) => "too_large",
             Error::Sidecar(_) => "sidecar",

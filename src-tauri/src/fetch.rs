@@ -1,13 +1,37 @@
 //! yt-dlp: turns a page link into a title and a direct media URL (with the headers the site
-//! wants), choosing a video-only rendition no bigger than needed. It never downloads: ffmpeg
-//! then reads just the range from that URL.
+//! wants), choosing the rendition that fits the GIF. It never downloads: ffmpeg then reads
+//! just the range from that URL.
 
+use crate::cookies::SignIn;
 use crate::error::{Error, Result};
 use crate::probe::Input;
 use crate::process::{CancelToken, Proc};
 use crate::sidecars::Sidecars;
 use std::io::Read;
 use std::process::Command;
+
+/// The GIF a rendition must cover, and how to sign in to the site.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Fit {
+    /// The GIF's width in pixels (0: the source's, up to the width cap).
+    pub width: u32,
+    pub fps: u32,
+    pub sign_in: SignIn,
+}
+
+impl Fit {
+    /// Whether a rendition chosen for `self` also serves `other` (same sort, same sign-in).
+    pub fn same_rendition(&self, other: &Fit) -> bool {
+        format_sort(self.width, self.fps) == format_sort(other.width, other.fps) && self.sign_in == other.sign_in
+    }
+}
+
+/// What a look-up is for: the link, and the GIF the rendition must cover.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Lookup {
+    pub url: String,
+    pub fit: Fit,
+}
 
 #[derive(Debug, Clone)]
 pub struct Resolved {
@@ -17,12 +41,24 @@ pub struct Resolved {
     pub height: Option<u32>,
     pub fps: Option<f64>,
     pub is_live: bool,
+    pub transfer: crate::ffmpeg::Transfer,
     pub input: Input,
 }
 
-/// The yt-dlp arguments: no user config, no playlists, no downloads, the link after `--`;
-/// `max_height` caps the rendition's shorter side.
-pub fn args(sidecars: &Sidecars, url: &str, max_height: Option<u32>) -> Vec<String> {
+/// The rendition order, most important first (yt-dlp's own order follows for ties):
+/// - `+hdr`: lowest dynamic range first, so SDR beats HDR (HDR only when nothing else exists);
+/// - `+fps:N`: the fewest frames per second that still give the GIF's N (30 over 60 for 15 fps);
+/// - `proto`: a direct https file before an HLS or DASH manifest;
+/// - `+width:W`: the smallest rendition at least as wide as the GIF (any aspect: the width
+///   decides whether it covers), else the widest below;
+/// - `+res:W`: the same by the shorter side, for sites that state heights only.
+pub fn format_sort(width: u32, fps: u32) -> String {
+    let w = if width == 0 { crate::clip::MAX_WIDTH } else { width.min(crate::clip::MAX_WIDTH) };
+    format!("+hdr,+fps:{},proto,+width:{w},+res:{w}", fps.max(1))
+}
+
+/// The yt-dlp arguments: no user config, no playlists, no downloads, the link after `--`.
+pub fn args(sidecars: &Sidecars, lookup: &Lookup) -> Vec<String> {
     let mut a: Vec<String> = [
         "--ignore-config",
         "--no-playlist",
@@ -42,20 +78,36 @@ pub fn args(sidecars: &Sidecars, url: &str, max_height: Option<u32>) -> Vec<Stri
     .iter()
     .map(|s| s.to_string())
     .collect();
-    if let Some(side) = max_height {
-        // "res" is the shorter side, so portrait videos get a rendition as wide as asked.
-        a.extend(["--format-sort".to_string(), format!("res:{side}")]);
-    }
+    a.extend(["--format-sort".to_string(), format_sort(lookup.fit.width, lookup.fit.fps)]);
     a.push("--js-runtimes".into());
     a.push(format!("deno:{}", sidecars.deno.display()));
+    // The user's own plugins (PO-token providers) load as yt-dlp would load them; extra
+    // folders (tests, gifgrab's data folder) come on top.
+    let extra = plugin_dirs();
+    if !extra.is_empty() {
+        a.extend(["--plugin-dirs".to_string(), "default".to_string()]);
+    }
+    for dir in extra {
+        a.extend(["--plugin-dirs".to_string(), dir]);
+    }
+    a.extend(lookup.fit.sign_in.args());
     a.push("--".into());
-    a.push(url.into());
+    a.push(lookup.url.clone());
     a
 }
 
-pub fn resolve(sidecars: &Sidecars, url: &str, max_height: Option<u32>, cancel: &CancelToken) -> Result<Resolved> {
+/// Extra plugin folders: `GIFGRAB_YTDLP_PLUGIN_DIRS` (path list).
+fn plugin_dirs() -> Vec<String> {
+    std::env::var_os("GIFGRAB_YTDLP_PLUGIN_DIRS")
+        .map(|v| std::env::split_paths(&v).map(|p| p.to_string_lossy().into_owned()).filter(|p| !p.is_empty()).collect())
+        .unwrap_or_default()
+}
+
+pub fn resolve(sidecars: &Sidecars, lookup: &Lookup, cancel: &CancelToken) -> Result<Resolved> {
+    let sign_in = lookup.fit.sign_in.prepared()?;
+    let lookup = Lookup { url: lookup.url.clone(), fit: Fit { sign_in: sign_in.sign_in().clone(), ..lookup.fit.clone() } };
     let mut cmd = Command::new(&sidecars.ytdlp);
-    cmd.args(args(sidecars, url, max_height));
+    cmd.args(args(sidecars, &lookup));
     let mut proc = Proc::spawn("yt-dlp", cmd, cancel, true)?;
     let mut json = String::new();
     if let Some(mut out) = proc.stdout() {
@@ -63,36 +115,58 @@ pub fn resolve(sidecars: &Sidecars, url: &str, max_height: Option<u32>, cancel: 
     }
     let (status, stderr) = proc.finish()?;
     if !status.success() || json.trim().is_empty() {
-        return Err(classify(&stderr, status.code()));
+        return Err(crate::walls::classify(&stderr, status.code(), &lookup.fit.sign_in));
     }
     parse(&json)
 }
 
+/// yt-dlp's JSON: only the fields gifgrab reads.
+#[derive(Debug, Default, serde::Deserialize)]
+struct Info {
+    title: Option<String>,
+    duration: Option<f64>,
+    is_live: Option<bool>,
+    live_status: Option<String>,
+    requested_formats: Option<Vec<Format>>,
+    #[serde(flatten)]
+    format: Format,
+}
+
+#[derive(Debug, Default, Clone, serde::Deserialize)]
+struct Format {
+    url: Option<String>,
+    vcodec: Option<String>,
+    width: Option<f64>,
+    height: Option<f64>,
+    fps: Option<f64>,
+    /// When the media host starts answering (a pre-roll ad's length ahead), Unix seconds.
+    available_at: Option<f64>,
+    dynamic_range: Option<String>,
+    http_headers: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+}
+
 /// Reads the fields gifgrab needs from yt-dlp's JSON for the chosen format.
 pub fn parse(json: &str) -> Result<Resolved> {
-    let v: serde_json::Value = serde_json::from_str(json)
+    let info: Info = serde_json::from_str(json)
         .map_err(|e| Error::Sidecar(format!("yt-dlp printed something unexpected ({e}). Reinstall gifgrab.")))?;
+    let parts = info.requested_formats.clone().unwrap_or_default();
     // A merged pick lists its parts; the video part is what we read.
-    let chosen = v
-        .get("requested_formats")
-        .and_then(|f| f.as_array())
-        .and_then(|fs| fs.iter().find(|f| f.get("vcodec").and_then(|c| c.as_str()) != Some("none")))
-        .unwrap_or(&v);
-    let str_of = |o: &serde_json::Value, k: &str| o.get(k).and_then(|x| x.as_str()).map(str::to_string);
-    let num_of = |o: &serde_json::Value, k: &str| o.get(k).and_then(|x| x.as_f64()).filter(|x| x.is_finite() && *x > 0.0);
-    let location = str_of(chosen, "url")
-        .or_else(|| str_of(&v, "url"))
+    let chosen = parts.iter().find(|f| f.vcodec.as_deref() != Some("none")).cloned().unwrap_or_else(|| info.format.clone());
+    let location = chosen
+        .url
+        .clone()
+        .or_else(|| info.format.url.clone())
         .ok_or_else(|| Error::NoVideo("The site offers no video stream gifgrab can read for this link.".into()))?;
     if !(location.starts_with("http://") || location.starts_with("https://")) {
         return Err(Error::NoVideo("The site offers this video only in a form gifgrab cannot read.".into()));
     }
-    if chosen.get("vcodec").and_then(|c| c.as_str()) == Some("none") {
+    if chosen.vcodec.as_deref() == Some("none") {
         return Err(Error::NoVideo("This link has sound only, no video.".into()));
     }
     let headers = chosen
-        .get("http_headers")
-        .or_else(|| v.get("http_headers"))
-        .and_then(|h| h.as_object())
+        .http_headers
+        .as_ref()
+        .or(info.format.http_headers.as_ref())
         .map(|h| {
             h.iter()
                 .filter_map(|(k, val)| val.as_str().map(|s| (k.clone(), s.to_string())))
@@ -101,61 +175,32 @@ pub fn parse(json: &str) -> Result<Resolved> {
                 .collect()
         })
         .unwrap_or_default();
-    let live = v.get("is_live").and_then(|x| x.as_bool()).unwrap_or(false)
-        || matches!(str_of(&v, "live_status").as_deref(), Some("is_live" | "is_upcoming"));
+    // Every part must be available before the first request: the latest time counts.
+    let available_at = parts.iter().chain([&info.format, &chosen]).filter_map(|f| f.available_at).filter(|t| t.is_finite()).reduce(f64::max);
+    let live = info.is_live.unwrap_or(false) || matches!(info.live_status.as_deref(), Some("is_live" | "is_upcoming"));
+    let positive = |x: Option<f64>| x.filter(|x| x.is_finite() && *x > 0.0);
+    let expires_at = expiry_of(&location);
     Ok(Resolved {
-        title: str_of(&v, "title").filter(|t| !t.trim().is_empty()).unwrap_or_else(|| "video".into()),
-        duration: num_of(&v, "duration"),
-        width: num_of(chosen, "width").map(|w| w as u32),
-        height: num_of(chosen, "height").map(|h| h as u32),
-        fps: num_of(chosen, "fps"),
+        title: info.title.filter(|t| !t.trim().is_empty()).unwrap_or_else(|| "video".into()),
+        duration: positive(info.duration),
+        width: positive(chosen.width).map(|w| w as u32),
+        height: positive(chosen.height).map(|h| h as u32),
+        fps: positive(chosen.fps),
         is_live: live,
-        input: Input { location, headers, remote: true, plain_requests: false },
+        transfer: chosen.dynamic_range.as_deref().map(crate::ffmpeg::Transfer::from_words).unwrap_or_default(),
+        input: Input { location, headers, remote: true, available_at, expires_at, ..Input::default() },
     })
 }
 
-/// Turns yt-dlp's complaint into the error a person can act on.
-pub fn classify(stderr: &str, code: Option<i32>) -> Error {
-    let line = stderr
-        .lines()
-        .rev()
-        .find(|l| l.starts_with("ERROR:"))
-        .map(|l| l.trim_start_matches("ERROR:").trim().to_string())
-        .unwrap_or_default();
-    let l = line.to_ascii_lowercase();
-    let has = |needles: &[&str]| needles.iter().any(|n| l.contains(n));
-    if has(&["unsupported url"]) {
-        Error::InvalidLink("gifgrab cannot find a video at this link: the site is not supported or the page has no video.".into())
-    } else if has(&["sign in to confirm your age", "age-restricted", "age restricted", "inappropriate for some users"]) {
-        Error::SignInRequired("This video is age-restricted: YouTube requires signing in to watch it. gifgrab cannot use your account yet.".into())
-    } else if has(&["private video", "http error 403", "forbidden", "not available in your country", "blocked"]) {
-        Error::Forbidden("This video is private or blocked: the site refused access (403). Check the link or ask its owner.".into())
-    } else if has(&["sign in to confirm", "not a bot", "login required", "log in", "sign in", "members-only", "join this channel"]) {
-        Error::SignInRequired("The site asks to sign in before showing this video. gifgrab cannot use your account yet; try another link.".into())
-    } else if has(&["http error 404", "http error 410", "not found", "video unavailable", "has been removed", "does not exist", "no longer available", "terminated"]) {
-        Error::NotFound("The video was not found: it may have been removed, or the link is wrong (404/410).".into())
-    } else if has(&["this live event", "is live", "premieres in", "live stream"]) {
-        Error::LiveStream("This is a live stream or a premiere that has not happened yet. Try again once it has ended.".into())
-    } else if has(&["http error 429", "too many requests"]) {
-        Error::Network("The site is rate-limiting requests (429). Wait a minute and try again.".into())
-    } else if has(&["http error 5", "internal server error", "service unavailable", "bad gateway"]) {
-        Error::Network("The video site had a server error (5xx). Try again in a moment.".into())
-    } else if has(&[
-        "unable to download", "urlopen error", "connection refused", "timed out", "name or service not known",
-        "temporary failure in name resolution", "network is unreachable", "connection reset", "failed to resolve",
-        "remote end closed", "nodename nor servname", "ssl",
-    ]) {
-        Error::Network("Could not reach the video site. Check your internet connection and try again.".into())
-    } else if has(&["requested format is not available", "no video formats", "only images are available"]) {
-        Error::NoVideo("The site offers no video stream gifgrab can read for this link.".into())
-    } else if line.is_empty() {
-        Error::Sidecar(format!(
-            "yt-dlp stopped unexpectedly (exit {}). Reinstall gifgrab; in a source checkout run `cargo xtask setup`.",
-            code.map(|c| c.to_string()).unwrap_or_else(|| "by a signal".into())
-        ))
-    } else {
-        Error::NotFound(format!("The video could not be opened: {}", crate::clip::printable(&line)))
+/// The Unix time a signed media URL stops working: `expire=` in its query, or the
+/// `/expire/N/` path form of YouTube's manifests.
+pub fn expiry_of(location: &str) -> Option<u64> {
+    let url = url::Url::parse(location).ok()?;
+    if let Some((_, v)) = url.query_pairs().find(|(k, _)| k == "expire") {
+        return v.parse().ok();
     }
+    let segments: Vec<&str> = url.path_segments()?.collect();
+    segments.windows(2).find(|w| w[0] == "expire").and_then(|w| w[1].parse().ok())
 }
 
 #[cfg(test)]
@@ -163,53 +208,43 @@ mod tests {
     use super::*;
 
     #[test]
-    fn yt_dlp_errors_become_kinds() {
-        let cases = [
-            ("ERROR: [youtube] abc: Private video. Sign in if you've been granted access", "forbidden"),
-            ("ERROR: [youtube] abc: Video unavailable. This video has been removed by the uploader", "not_found"),
-            ("ERROR: [youtube] abc: Sign in to confirm your age. This video may be inappropriate for some users.", "sign_in_required"),
-            ("ERROR: [youtube] abc: Sign in to confirm you\u{2019}re not a bot.", "sign_in_required"),
-            ("ERROR: [generic] x: Unable to download webpage: HTTP Error 404: Not Found", "not_found"),
-            ("ERROR: [generic] x: Unable to download webpage: HTTP Error 410: Gone", "not_found"),
-            ("ERROR: [generic] x: Unable to download webpage: HTTP Error 403: Forbidden", "forbidden"),
-            ("ERROR: [generic] x: Unable to download webpage: HTTP Error 500: Internal Server Error", "network"),
-            ("ERROR: [generic] x: Unable to download webpage: [Errno 111] Connection refused", "network"),
-            ("ERROR: Unsupported URL: https://example.com/", "invalid_link"),
-            ("ERROR: [youtube] abc: This live event will begin in 3 hours.", "live_stream"),
-            ("ERROR: [youtube] abc: Requested format is not available", "no_video"),
-            ("", "sidecar"),
-        ];
-        for (stderr, kind) in cases {
-            let e = classify(stderr, Some(1));
-            assert_eq!(e.kind(), kind, "{stderr}: {e}");
-            assert!(e.to_string().len() > 20);
-        }
-    }
-
-    #[test]
     fn reads_the_chosen_format() {
         let json = r#"{"title":"A clip","duration":212.0,"is_live":false,
-            "requested_formats":[{"url":"https://cdn/v.mp4","vcodec":"avc1","width":854,"height":480,"fps":30,
+            "requested_formats":[{"url":"https://cdn/v.mp4?expire=1900000000&x=1","vcodec":"avc1","width":854,"height":480,"fps":30,
+              "available_at":1800000005,
               "http_headers":{"User-Agent":"UA","Bad\nHeader":"x","Accept":"*/*"}},
-              {"url":"https://cdn/a.m4a","vcodec":"none"}]}"#;
+              {"url":"https://cdn/a.m4a","vcodec":"none","available_at":1800000007}]}"#;
         let r = parse(json).unwrap();
         assert_eq!((r.title.as_str(), r.duration, r.width, r.height), ("A clip", Some(212.0), Some(854), Some(480)));
-        assert_eq!(r.input.location, "https://cdn/v.mp4");
+        assert_eq!(r.input.location, "https://cdn/v.mp4?expire=1900000000&x=1");
         assert!(r.input.headers.iter().all(|(k, _)| !k.contains('\n')));
         assert_eq!(r.input.headers.len(), 2);
+        assert_eq!(r.input.available_at, Some(1800000007.0));
+        assert_eq!(r.input.expires_at, Some(1900000000));
         let live = r#"{"title":"x","url":"https://cdn/live.m3u8","is_live":true}"#;
         assert!(parse(live).unwrap().is_live);
         assert_eq!(parse(r#"{"title":"x","url":"file:///etc/passwd"}"#).unwrap_err().kind(), "no_video");
         assert_eq!(parse("garbage").unwrap_err().kind(), "sidecar");
+        let single = r#"{"title":"x","url":"https://r1.googlevideo.com/videoplayback/expire/1700000000/id/5/file.m3u8","available_at":17e8}"#;
+        let r = parse(single).unwrap();
+        assert_eq!((r.input.expires_at, r.input.available_at), (Some(1700000000), Some(1.7e9)));
+    }
+
+    #[test]
+    fn the_sort_states_each_rule() {
+        assert_eq!(format_sort(480, 15), "+hdr,+fps:15,proto,+width:480,+res:480");
+        // "The source's width" still stops at the width cap.
+        assert_eq!(format_sort(0, 30), "+hdr,+fps:30,proto,+width:1920,+res:1920");
     }
 
     #[test]
     fn the_link_always_follows_a_double_dash() {
         let s = Sidecars::in_dir(std::path::Path::new("/x"));
-        let a = args(&s, "https://example.com/v", Some(480));
+        let lookup = Lookup { url: "https://example.com/v".into(), fit: Fit { width: 480, fps: 15, ..Default::default() } };
+        let a = args(&s, &lookup);
         assert_eq!(&a[a.len() - 2..], ["--", "https://example.com/v"]);
         assert!(a.contains(&"--ignore-config".to_string()) && a.contains(&"--no-playlist".to_string()));
-        assert!(!a.iter().any(|x| x.starts_with("--exec")));
-        assert!(a.windows(2).any(|w| w == ["--format-sort", "res:480"]));
+        assert!(!a.iter().any(|x| x.starts_with("--exec") || x.starts_with("--cookies")));
+        assert!(a.windows(2).any(|w| w == ["--format-sort", "+hdr,+fps:15,proto,+width:480,+res:480"]));
     }
 }

@@ -18,7 +18,9 @@ pub const MAX_SOURCE_PIXELS: u64 = 40_000_000;
 /// go around the guard for exactly the local addresses it keeps out, so ffmpeg never sees one.
 pub fn command(sidecars: &Sidecars, input: &Input) -> Result<(Command, Option<Guard>)> {
     let guard = if input.remote {
-        let guard = Guard::start(&input.location).map_err(|e| Error::Internal(format!("starting the network guard: {e}")))?;
+        // The exception is the user's own link, never where a page or yt-dlp points.
+        let origin = if input.origin.is_empty() { &input.location } else { &input.origin };
+        let guard = Guard::start(origin).map_err(|e| Error::Internal(format!("starting the network guard: {e}")))?;
         Some(guard)
     } else {
         None
@@ -81,10 +83,38 @@ pub fn input_location(input: &Input) -> String {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StreamInfo {
     pub duration: Option<f64>,
+    /// The picture as shown: sample aspect and rotation applied.
     pub width: u32,
     pub height: u32,
     pub fps: Option<f64>,
     pub untagged_colors: bool,
+    pub transfer: Transfer,
+}
+
+/// How the stream's brightness is coded: SDR, or one of the HDR curves that need tone mapping.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Transfer {
+    #[default]
+    Sdr,
+    /// HDR10 and Dolby Vision's HDR10 base layer (SMPTE ST 2084).
+    Pq,
+    /// Hybrid log-gamma (ARIB STD-B67): what phones record by default.
+    Hlg,
+}
+
+impl Transfer {
+    /// From ffmpeg's colour words (`yuv420p10le(tv, bt2020nc/bt2020/smpte2084)`) or yt-dlp's
+    /// `dynamic_range` ("HDR10", "HLG", "DV").
+    pub fn from_words(text: &str) -> Transfer {
+        let t = text.to_ascii_lowercase();
+        if t.contains("arib-std-b67") || t.contains("hlg") {
+            Transfer::Hlg
+        } else if t.contains("smpte2084") || t.contains("hdr10") || t == "hdr" || t == "dv" || t.contains("hdr12") {
+            Transfer::Pq
+        } else {
+            Transfer::Sdr
+        }
+    }
 }
 
 /// Opens the input and reads its header only (ffmpeg with no output lists the streams).
@@ -181,6 +211,10 @@ pub fn parse_info(stderr: &str) -> Option<StreamInfo> {
     let video = stderr.lines().find(|l| l.trim_start().starts_with("Stream #") && l.contains(": Video: "))?;
     let detail = &video[video.find(": Video: ")? + 9..];
     let (mut width, mut height) = detail.split([',', ' ']).find_map(parse_size)?;
+    // Anamorphic pictures are shown wider or narrower than they are stored.
+    if let Some(sar) = sample_aspect(detail) {
+        width = ((width as f64 * sar).round() as u32).max(1);
+    }
     let fps = detail
         .split(',')
         .find_map(|p| p.trim().strip_suffix(" fps").and_then(|n| n.trim().parse::<f64>().ok()))
@@ -195,7 +229,25 @@ pub fn parse_info(stderr: &str) -> Option<StreamInfo> {
     let untagged_colors = !["bt709", "bt470bg", "smpte170m", "bt2020", "smpte240m", "fcc", "gbr"]
         .iter()
         .any(|m| detail.contains(m));
-    Some(StreamInfo { duration, width, height, fps, untagged_colors })
+    // The transfer is the third colour word: `yuv420p10le(tv, bt2020nc/bt2020/smpte2084, …)`.
+    let transfer = if detail.contains("arib-std-b67") {
+        Transfer::Hlg
+    } else if detail.contains("smpte2084") {
+        Transfer::Pq
+    } else {
+        Transfer::Sdr
+    };
+    Some(StreamInfo { duration, width, height, fps, untagged_colors, transfer })
+}
+
+/// The sample aspect ratio from `[SAR 32:27 DAR 16:9]`, when it is not square.
+fn sample_aspect(detail: &str) -> Option<f64> {
+    let after = &detail[detail.find("[SAR ")? + 5..];
+    let (n, d) = after.split_whitespace().next()?.split_once(':')?;
+    let (n, d) = (n.parse::<f64>().ok()?, d.parse::<f64>().ok()?);
+    let sar = n / d;
+    // Absurd ratios are damage, not a picture shape: ignore them.
+    (sar.is_finite() && (0.1..=10.0).contains(&sar) && (sar - 1.0).abs() > 1e-3).then_some(sar)
 }
 
 fn parse_size(token: &str) -> Option<(u32, u32)> {
@@ -305,6 +357,20 @@ At least one output file must be specified";
         assert_eq!(info.fps, Some(25.0));
         assert!((info.duration.unwrap() - 600.04).abs() < 1e-6);
         assert!(!info.untagged_colors);
+    }
+
+    #[test]
+    fn anamorphic_and_hdr_listings() {
+        let dvd = "  Stream #0:0: Video: h264 (High), yuv420p(progressive), 720x480 [SAR 32:27 DAR 16:9], 25 fps";
+        assert_eq!(parse_info(dvd).map(|i| (i.width, i.height)), Some((853, 480)));
+        let square = "  Stream #0:0: Video: h264, yuv420p, 640x360 [SAR 1:1 DAR 16:9], 25 fps";
+        assert_eq!(parse_info(square).map(|i| (i.width, i.height)), Some((640, 360)));
+        let pq = "  Stream #0:0: Video: hevc (Main 10), yuv420p10le(tv, bt2020nc/bt2020/smpte2084), 3840x2160 [SAR 1:1 DAR 16:9], 25 fps";
+        assert_eq!(parse_info(pq).unwrap().transfer, Transfer::Pq);
+        let hlg = "  Stream #0:0: Video: hevc (Main 10), yuv420p10le(tv, bt2020nc/bt2020/arib-std-b67), 1920x1080, 30 fps";
+        assert_eq!(parse_info(hlg).unwrap().transfer, Transfer::Hlg);
+        assert_eq!(parse_info(LISTING).unwrap().transfer, Transfer::Sdr);
+        assert_eq!((Transfer::from_words("HDR10"), Transfer::from_words("HLG"), Transfer::from_words("SDR")), (Transfer::Pq, Transfer::Hlg, Transfer::Sdr));
     }
 
     #[test]

@@ -5,6 +5,7 @@ pub mod app;
 pub mod cli;
 pub mod clip;
 pub mod commands;
+pub mod cookies;
 pub mod decode;
 pub mod encode;
 pub mod error;
@@ -20,5 +21,8 @@ pub mod process;
 pub mod sandbox;
 pub mod session;
 pub mod sidecars;
+pub mod wait;
+pub mod walls;
+pub mod ytdlp_update;
 
 pub use error::{Error, Result};

@@ -2,6 +2,8 @@
 //! streamed on two threads, with progress through one callback and cancel through a token.
 
 use crate::clip::{self, Options, Source};
+use crate::cookies::SignIn;
+use crate::fetch::Fit;
 use crate::decode::{Decoder, Plan};
 use crate::encode;
 use crate::error::{Error, Result};
@@ -9,6 +11,7 @@ use crate::output::Staged;
 use crate::probe::{self, Input, Media};
 use crate::process::CancelToken;
 use crate::sidecars::Sidecars;
+use crate::wait;
 use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -21,6 +24,8 @@ pub const MAX_TOTAL_PIXELS: u64 = 600_000_000;
 #[serde(rename_all = "lowercase")]
 pub enum Stage {
     Probing,
+    /// The site's pre-roll wait: `done` of `total` seconds waited.
+    Waiting,
     Fetching,
     Encoding,
     Saving,
@@ -40,6 +45,7 @@ impl Progress {
     fn new(stage: Stage, done: u64, total: u64) -> Progress {
         let text = match stage {
             Stage::Probing => "Looking up the video…".to_string(),
+            Stage::Waiting => format!("The video site asks every viewer to wait {} s before the video plays…", total.saturating_sub(done)),
             Stage::Fetching => "Fetching video…".to_string(),
             Stage::Encoding => format!("Encoding {done} of {total} frames…"),
             Stage::Saving => "Saving…".to_string(),
@@ -66,12 +72,6 @@ pub struct Made {
     pub duration: f64,
 }
 
-/// The largest source rendition worth fetching for an output width, by its shorter side
-/// (never below 360p).
-pub fn shorter_side_for(width: u32) -> Option<u32> {
-    (width > 0).then(|| width.max(360))
-}
-
 /// Where the finished GIF goes.
 #[derive(Debug, Clone)]
 pub enum Target {
@@ -87,12 +87,18 @@ pub struct Request {
     pub end: f64,
     pub options: Options,
     pub overwrite: bool,
+    pub sign_in: SignIn,
 }
 
 impl Request {
     fn validate(&self) -> Result<()> {
         clip::validate_range(self.start, self.end)?;
         self.options.validate()
+    }
+
+    /// The rendition this GIF needs from a site.
+    pub fn fit(&self) -> Fit {
+        Fit { width: self.options.width, fps: self.options.fps, sign_in: self.sign_in.clone() }
     }
 }
 
@@ -111,7 +117,7 @@ pub fn make_gif(
         refuse_existing(path, req.overwrite)?;
     }
     on_progress(Progress::new(Stage::Probing, 0, 0));
-    let media = probe::locate(sidecars, source, shorter_side_for(req.options.width), cancel)?;
+    let media = probe::locate(sidecars, source, &req.fit(), cancel)?;
     let path = match target {
         Target::File(path) => path.clone(),
         Target::DefaultNameIn(dir) => dir.join(crate::output::default_name(&media.title, req.start, req.end)),
@@ -158,6 +164,7 @@ pub fn render(
         width: options.width,
         fps: options.fps,
         assume_bt709: media.untagged_colors && media.height >= HD_HEIGHT,
+        transfer: media.transfer,
     };
     let total = plan.frame_count();
     if media.width > 0 {
@@ -165,20 +172,42 @@ pub fn render(
         check_total(width as usize, height as usize, total)?;
     }
     let (staged, file) = Staged::create(target, overwrite)?;
-    on_progress(Progress::new(Stage::Fetching, 0, total));
     let mut input = media.input.clone();
+    if !input.fresh_for(EXPIRY_MARGIN_SECS) {
+        input = relocate(sidecars, media, cancel)?;
+    }
+    // Only a real wait has an edge where the host may still say 403.
+    let mut waited = wait::seconds_left(&input) > 0;
+    wait_for(media, &input, cancel, on_progress)?;
+    on_progress(Progress::new(Stage::Fetching, 0, total));
+    let (mut retries, mut located_again, mut redone) = (0, false, false);
     let encoded = loop {
         let job = Job { sidecars, input: &input, plan: &plan, req, cancel, on_progress, total };
         match encode_stream(&job, file_writer(&file), target) {
             Ok(encoded) => break encoded,
-            // Untagged HD colours were found in the listing: decode again the right way.
-            Err(Stop::AssumeBt709) if !plan.assume_bt709 => plan.assume_bt709 = true,
+            // The listing showed colours the plan did not expect: decode again the right way.
+            Err(Stop::Redo(better)) if !redone => {
+                plan = better;
+                redone = true;
+            }
             // A server that ignores Range garbles bounded requests: read it plainly instead.
             Err(Stop::Failed(e)) if worth_plain_retry(&e) && input.remote && !input.plain_requests => {
                 input.plain_requests = true
             }
+            // A 403 right after the pre-roll wait: the host's clock may lag a little.
+            Err(Stop::Failed(Error::Forbidden(_))) if waited && wait::just_after_wait(&input) && retries < wait::RETRY_BACKOFF_MS.len() => {
+                wait::backoff(retries, cancel)?;
+                retries += 1;
+            }
+            // A signed URL that worked has expired or been revoked: ask the site once more.
+            Err(Stop::Failed(Error::Forbidden(_) | Error::NotFound(_))) if media.lookup.is_some() && !located_again => {
+                located_again = true;
+                input = relocate(sidecars, media, cancel)?;
+                waited = wait::seconds_left(&input) > 0;
+                wait_for(media, &input, cancel, on_progress)?;
+            }
             Err(Stop::Failed(e)) => return Err(e),
-            Err(Stop::AssumeBt709) => return Err(Error::Internal("the colour retry repeated itself".into())),
+            Err(Stop::Redo(_)) => return Err(Error::Internal("the colour retry repeated itself".into())),
         }
         file.set_len(0).map_err(|e| Error::from_write(&e, target))?;
         std::io::Seek::rewind(&mut &file).map_err(|e| Error::from_write(&e, target))?;
@@ -199,8 +228,36 @@ pub fn render(
     })
 }
 
+/// A signed URL with less life left than this is renewed before a job starts (one that
+/// expires mid-job is renewed then).
+const EXPIRY_MARGIN_SECS: u64 = 1;
+
+/// A fresh media URL from the site for the same look-up (plain inputs stay as they are).
+fn relocate(sidecars: &Sidecars, media: &Media, cancel: &CancelToken) -> Result<Input> {
+    match &media.lookup {
+        Some(lookup) => Ok(probe::locate(sidecars, &Source::Url(lookup.url.clone()), &lookup.fit, cancel)?.input),
+        None => Ok(media.input.clone()),
+    }
+}
+
+/// The pre-roll wait as a stage with a countdown.
+fn wait_for(media: &Media, input: &Input, cancel: &CancelToken, on_progress: OnProgress) -> Result<()> {
+    let total = wait::seconds_left(input);
+    if total == 0 {
+        return Ok(());
+    }
+    let youtube = media.lookup.as_ref().is_some_and(|l| clip::is_youtube(&l.url));
+    wait::until_available(input, cancel, &|left| {
+        let mut p = Progress::new(Stage::Waiting, total.saturating_sub(left), total);
+        if youtube {
+            p.text = p.text.replacen("The video site", "YouTube", 1);
+        }
+        on_progress(p);
+    })
+}
+
 /// From this height up, untagged video is HD and means BT.709 colours.
-const HD_HEIGHT: u32 = 590;
+pub const HD_HEIGHT: u32 = 590;
 
 fn check_total(width: usize, height: usize, frames: u64) -> Result<()> {
     if frames * width as u64 * height as u64 > MAX_TOTAL_PIXELS || height > 4 * clip::MAX_WIDTH as usize {
@@ -261,10 +318,10 @@ struct Encoded {
     height: u32,
 }
 
-/// Why an attempt ended early: an error, or a reason to decode again differently.
+/// Why an attempt ended early: an error, or a better plan to decode with.
 enum Stop {
     Failed(Error),
-    AssumeBt709,
+    Redo(Plan),
 }
 
 impl From<Error> for Stop {
@@ -282,8 +339,9 @@ fn check_first_frame(job: &Job, listing: &str, width: usize, height: usize) -> s
         if let Some(duration) = info.duration {
             check_inside(job.req.start, job.req.end, duration)?;
         }
-        if info.untagged_colors && info.height >= HD_HEIGHT && !job.plan.assume_bt709 {
-            return Err(Stop::AssumeBt709);
+        let assume_bt709 = job.plan.assume_bt709 || (info.untagged_colors && info.height >= HD_HEIGHT);
+        if assume_bt709 != job.plan.assume_bt709 || info.transfer != job.plan.transfer {
+            return Err(Stop::Redo(Plan { assume_bt709, transfer: info.transfer, ..job.plan.clone() }));
         }
     }
     check_total(width, height, job.total)?;

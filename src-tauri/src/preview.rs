@@ -18,13 +18,23 @@ pub fn frame_jpeg(sidecars: &Sidecars, media: &Media, at: f64, cancel: &CancelTo
         Some(d) if at > d - 0.05 => (d - 0.05).max(0.0),
         _ => at,
     };
+    crate::wait::until_available(&media.input, cancel, &|_| {})?;
     let width = PREVIEW_WIDTH.min(media.width.max(2));
+    // The GIF's own size and colour steps (display aspect, HDR tone mapping).
+    let look = crate::decode::Plan {
+        start: at,
+        length: 0.0,
+        width,
+        fps: 1,
+        assume_bt709: media.untagged_colors && media.height >= crate::pipeline::HD_HEIGHT,
+        transfer: media.transfer,
+    };
     let (mut cmd, guard) = ffmpeg::command(sidecars, &media.input)?;
     cmd.args(["-hide_banner", "-nostdin", "-loglevel", "error"])
         .args(ffmpeg::input_args(&media.input, guard.as_ref()))
         .args(["-ss", &format!("{at:.3}"), "-i", &ffmpeg::input_location(&media.input)])
         .args(["-map", "0:v:0", "-frames:v", "1", "-an", "-sn"])
-        .args(["-vf", &format!("scale={width}:-2:flags=bicubic")])
+        .args(["-vf", &crate::decode::picture_filters(&look)])
         .args(["-f", "image2pipe", "-c:v", "mjpeg", "-q:v", "4", "pipe:1"]);
     let mut proc = Proc::spawn("ffmpeg", cmd, cancel, true)?;
     let mut jpeg = Vec::new();

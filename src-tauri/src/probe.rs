@@ -4,8 +4,9 @@
 use crate::clip::{self, Source};
 use crate::error::{Error, Result};
 use crate::process::CancelToken;
+use crate::fetch::{self, Fit, Lookup};
 use crate::sidecars::Sidecars;
-use crate::{fetch, ffmpeg};
+use crate::ffmpeg;
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -18,8 +19,14 @@ pub struct Media {
     /// The stream carries no colour matrix tag (ffmpeg would assume BT.601).
     #[serde(skip)]
     pub untagged_colors: bool,
+    /// SDR, or the HDR curve to tone-map from.
+    #[serde(skip)]
+    pub transfer: crate::ffmpeg::Transfer,
     #[serde(skip)]
     pub input: Input,
+    /// How yt-dlp found the input: asked again when its URL expires or changes.
+    #[serde(skip)]
+    pub lookup: Option<Lookup>,
 }
 
 /// What ffmpeg opens: a media URL with the headers the site wants, or a local file.
@@ -30,28 +37,45 @@ pub struct Input {
     pub remote: bool,
     /// Servers that ignore Range break seeking: then ffmpeg reads from the top, no seeks.
     pub plain_requests: bool,
+    /// The link the user gave (a page link for yt-dlp's finds): the one server besides
+    /// public hosts that the network guard lets ffmpeg reach. Empty: the location itself.
+    pub origin: String,
+    /// The media host answers only from this Unix time on (YouTube's pre-roll wait).
+    pub available_at: Option<f64>,
+    /// The signed URL stops working at this Unix time (`expire=`).
+    pub expires_at: Option<u64>,
 }
 
-/// Probes a source fully (the app shows these facts before a GIF is made); `max_height`
-/// keeps yt-dlp from choosing a bigger rendition than needed.
-pub fn probe(sidecars: &Sidecars, source: &Source, max_height: Option<u32>, cancel: &CancelToken) -> Result<Media> {
-    let media = locate(sidecars, source, max_height, cancel)?;
+/// Probes a source fully (the app shows these facts before a GIF is made); `fit` keeps
+/// yt-dlp to the rendition that serves the GIF.
+pub fn probe(sidecars: &Sidecars, source: &Source, fit: &Fit, cancel: &CancelToken) -> Result<Media> {
+    let media = locate(sidecars, source, fit, cancel)?;
+    complete(sidecars, media, cancel)
+}
+
+/// Fills in what yt-dlp did not state from the stream itself.
+pub fn complete(sidecars: &Sidecars, media: Media, cancel: &CancelToken) -> Result<Media> {
     if media.is_known() {
         return Ok(media);
     }
-    with_stream_info(sidecars, media.title, media.input, cancel)
+    let lookup = media.lookup.clone();
+    crate::wait::until_available(&media.input, cancel, &|_| {})?;
+    let mut full = with_stream_info(sidecars, media.title, media.input, cancel)?;
+    full.lookup = lookup;
+    Ok(full)
 }
 
 /// Finds what ffmpeg should read and the title, leaving any fact yt-dlp did not state
 /// unknown: the decode learns those from the stream itself (the CLI's one-pass path).
-pub fn locate(sidecars: &Sidecars, source: &Source, max_height: Option<u32>, cancel: &CancelToken) -> Result<Media> {
+pub fn locate(sidecars: &Sidecars, source: &Source, fit: &Fit, cancel: &CancelToken) -> Result<Media> {
     match source {
         // A direct media link needs no yt-dlp (saves its start-up and a request).
         Source::Url(url) if clip::is_direct_media(url) => {
             Ok(Media::unknown(clip::title_from_url(url), Input::direct_link(url)))
         }
         Source::Url(url) => {
-            let found = match fetch::resolve(sidecars, url, max_height, cancel) {
+            let lookup = Lookup { url: url.clone(), fit: fit.clone() };
+            let found = match fetch::resolve(sidecars, &lookup, cancel) {
                 Ok(found) => found,
                 // yt-dlp knows no page there; it may still be a media file without an extension.
                 Err(Error::InvalidLink(msg)) => return direct_media(sidecars, url, cancel).map_err(|_| Error::InvalidLink(msg)),
@@ -62,7 +86,9 @@ pub fn locate(sidecars: &Sidecars, source: &Source, max_height: Option<u32>, can
                     "This is a live stream. gifgrab makes GIFs from recorded videos; try again once the stream has ended.".into(),
                 ));
             }
-            let mut media = Media::unknown(found.title, found.input);
+            let mut media = Media::unknown(found.title, Input { origin: url.clone(), ..found.input });
+            media.lookup = Some(lookup);
+            media.transfer = found.transfer;
             // Sites that state the length and size spare us a look at the media.
             if let (Some(duration), Some(width), Some(height)) = (found.duration, found.width, found.height) {
                 (media.duration, media.width, media.height, media.fps) = (Some(duration), width, height, found.fps);
@@ -71,7 +97,7 @@ pub fn locate(sidecars: &Sidecars, source: &Source, max_height: Option<u32>, can
         }
         Source::File(path) => {
             let title = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "video".into());
-            let input = Input { location: path.to_string_lossy().into_owned(), headers: vec![], remote: false, plain_requests: false };
+            let input = Input { location: path.to_string_lossy().into_owned(), ..Input::default() };
             Ok(Media::unknown(title, input))
         }
     }
@@ -80,13 +106,18 @@ pub fn locate(sidecars: &Sidecars, source: &Source, max_height: Option<u32>, can
 impl Input {
     /// A link straight to media, read as it is.
     fn direct_link(url: &str) -> Input {
-        Input { location: url.to_string(), headers: vec![], remote: true, plain_requests: false }
+        Input { location: url.to_string(), remote: true, ..Input::default() }
+    }
+
+    /// Whether the signed URL still works for at least `margin` seconds more.
+    pub fn fresh_for(&self, margin: u64) -> bool {
+        self.expires_at.is_none_or(|at| crate::wait::unix_now() + margin as f64 <= at as f64)
     }
 }
 
 impl Media {
     fn unknown(title: String, input: Input) -> Media {
-        Media { title, duration: None, width: 0, height: 0, fps: None, untagged_colors: false, input }
+        Media { title, duration: None, width: 0, height: 0, fps: None, untagged_colors: false, transfer: Default::default(), input, lookup: None }
     }
 
     /// Whether the size and length are known yet.
@@ -109,6 +140,8 @@ fn with_stream_info(sidecars: &Sidecars, title: String, input: Input, cancel: &C
         height: info.height,
         fps: info.fps,
         untagged_colors: info.untagged_colors,
+        transfer: info.transfer,
         input,
+        lookup: None,
     })
 }

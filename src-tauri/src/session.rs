@@ -2,6 +2,8 @@
 //! Every argument is checked as if it came from an attacker: the webview is untrusted.
 
 use crate::clip::{self, Options};
+use crate::cookies::SignIn;
+use crate::fetch::Fit;
 use crate::error::{Error, Result};
 use crate::output;
 use crate::pipeline::{self, Made, OnProgress};
@@ -14,6 +16,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 const WORK_PREFIX: &str = "gifgrab-app-";
+/// A loaded source's media URL is renewed when less than this is left of its life.
+const SOURCE_MARGIN_SECS: u64 = 600;
 
 #[derive(Debug, Clone, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -66,13 +70,16 @@ struct Job {
 }
 
 pub struct Session {
-    sidecars: Result<Sidecars>,
+    /// Replaced when video support is updated; each job keeps the copy it started with.
+    sidecars: Mutex<Result<Arc<Sidecars>, String>>,
     work_dir: PathBuf,
     sources: Mutex<HashMap<String, Arc<Media>>>,
     /// Probes and previews: cancelled (their children killed) when the app closes.
     background: CancelToken,
     jobs: Mutex<HashMap<String, Job>>,
     next_id: AtomicU64,
+    /// The user's opt-in sign-in for sites that ask for one (off by default).
+    sign_in: Mutex<SignIn>,
 }
 
 impl Session {
@@ -82,12 +89,13 @@ impl Session {
         let work_dir = base.join(format!("{WORK_PREFIX}{}", std::process::id()));
         let _ = std::fs::create_dir_all(&work_dir);
         Session {
-            sidecars,
+            sidecars: Mutex::new(sidecars.map(Arc::new).map_err(|e| e.to_string())),
             work_dir,
             sources: Mutex::new(HashMap::new()),
             background: CancelToken::new(),
             jobs: Mutex::new(HashMap::new()),
             next_id: AtomicU64::new(1),
+            sign_in: Mutex::new(SignIn::default()),
         }
     }
 
@@ -95,16 +103,44 @@ impl Session {
         &self.work_dir
     }
 
-    fn sidecars(&self) -> Result<&Sidecars> {
-        self.sidecars.as_ref().map_err(|e| Error::Sidecar(e.to_string()))
+    fn sidecars(&self) -> Result<Arc<Sidecars>> {
+        lock(&self.sidecars).clone().map_err(Error::Sidecar)
     }
 
-    pub fn probe(&self, text: &str) -> Result<Probed> {
+    pub fn sidecars_now(&self) -> Result<Arc<Sidecars>> {
+        self.sidecars()
+    }
+
+    /// Fetches the newest yt-dlp on `channel`; later look-ups use it.
+    pub fn update_video_support(&self, channel: crate::ytdlp_update::Channel) -> Result<crate::ytdlp_update::Updated> {
+        let data = crate::ytdlp_update::data_dir()
+            .ok_or_else(|| Error::NotWritable("gifgrab cannot find its data folder.".into()))?;
+        crate::ytdlp_update::set_channel(&data, channel)?;
+        let updated = crate::ytdlp_update::update(&*self.sidecars()?, &self.background)?;
+        *lock(&self.sidecars) = Sidecars::locate().map(Arc::new).map_err(|e| e.to_string());
+        Ok(updated)
+    }
+
+    /// Sets (or, with an empty one, turns off) the sign-in used for later look-ups.
+    pub fn set_sign_in(&self, sign_in: SignIn) -> Result<()> {
+        // Checked now, so the settings panel can say what is wrong with it.
+        drop(sign_in.prepared()?);
+        *lock(&self.sign_in) = sign_in;
+        Ok(())
+    }
+
+    fn fit(&self, width: u32, fps: u32) -> Fit {
+        Fit { width, fps, sign_in: lock(&self.sign_in).clone() }
+    }
+
+    /// Looks a source up for the GIF the window is set to make (`width`, `fps`).
+    pub fn probe(&self, text: &str, width: u32, fps: u32) -> Result<Probed> {
         if text.len() > 8192 {
             return Err(Error::InvalidLink("That is far too long to be a link.".into()));
         }
+        Options { width, fps, ..Options::default() }.validate()?;
         let parsed = clip::parse_source(text)?;
-        let media = probe::probe(self.sidecars()?, &parsed.source, None, &self.background)?;
+        let media = probe::probe(&*self.sidecars()?, &parsed.source, &self.fit(width, fps), &self.background)?;
         let id = format!("s{}", self.next_id.fetch_add(1, Ordering::SeqCst));
         let probed = Probed {
             id: id.clone(),
@@ -126,14 +162,37 @@ impl Session {
             .ok_or_else(|| Error::InvalidLink("That video is no longer loaded; paste the link again.".into()))
     }
 
-    pub fn preview(&self, id: &str, at: f64) -> Result<Vec<u8>> {
+    /// The source with a media URL that is still valid and serves `fit`: a site's look-up
+    /// is shared by previews and GIFs until the URL nears its expiry or the GIF needs
+    /// another rendition.
+    fn current_source(&self, id: &str, fit: Option<Fit>, cancel: &CancelToken) -> Result<Arc<Media>> {
         let media = self.source(id)?;
-        crate::preview::frame_jpeg(self.sidecars()?, &media, at, &self.background)
+        let Some(lookup) = &media.lookup else { return Ok(media) };
+        let fit = fit.unwrap_or_else(|| lookup.fit.clone());
+        if media.input.fresh_for(SOURCE_MARGIN_SECS) && lookup.fit.same_rendition(&fit) {
+            return Ok(media);
+        }
+        let parsed = clip::Source::Url(lookup.url.clone());
+        let found = probe::locate(&*self.sidecars()?, &parsed, &fit, cancel)?;
+        let fresh = Arc::new(Media {
+            input: found.input,
+            lookup: found.lookup,
+            width: if found.width > 0 { found.width } else { media.width },
+            height: if found.height > 0 { found.height } else { media.height },
+            ..(*media).clone()
+        });
+        lock(&self.sources).insert(id.to_string(), fresh.clone());
+        Ok(fresh)
+    }
+
+    pub fn preview(&self, id: &str, at: f64) -> Result<Vec<u8>> {
+        let media = self.current_source(id, None, &self.background)?;
+        crate::preview::frame_jpeg(&*self.sidecars()?, &media, at, &self.background)
     }
 
     pub fn make(&self, req: &GifRequest, on_progress: OnProgress) -> Result<GifInfo> {
         check_job_id(&req.job_id)?;
-        let media = self.source(&req.id)?;
+        self.source(&req.id)?;
         let options = Options { width: req.width, fps: req.fps, quality: req.quality, loop_forever: req.loop_forever };
         let sidecars = self.sidecars()?;
         let cancel = CancelToken::new();
@@ -151,12 +210,14 @@ impl Session {
         }
         let target = self.work_dir.join(format!("{}.gif", req.job_id));
         // The app writes into its own work folder; the Save dialog has asked about replacing.
-        let job = pipeline::Request { start: req.start, end: req.end, options, overwrite: true };
-        let result = pipeline::render(sidecars, &media, &job, &target, &cancel, on_progress);
+        let job = pipeline::Request { start: req.start, end: req.end, options, overwrite: true, sign_in: lock(&self.sign_in).clone() };
+        let result = self
+            .current_source(&req.id, Some(job.fit()), &cancel)
+            .and_then(|media| pipeline::render(&sidecars, &media, &job, &target, &cancel, on_progress).map(|made| (made, media)));
         crate::memory::release_unused();
         let mut jobs = lock(&self.jobs);
         match result {
-            Ok(made) => {
+            Ok((made, media)) => {
                 let name = output::default_name(&media.title, req.start, req.end);
                 let info = GifInfo {
                     job_id: req.job_id.clone(),

@@ -2,6 +2,7 @@
 //! server, and ways to look at a GIF as a user would (frames, size, timing, likeness).
 
 pub mod server;
+pub mod youtube;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -7,8 +7,13 @@
 //! nothing in here panics on bad input, and write errors caused by clients
 //! hanging up are silently ignored.
 //!
+//! Like googlevideo, it answers 403 to URLs whose query says `expire=<unix s>` has passed or
+//! `not_before=<unix ms>` has not yet come; it numbers the GETs of each path (`X-Hit-Count`), and
+//! keeps a log of every request (see [`TestServer::log`]).
+//!
 //! Only the standard library is used.
 
+use std::collections::HashMap;
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
@@ -16,7 +21,7 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::{self, JoinHandle};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// Size of the chunks read from disk and written to the socket when unthrottled.
 const CHUNK: usize = 64 * 1024;
@@ -54,6 +59,51 @@ pub enum Fault {
     RedirectLoop,
 }
 
+/// One request as the server saw and answered it.
+#[derive(Clone, Debug)]
+pub struct LoggedRequest {
+    /// Empty for a request head that could not be parsed (answered 400).
+    pub method: String,
+    /// The path as sent (still percent-encoded), without query.
+    pub path: String,
+    /// The raw query string, without `?` (empty if none).
+    pub query: String,
+    pub headers: Vec<(String, String)>,
+    /// The response status; 0 while the head has not been written yet.
+    pub status: u16,
+    /// Body bytes written so far (file bytes only, as in `bytes_sent`).
+    pub bytes: u64,
+    /// When the request head had arrived.
+    pub at: Instant,
+    /// The same moment as Unix time in milliseconds (comparable with `expire`/`not_before`).
+    pub unix_ms: u64,
+    /// Identifies the entry while its response is still being written.
+    seq: u64,
+}
+
+impl LoggedRequest {
+    /// The first header with this name (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The first query parameter with this name, percent-decoded.
+    pub fn param(&self, name: &str) -> Option<String> {
+        query_param(&self.query, name)
+    }
+}
+
+/// Now as Unix time in milliseconds.
+pub fn unix_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or(0)
+}
+
 /// State shared between the server handle, the accept thread and connection threads.
 struct Shared {
     root: PathBuf,
@@ -66,6 +116,15 @@ struct Shared {
     /// Bytes per second; 0 means unlimited.
     rate: AtomicU64,
     fault: Mutex<Fault>,
+    log: Mutex<Vec<LoggedRequest>>,
+    next_seq: AtomicU64,
+    /// GETs per request path, for `X-Hit-Count`.
+    hits: Mutex<HashMap<String, u64>>,
+}
+
+/// Locks a mutex, shrugging off poisoning (a panicking test thread must not take the server down).
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 impl Shared {
@@ -117,6 +176,9 @@ impl TestServer {
             active: AtomicUsize::new(0),
             rate: AtomicU64::new(0),
             fault: Mutex::new(Fault::None),
+            log: Mutex::new(Vec::new()),
+            next_seq: AtomicU64::new(0),
+            hits: Mutex::new(HashMap::new()),
         });
         let accept_shared = Arc::clone(&shared);
         let accept_thread = thread::Builder::new()
@@ -154,10 +216,27 @@ impl TestServer {
         self.shared.requests.load(Ordering::SeqCst)
     }
 
-    /// Zeroes `bytes_sent` and `requests`.
+    /// Zeroes `bytes_sent` and `requests` and empties the log. Hit counts are kept (a
+    /// scenario's "k-th extraction" should not restart because a test measures afresh).
     pub fn reset_counters(&self) {
         self.shared.bytes_sent.store(0, Ordering::SeqCst);
         self.shared.requests.store(0, Ordering::SeqCst);
+        lock(&self.shared.log).clear();
+    }
+
+    /// Every request since start or the last reset, in order of arrival.
+    pub fn log(&self) -> Vec<LoggedRequest> {
+        lock(&self.shared.log).clone()
+    }
+
+    /// GETs of `path` (as sent, without query) so far: the last `X-Hit-Count` it was given.
+    pub fn hits(&self, path: &str) -> u64 {
+        lock(&self.shared.hits).get(path).copied().unwrap_or(0)
+    }
+
+    /// Forgets all hit counts (the next GET of any path is hit 1 again).
+    pub fn reset_hits(&self) {
+        lock(&self.shared.hits).clear();
     }
 
     /// Sets the fault used for subsequent requests for existing files.
@@ -265,6 +344,10 @@ struct Connection {
     shared: Arc<Shared>,
     /// Bytes received but not yet consumed (pipelined requests).
     buf: Vec<u8>,
+    /// Log entry of the request being answered.
+    seq: Option<u64>,
+    /// Headers added to every response head of the current request (`X-Hit-Count`).
+    extra: Vec<(&'static str, String)>,
 }
 
 impl Connection {
@@ -273,6 +356,41 @@ impl Connection {
             stream,
             shared,
             buf: Vec::new(),
+            seq: None,
+            extra: Vec::new(),
+        }
+    }
+
+    /// Starts the log entry of a new request (`None` for an unparseable head).
+    fn begin_log(&mut self, req: Option<&Request>) {
+        let seq = self.shared.next_seq.fetch_add(1, Ordering::SeqCst);
+        let (method, target, headers) = match req {
+            Some(r) => (r.method.clone(), r.target.as_str(), r.headers.clone()),
+            None => (String::new(), "", Vec::new()),
+        };
+        let entry = LoggedRequest {
+            method,
+            path: request_path(target).to_string(),
+            query: request_query(target).to_string(),
+            headers,
+            status: 0,
+            bytes: 0,
+            at: Instant::now(),
+            unix_ms: unix_ms(),
+            seq,
+        };
+        lock(&self.shared.log).push(entry);
+        self.seq = Some(seq);
+        self.extra.clear();
+    }
+
+    /// Updates the current request's log entry (gone if the log was reset meanwhile).
+    fn update_log(&self, f: impl FnOnce(&mut LoggedRequest)) {
+        let Some(seq) = self.seq else { return };
+        let mut log = lock(&self.shared.log);
+        // The entry is almost always the last or nearly so.
+        if let Some(e) = log.iter_mut().rev().find(|e| e.seq == seq) {
+            f(e);
         }
     }
 
@@ -288,11 +406,13 @@ impl Connection {
                 ReadOutcome::Closed => break,
                 ReadOutcome::Bad => {
                     self.shared.requests.fetch_add(1, Ordering::SeqCst);
+                    self.begin_log(None);
                     let _ = self.send_simple(400, false, true, &[]);
                     break;
                 }
                 ReadOutcome::Request(req) => {
                     self.shared.requests.fetch_add(1, Ordering::SeqCst);
+                    self.begin_log(Some(&req));
                     match self.respond(&req) {
                         Ok(true) => continue,
                         Ok(false) | Err(_) => break,
@@ -412,6 +532,9 @@ impl Connection {
                     .bytes_sent
                     .fetch_sub(attempt - written as u64, Ordering::SeqCst);
             }
+            if count && written > 0 {
+                self.update_log(|e| e.bytes += written as u64);
+            }
             match result {
                 Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
                 Ok(n) => data = &data[n..],
@@ -436,7 +559,7 @@ impl Connection {
     ) -> io::Result<()> {
         let mut head = format!("HTTP/1.1 {} {}\r\n", status, reason(status));
         head.push_str("Server: gifgrab-testserver\r\n");
-        for (name, value) in headers {
+        for (name, value) in headers.iter().chain(self.extra.iter()) {
             head.push_str(name);
             head.push_str(": ");
             head.push_str(value);
@@ -449,6 +572,7 @@ impl Connection {
             head.push_str("Connection: close\r\n");
         }
         head.push_str("\r\n");
+        self.update_log(|e| e.status = status);
         self.write_all(head.as_bytes(), false)
     }
 
@@ -482,6 +606,16 @@ impl Connection {
             return self.send_simple(405, keep, true, &[("Allow", "GET, HEAD".to_string())]);
         }
         let path = request_path(&req.target);
+        if !is_head {
+            // Numbered per path so a fake site can answer its k-th lookup differently.
+            let n = {
+                let mut hits = lock(&self.shared.hits);
+                let n = hits.entry(path.to_string()).or_insert(0);
+                *n += 1;
+                *n
+            };
+            self.extra.push(("X-Hit-Count", n.to_string()));
+        }
         let Some(file_path) = resolve(&self.shared, path) else {
             return self.send_simple(404, keep, !is_head, &[]);
         };
@@ -492,6 +626,11 @@ impl Connection {
             Ok(m) if m.is_file() => m.len(),
             _ => return self.send_simple(404, keep, !is_head, &[]),
         };
+
+        // googlevideo's answer to an expired URL or one used before its pre-roll ad is over.
+        if url_not_valid_now(request_query(&req.target)) {
+            return self.send_simple(403, keep, !is_head, &[]);
+        }
 
         let fault = self.shared.fault();
         match fault {
@@ -703,6 +842,31 @@ fn request_path(target: &str) -> &str {
     }
     let end = t.find(['?', '#']).unwrap_or(t.len());
     &t[..end]
+}
+
+/// The query of a request target, without `?` and fragment (empty if none).
+fn request_query(target: &str) -> &str {
+    match target.find('?') {
+        Some(i) => target[i + 1..].split('#').next().unwrap_or(""),
+        None => "",
+    }
+}
+
+/// The first parameter `name` of a query string, percent-decoded (`+` stays `+`).
+fn query_param(query: &str, name: &str) -> Option<String> {
+    query.split('&').find_map(|pair| {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        (k == name).then(|| String::from_utf8_lossy(&percent_decode(v)).into_owned())
+    })
+}
+
+/// True if `expire=<unix s>` has passed or `not_before=<unix ms>` has not yet come.
+fn url_not_valid_now(query: &str) -> bool {
+    let now = unix_ms();
+    let num = |name| query_param(query, name).and_then(|v| parse_digits(&v));
+    let expired = num("expire").is_some_and(|s| now >= s.saturating_mul(1000));
+    let early = num("not_before").is_some_and(|ms| now < ms);
+    expired || early
 }
 
 /// Location for the redirect loop: the same path (and query) as requested.
@@ -1339,5 +1503,114 @@ mod tests {
         assert_eq!(percent_decode("a%20b%zz%4"), b"a b%zz%4");
         assert_eq!(request_path("http://h:1/x/y?q#f"), "/x/y");
         assert_eq!(request_path("/a?b"), "/a");
+        assert_eq!(request_query("/a?b=1&c#f"), "b=1&c");
+        assert_eq!(request_query("/a"), "");
+        assert_eq!(query_param("x=1&expire=12&y=a%20b", "expire").as_deref(), Some("12"));
+        assert_eq!(query_param("x=1&y=a%20b", "y").as_deref(), Some("a b"));
+        assert_eq!(query_param("xexpire=1", "expire"), None);
+    }
+
+    #[test]
+    fn request_log() {
+        let fx = Fixture::new();
+        let server = TestServer::start(&fx.dir).unwrap();
+        let before = unix_ms();
+        let t0 = Instant::now();
+        let mut c = Client::connect(&server);
+        let _ = c.get("/video.mp4?itag=135&x=a%2Fb", &["Range: bytes=0-99", "X-Gifgrab-Test: abc"]);
+        c.send("HEAD", "/sub/list.m3u8", &[]);
+        let _ = c.read_response(true);
+        let _ = c.get("/nope.mp4", &[]);
+        let log = server.log();
+        assert_eq!(log.len(), 3);
+        assert_eq!((log[0].method.as_str(), log[0].path.as_str()), ("GET", "/video.mp4"));
+        assert_eq!(log[0].query, "itag=135&x=a%2Fb");
+        assert_eq!(log[0].param("x").as_deref(), Some("a/b"));
+        assert_eq!(log[0].header("x-gifgrab-test"), Some("abc"));
+        assert_eq!((log[0].status, log[0].bytes), (206, 100));
+        assert!(log[0].at >= t0 && log[0].unix_ms >= before && log[0].unix_ms <= unix_ms());
+        assert_eq!((log[1].method.as_str(), log[1].status, log[1].bytes), ("HEAD", 200, 0));
+        assert_eq!((log[2].status, log[2].bytes), (404, 0));
+        assert!(log[1].at <= log[2].at);
+
+        // A body cut short is logged with what was really sent; a stalled one while in flight.
+        server.set_fault(Fault::DropAfter(1000));
+        let mut c = Client::connect(&server);
+        let _ = c.get("/video.mp4", &[]);
+        assert!(wait_for(|| server.log().last().map(|e| e.bytes) == Some(1000)));
+        server.set_fault(Fault::Stall);
+        let mut c = Client::connect(&server);
+        c.send("GET", "/video.mp4", &[]);
+        assert!(wait_for(|| server.log().len() == 5 && server.log()[4].status == 200));
+        assert!(wait_for(|| server.log()[4].bytes > 0));
+        assert!(server.log()[4].bytes < FILE_LEN as u64);
+        server.set_fault(Fault::None);
+
+        // Unparseable heads are logged too, so the log matches `requests()`.
+        let mut s = TcpStream::connect(("127.0.0.1", server.port())).unwrap();
+        s.write_all(b"GET\r\n\r\n").unwrap();
+        assert!(wait_for(|| server.log().last().is_some_and(|e| e.status == 400)));
+        assert_eq!(server.log().len() as u64, server.requests());
+        assert_eq!(server.log().last().unwrap().method, "");
+
+        server.reset_counters();
+        assert!(server.log().is_empty());
+        let mut c = Client::connect(&server);
+        let _ = c.get("/sub/list.m3u8", &[]);
+        assert_eq!(server.log().len(), 1);
+    }
+
+    #[test]
+    fn hit_count_per_path() {
+        let fx = Fixture::new();
+        let server = TestServer::start(&fx.dir).unwrap();
+        let mut c = Client::connect(&server);
+        let hit = |c: &mut Client, path: &str| c.get(path, &[]).header("x-hit-count").map(str::to_string);
+        assert_eq!(hit(&mut c, "/sub/list.m3u8").as_deref(), Some("1"));
+        assert_eq!(hit(&mut c, "/sub/list.m3u8?a=1").as_deref(), Some("2"));
+        assert_eq!(hit(&mut c, "/video.mp4").as_deref(), Some("1"));
+        assert_eq!(hit(&mut c, "/sub/list.m3u8").as_deref(), Some("3"));
+        // Missing files and faulted answers are numbered too; HEAD is not counted.
+        assert_eq!(hit(&mut c, "/nope.json").as_deref(), Some("1"));
+        server.set_fault(Fault::Status(500));
+        assert_eq!(hit(&mut c, "/video.mp4").as_deref(), Some("2"));
+        server.set_fault(Fault::None);
+        c.send("HEAD", "/video.mp4", &[]);
+        assert_eq!(c.read_response(true).header("x-hit-count"), None);
+        assert_eq!(server.hits("/video.mp4"), 2);
+        // reset_counters keeps them; reset_hits starts over.
+        server.reset_counters();
+        assert_eq!(hit(&mut c, "/video.mp4").as_deref(), Some("3"));
+        server.reset_hits();
+        assert_eq!(hit(&mut c, "/video.mp4").as_deref(), Some("1"));
+    }
+
+    #[test]
+    fn expire_and_not_before_queries() {
+        let fx = Fixture::new();
+        let server = TestServer::start(&fx.dir).unwrap();
+        let mut c = Client::connect(&server);
+        let now_s = unix_ms() / 1000;
+        let status = |c: &mut Client, q: String| c.get(&format!("/video.mp4?{q}"), &["Range: bytes=0-9"]).status;
+        assert_eq!(status(&mut c, format!("expire={}", now_s + 3600)), 206);
+        assert_eq!(status(&mut c, format!("expire={}", now_s.saturating_sub(1))), 403);
+        assert_eq!(status(&mut c, format!("not_before={}", unix_ms() - 1)), 206);
+        // Not yet: 403 until the moment comes, then the bytes flow.
+        let at = unix_ms() + 400;
+        assert_eq!(status(&mut c, format!("expire={}&not_before={at}", now_s + 3600)), 403);
+        assert!(wait_for(|| unix_ms() >= at));
+        assert_eq!(status(&mut c, format!("expire={}&not_before={at}", now_s + 3600)), 206);
+        // Junk values are ignored; missing files stay 404.
+        assert_eq!(status(&mut c, "expire=soon&not_before=-5".to_string()), 206);
+        let r = c.get(&format!("/nope.mp4?expire={}", now_s.saturating_sub(1)), &[]);
+        assert_eq!(r.status, 404);
+        // On top of the Fault: an invalid URL is 403 whatever the fault, a valid one gets the fault.
+        server.set_fault(Fault::Status(500));
+        assert_eq!(status(&mut c, format!("expire={}", now_s.saturating_sub(1))), 403);
+        assert_eq!(status(&mut c, format!("expire={}", now_s + 3600)), 500);
+        server.set_fault(Fault::None);
+        // The 403 bodies are not file bytes.
+        let log = server.log();
+        assert!(log.iter().filter(|e| e.status == 403).all(|e| e.bytes == 0));
     }
 }

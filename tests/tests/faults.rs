@@ -16,7 +16,7 @@ fn sidecars() -> Sidecars {
 
 /// One pipeline run that never replaces an existing file.
 fn make(sc: &Sidecars, src: &Source, start: f64, end: f64, options: Options, target: &Target, cancel: &CancelToken) -> gifgrab::Result<Made> {
-    let req = Request { start, end, options, overwrite: false };
+    let req = Request { start, end, options, overwrite: false, sign_in: Default::default() };
     gifgrab::pipeline::make_gif(sc, src, &req, target, cancel, &|_| {})
 }
 
@@ -167,7 +167,7 @@ fn an_httpproxy_segment_cannot_reach_around_the_guard() {
     let err = attempt(&srv.url(&format!("evil.m3u8?{t}")), 0.0, 1.0, &out, &t).expect_err("the segment must not be read");
     assert_eq!(other.requests(), 0, "the other server was reached ({err})");
     // A local file needs no network at all: its ffmpeg may not connect anywhere either.
-    let local = gifgrab::probe::probe(&sidecars(), &Source::File(media("bikes.mp4")), None, &CancelToken::new());
+    let local = gifgrab::probe::probe(&sidecars(), &Source::File(media("bikes.mp4")), &Default::default(), &CancelToken::new());
     assert!(local.is_ok(), "{local:?}");
 }
 
@@ -262,7 +262,7 @@ fn absurd_sizes_are_refused_before_they_eat_memory() {
     let err = make(&sidecars(), &Source::File(huge.clone()), 0.0, 0.1, Options::default(), &target, &CancelToken::new())
         .expect_err("8000×6000 frames are too large to decode");
     assert!(err.kind() == "too_large" && err.to_string().contains("8000x6000"), "{err}");
-    let err = gifgrab::probe::probe(&sidecars(), &Source::File(huge), None, &CancelToken::new()).expect_err("probe refuses too");
+    let err = gifgrab::probe::probe(&sidecars(), &Source::File(huge), &Default::default(), &CancelToken::new()).expect_err("probe refuses too");
     assert!(err.kind() == "too_large" && err.to_string().contains("8000×6000"), "{err}");
     assert_eq!(dir.names(), vec!["huge.mp4"]);
 }
@@ -364,8 +364,8 @@ fn the_app_session_rejects_junk_and_cleans_stale_work() {
         loop_forever: true,
     };
     let kinds = [
-        session.probe("--exec=touch /tmp/x").unwrap_err().kind(),
-        session.probe(&"a".repeat(10_000)).unwrap_err().kind(),
+        session.probe("--exec=touch /tmp/x", 480, 15).unwrap_err().kind(),
+        session.probe(&"a".repeat(10_000), 480, 15).unwrap_err().kind(),
         session.preview("nope", 1.0).unwrap_err().kind(),
         session.make(&request("nope", "ok-id"), &|_| {}).unwrap_err().kind(),
         session.make(&request("nope", "../../etc/passwd"), &|_| {}).unwrap_err().kind(),
@@ -374,7 +374,7 @@ fn the_app_session_rejects_junk_and_cleans_stale_work() {
     ];
     assert_eq!(kinds, ["invalid_link", "invalid_link", "invalid_link", "invalid_link", "invalid_option", "invalid_option", "invalid_option"]);
     // A real job, then saves to bad places and a good one.
-    let probed = session.probe(media("bikes.mp4").to_str().unwrap()).unwrap();
+    let probed = session.probe(media("bikes.mp4").to_str().unwrap(), 480, 15).unwrap();
     assert!(session.preview(&probed.id, f64::NAN).is_err());
     assert!(!session.preview(&probed.id, 1.0).unwrap().is_empty());
     let info = session.make(&request(&probed.id, "job-1"), &|_| {}).unwrap();

@@ -1,0 +1,143 @@
+//! yt-dlp's complaints turned into errors a person can act on: YouTube's walls (bot check,
+//! age gate, private, members-only, upcoming, live, country, copyright), a yt-dlp too old
+//! for the site, and plain network trouble.
+
+use crate::clip::printable;
+use crate::cookies::SignIn;
+use crate::error::Error;
+
+const SIGN_IN_HOW: &str = "In gifgrab's Settings choose \"Use my Firefox sign-in\" or a cookies.txt file (command line: --cookies-from-browser firefox or --cookies FILE), then try again.";
+const UPDATE_HOW: &str = "Update video support (Settings → Update video support; command line: gifgrab-cli --update-yt-dlp) and try again.";
+
+pub fn classify(stderr: &str, code: Option<i32>, sign_in: &SignIn) -> Error {
+    let line = stderr
+        .lines()
+        .rev()
+        .find(|l| l.starts_with("ERROR:"))
+        .map(|l| l.trim_start_matches("ERROR:").trim().to_string())
+        .unwrap_or_default();
+    let l = line.to_lowercase();
+    let has = |needles: &[&str]| needles.iter().any(|n| l.contains(n));
+    let youtube = l.starts_with("[youtube");
+    let signed_in = sign_in.is_on();
+    if has(&["unsupported url"]) {
+        Error::InvalidLink("gifgrab cannot find a video at this link: the site is not supported or the page has no video.".into())
+    } else if has(&["not a bot"]) {
+        Error::SignInRequired(if signed_in {
+            "YouTube still wants to confirm you're not a bot with this sign-in. Sign in to YouTube in that browser again (or export a fresh cookies.txt) and try again.".into()
+        } else {
+            format!("YouTube wants to confirm you're not a bot before it shows this video. {SIGN_IN_HOW}")
+        })
+    } else if has(&["confirm your age", "age-restricted", "age restricted", "inappropriate for some users"]) {
+        Error::SignInRequired(if signed_in {
+            "This video is age-restricted and the account you signed in with may not watch it.".into()
+        } else {
+            format!("This video is age-restricted: YouTube shows it only to signed-in adults. {SIGN_IN_HOW}")
+        })
+    } else if has(&["members-only", "join this channel", "members only"]) {
+        Error::SignInRequired(format!(
+            "This video is for the channel's members only. Sign in with a member's account: {}",
+            if signed_in { "the account you used is not one." } else { SIGN_IN_HOW }
+        ))
+    } else if has(&["private video"]) {
+        Error::Forbidden("This video is private: only people its owner invited can watch it. If you were invited, sign in (Settings → sign-in) and try again.".into())
+    } else if has(&["not made this video available in your country", "not available in your country", "geo restrict", "geo-restrict"]) {
+        Error::Forbidden("This video is not available in your country: its uploader has limited where it can be watched.".into())
+    } else if has(&["copyright"]) {
+        Error::NotFound("This video was taken down after a copyright claim.".into())
+    } else if has(&["this live event will begin", "premieres in", "premiere will begin", "will begin in", "is_upcoming", "upcoming"]) {
+        Error::LiveStream("This live stream or premiere has not started yet. Try again once it has been shown.".into())
+    } else if has(&["is live", "live stream", "currently live", "this live event"]) {
+        Error::LiveStream("This is a live stream. gifgrab makes GIFs from recorded videos; try again once the stream has ended.".into())
+    } else if outdated(&l, youtube) {
+        Error::Outdated(format!("YouTube has changed in a way this version of video support (yt-dlp) cannot handle yet. {UPDATE_HOW}"))
+    } else if has(&["http error 404", "http error 410", "not found", "video unavailable", "has been removed", "does not exist", "no longer available", "terminated"]) {
+        Error::NotFound("The video was not found: it may have been removed, or the link is wrong (404/410).".into())
+    } else if has(&["http error 403", "forbidden"]) {
+        Error::Forbidden("The site refused access to this video (403). Check the link, or sign in if the site needs it.".into())
+    } else if has(&["sign in", "login required", "log in", "logged in", "cookies"]) {
+        Error::SignInRequired(format!("The site asks to sign in before showing this video. {SIGN_IN_HOW}"))
+    } else if has(&["http error 429", "too many requests"]) {
+        Error::Network("The site is rate-limiting requests (429). Wait a minute and try again.".into())
+    } else if has(&["http error 5", "internal server error", "service unavailable", "bad gateway"]) {
+        Error::Network("The video site had a server error (5xx). Try again in a moment.".into())
+    } else if has(&[
+        "unable to download", "urlopen error", "connection refused", "timed out", "name or service not known",
+        "temporary failure in name resolution", "network is unreachable", "connection reset", "failed to resolve",
+        "remote end closed", "nodename nor servname", "ssl",
+    ]) {
+        Error::Network("Could not reach the video site. Check your internet connection and try again.".into())
+    } else if has(&["requested format is not available", "no video formats", "only images are available"]) {
+        Error::NoVideo("The site offers no video stream gifgrab can read for this link.".into())
+    } else if line.is_empty() {
+        Error::Sidecar(format!(
+            "yt-dlp stopped unexpectedly (exit {}). Reinstall gifgrab; in a source checkout run `cargo xtask setup`.",
+            code.map(|c| c.to_string()).unwrap_or_else(|| "by a signal".into())
+        ))
+    } else {
+        Error::SiteError(format!("The video site's page could not be read: {}", printable(&line)))
+    }
+}
+
+/// How a yt-dlp too old for the site fails: YouTube's formats or challenges it can no longer
+/// read, or an extractor that no longer matches the page. Walls and networks never count.
+fn outdated(l: &str, youtube: bool) -> bool {
+    let any = |needles: &[&str]| needles.iter().any(|n| l.contains(n));
+    (youtube && any(&["requested format is not available", "only images are available", "no video formats found"]))
+        || any(&[
+            "signature extraction failed", "n challenge", "nsig extraction failed", "challenge solving failed",
+            "unable to extract", "please report this issue", "sig function", "failed to decrypt",
+        ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yt_dlp_errors_become_kinds() {
+        let cases = [
+            ("ERROR: [youtube] abc: Private video. Sign in if you've been granted access to this video", "forbidden"),
+            ("ERROR: [youtube] abc: Video unavailable. This video has been removed by the uploader", "not_found"),
+            ("ERROR: [youtube] abc: Sign in to confirm your age. This video may be inappropriate for some users.", "sign_in_required"),
+            ("ERROR: [youtube] abc: Sign in to confirm you\u{2019}re not a bot. Use --cookies-from-browser or --cookies for the authentication.", "sign_in_required"),
+            ("ERROR: [youtube] abc: Join this channel to get access to members-only content like this video, and other exclusive perks.", "sign_in_required"),
+            ("ERROR: [youtube] abc: This live event will begin in 3 hours.", "live_stream"),
+            ("ERROR: [youtube] abc: Premieres in 20 minutes", "live_stream"),
+            ("ERROR: [youtube] abc: The uploader has not made this video available in your country", "forbidden"),
+            ("ERROR: [youtube] abc: Video unavailable. This video is no longer available due to a copyright claim by Someone", "not_found"),
+            ("ERROR: [youtube] abc: Requested format is not available. Use --list-formats for a list of available formats", "outdated"),
+            ("ERROR: [youtube] abc: Signature extraction failed: Some formats may be missing", "outdated"),
+            ("ERROR: [youtube] abc: n challenge solving failed: Some formats may be missing", "outdated"),
+            ("ERROR: [vimeo] 123: Unable to extract info; please report this issue on https://github.com/yt-dlp/yt-dlp/issues", "outdated"),
+            ("ERROR: [generic] x: Requested format is not available", "no_video"),
+            ("ERROR: [generic] x: Unable to download webpage: HTTP Error 404: Not Found", "not_found"),
+            ("ERROR: [generic] x: Unable to download webpage: HTTP Error 410: Gone", "not_found"),
+            ("ERROR: [generic] x: Unable to download webpage: HTTP Error 403: Forbidden", "forbidden"),
+            ("ERROR: [generic] x: Unable to download webpage: HTTP Error 500: Internal Server Error", "network"),
+            ("ERROR: [generic] x: Unable to download webpage: [Errno 111] Connection refused", "network"),
+            ("ERROR: Unsupported URL: https://example.com/", "invalid_link"),
+            ("ERROR: [foo] x: Something odd happened", "site_error"),
+            ("", "sidecar"),
+        ];
+        for (stderr, kind) in cases {
+            let e = classify(stderr, Some(1), &SignIn::default());
+            assert_eq!(e.kind(), kind, "{stderr}: {e}");
+        }
+    }
+
+    #[test]
+    fn the_walls_say_what_to_do() {
+        let off = SignIn::default();
+        let bot = classify("ERROR: [youtube] abc: Sign in to confirm you\u{2019}re not a bot.", Some(1), &off).to_string();
+        assert!(bot.contains("--cookies-from-browser firefox") && bot.contains("Firefox sign-in"), "{bot}");
+        let age = classify("ERROR: [youtube] abc: Sign in to confirm your age.", Some(1), &off).to_string();
+        assert!(age.contains("age-restricted") && age.contains("cookies.txt"), "{age}");
+        let private = classify("ERROR: [youtube] abc: Private video. Sign in if you've been granted access", Some(1), &off).to_string();
+        assert!(private.contains("private") && !private.contains("ask its owner"), "{private}");
+        let old = classify("ERROR: [youtube] abc: Requested format is not available", Some(1), &off).to_string();
+        assert!(old.contains("--update-yt-dlp"), "{old}");
+        let network = classify("ERROR: [youtube] abc: Unable to download API page: [Errno 111] Connection refused", Some(1), &off);
+        assert_eq!(network.kind(), "network", "walls and networks never ask for an update");
+    }
+}
