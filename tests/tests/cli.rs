@@ -439,3 +439,72 @@ fn the_users_http_proxy_is_still_used() {
     assert_eq!(gif_facts(&dir.path("p.gif")).frames, 15);
     assert!(through.load(std::sync::atomic::Ordering::SeqCst) > 0, "nothing went through the user's proxy");
 }
+
+/// RGB PSNR in dB between two frames of the same size.
+fn psnr(a: &[u8], b: &[u8]) -> f64 {
+    let mse = a.iter().zip(b).map(|(x, y)| (*x as f64 - *y as f64).powi(2)).sum::<f64>() / a.len() as f64;
+    10.0 * (255.0f64 * 255.0 / mse.max(1e-9)).log10()
+}
+
+fn mean_luma(rgb: &[u8]) -> f64 {
+    rgb.chunks_exact(3).map(|c| 0.299 * c[0] as f64 + 0.587 * c[1] as f64 + 0.114 * c[2] as f64).sum::<f64>() / (rgb.len() / 3) as f64
+}
+
+/// A real SDR clip made HDR the way HDR10 and HLG are graded (SDR white at BT.2408's 203
+/// nits, BT.2020, 10 bits) must come back looking like the SDR clip's own GIF. Measured here:
+/// PQ 34.6 dB, -0.9 levels, SSIM 0.969; HLG 34.7 dB, -0.9, 0.971. Without tone mapping frames
+/// are at 17 dB (PQ) and 22 dB (HLG), 10-17 levels darker, SSIM 0.80-0.96 (so SSIM alone
+/// cannot catch HLG): the thresholds sit between.
+#[test]
+fn hdr_sources_come_out_like_their_sdr_original() {
+    let dir = TempDir::new("hdr");
+    let sdr = media("bikes.mp4");
+    let to_linear = "zscale=tin=bt709:min=bt709:pin=bt709:rin=tv:t=linear:p=bt709:npl=203,format=gbrpf32le";
+    for (name, trc) in [("sdr", "bt709"), ("pq", "smpte2084"), ("hlg", "arib-std-b67")] {
+        let hdr = dir.path(&format!("{name}.mp4"));
+        let graph = if name == "sdr" { "null".to_string() } else { format!("{to_linear},zscale=p=bt2020:t={trc}:m=bt2020nc:r=tv:npl=203,format=yuv420p10le") };
+        let made = ffmpeg().arg("-i").arg(&sdr).args(["-t", "3", "-an", "-vf", &graph, "-c:v", "libx264", "-preset", "ultrafast", "-crf", "12"]).arg(&hdr).status().unwrap();
+        assert!(made.success(), "could not make the {name} clip");
+        let out = run(&[hdr.to_str().unwrap(), "--start", "0.5", "--end", "2.5", "-o", &format!("{name}.gif")], &dir);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let gif = dir.path(&format!("{name}.gif"));
+        let facts = gif_facts(&gif);
+        assert_eq!((facts.width, facts.height), (480, 204));
+        let frames = gif_frames_rgb(&gif, 480, 204);
+        // The GIF of the SDR clip, re-encoded the same way (the first pass), is the reference:
+        // the same frames, so only the colours can differ.
+        let reference = gif_frames_rgb(&dir.path("sdr.gif"), 480, 204);
+        let n = frames.len().min(reference.len());
+        let db = (0..n).map(|i| psnr(&frames[i], &reference[i])).sum::<f64>() / n as f64;
+        let luma = (0..n).map(|i| mean_luma(&frames[i]) - mean_luma(&reference[i])).sum::<f64>() / n as f64;
+        let likeness = (0..n).map(|i| ssim(&frames[i], &reference[i], 480, 204)).sum::<f64>() / n as f64;
+        assert!(db >= 28.0, "{name}: {db:.1} dB against the SDR original");
+        assert!(luma.abs() <= 4.0, "{name}: {luma:+.1} levels brighter than the SDR original");
+        assert!(likeness >= 0.93, "{name}: SSIM {likeness:.3}");
+    }
+}
+
+/// DVD-style widescreen: 720×480 stored, sample aspect 32:27, shown 853×480. The GIF keeps the
+/// shown proportions (480×270, not 480×320), and so does a rotated copy (270×480).
+#[test]
+fn anamorphic_sources_keep_their_display_aspect() {
+    let dir = TempDir::new("sar");
+    let square = media("bigbuckbunny.mp4");
+    let ana = dir.path("ana.mp4");
+    let made = ffmpeg().arg("-i").arg(&square).args(["-t", "4", "-an", "-vf", "scale=720:480,setsar=32/27", "-c:v", "libx264", "-preset", "ultrafast", "-crf", "16"]).arg(&ana).status().unwrap();
+    assert!(made.success());
+    let out = run(&[ana.to_str().unwrap(), "--start", "1", "--end", "2", "-o", "a.gif"], &dir);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(gif_facts(&dir.path("a.gif")).width, 480);
+    assert_eq!(gif_facts(&dir.path("a.gif")).height, 270, "the picture's display proportions");
+    let frames = gif_frames_rgb(&dir.path("a.gif"), 480, 270);
+    let likeness = ssim(&frames[0], &reference_frame(&square, 1.0, 480, 270), 480, 270);
+    assert!(likeness > 0.85, "first frame vs the square original: SSIM {likeness:.3}");
+    let turned = dir.path("turned.mp4");
+    let made = ffmpeg().args(["-display_rotation", "90", "-i"]).arg(&ana).args(["-c", "copy"]).arg(&turned).status().unwrap();
+    assert!(made.success());
+    let out = run(&[turned.to_str().unwrap(), "--start", "1", "--end", "2", "--width", "270", "-o", "t.gif"], &dir);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let facts = gif_facts(&dir.path("t.gif"));
+    assert_eq!((facts.width, facts.height), (270, 480), "turned, still in display proportions");
+}
