@@ -77,7 +77,7 @@ pub struct About {
 pub async fn versions(state: S<'_>) -> Result<About> {
     let session = state.inner().clone();
     blocking(move || {
-        let v = crate::sidecars::versions(session.sidecars_now()?.as_ref());
+        let v = crate::sidecars::versions(session.sidecars()?.as_ref());
         let channel = crate::ytdlp_update::data_dir().map(|d| crate::ytdlp_update::channel(&d)).unwrap_or_default();
         Ok(About { gifgrab: env!("CARGO_PKG_VERSION").into(), ytdlp: v.ytdlp, ytdlp_source: v.ytdlp_source, deno: v.deno, ffmpeg: v.ffmpeg, channel })
     })

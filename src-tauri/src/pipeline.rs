@@ -45,13 +45,23 @@ impl Progress {
     fn new(stage: Stage, done: u64, total: u64) -> Progress {
         let text = match stage {
             Stage::Probing => "Looking up the video…".to_string(),
-            Stage::Waiting => format!("The video site asks every viewer to wait {} s before the video plays…", total.saturating_sub(done)),
+            Stage::Waiting => Progress::waiting_text("The video site", total.saturating_sub(done)),
             Stage::Fetching => "Fetching video…".to_string(),
             Stage::Encoding => format!("Encoding {done} of {total} frames…"),
             Stage::Saving => "Saving…".to_string(),
             Stage::Done => "Done".to_string(),
         };
         Progress { stage, done, total, text }
+    }
+
+    /// The pre-roll wait's countdown, naming the site that asks for it.
+    fn waiting(site: &str, waited: u64, total: u64) -> Progress {
+        let text = Progress::waiting_text(site, total.saturating_sub(waited));
+        Progress { stage: Stage::Waiting, done: waited, total, text }
+    }
+
+    fn waiting_text(site: &str, left: u64) -> String {
+        format!("{site} asks every viewer to wait {left} s before the video plays…")
     }
 
     pub fn fraction(&self) -> Option<f64> {
@@ -247,13 +257,8 @@ fn wait_for(media: &Media, input: &Input, cancel: &CancelToken, on_progress: OnP
         return Ok(());
     }
     let youtube = media.lookup.as_ref().is_some_and(|l| clip::is_youtube(&l.url));
-    wait::until_available(input, cancel, &|left| {
-        let mut p = Progress::new(Stage::Waiting, total.saturating_sub(left), total);
-        if youtube {
-            p.text = p.text.replacen("The video site", "YouTube", 1);
-        }
-        on_progress(p);
-    })
+    let site = if youtube { "YouTube" } else { "The video site" };
+    wait::until_available(input, cancel, &|left| on_progress(Progress::waiting(site, total.saturating_sub(left), total)))
 }
 
 /// From this height up, untagged video is HD and means BT.709 colours.

@@ -103,12 +103,9 @@ impl Session {
         &self.work_dir
     }
 
-    fn sidecars(&self) -> Result<Arc<Sidecars>> {
+    /// The sidecars in use now (an update of video support replaces them).
+    pub fn sidecars(&self) -> Result<Arc<Sidecars>> {
         lock(&self.sidecars).clone().map_err(Error::Sidecar)
-    }
-
-    pub fn sidecars_now(&self) -> Result<Arc<Sidecars>> {
-        self.sidecars()
     }
 
     /// Fetches the newest yt-dlp on `channel`; later look-ups use it.

@@ -252,3 +252,9 @@ pub fn tree_rss(root: u32) -> u64 {
 pub fn one_segment_playlist(uri: &str) -> String {
     format!("#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:6\n#EXTINF:6.0,\n{uri}\n#EXT-X-ENDLIST\n")
 }
+
+/// Ctrl-C for a child process: SIGINT, as a terminal sends it.
+pub fn interrupt(child: &std::process::Child) {
+    // Safety: kill(2) on a pid we spawned and still hold (not yet reaped).
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+}

@@ -234,9 +234,7 @@ fn ctrl_c_stops_within_a_second_and_leaves_nothing() {
     let (mut child, token) = slow_job(&srv, &dir, "cancel");
     std::thread::sleep(std::time::Duration::from_millis(500));
     let sent = std::time::Instant::now();
-    unsafe {
-        libc_kill(child.id() as i32, 2);
-    }
+    interrupt(&child);
     let status = child.wait().unwrap();
     assert!(sent.elapsed().as_secs_f64() < 1.0, "took {:?} to stop", sent.elapsed());
     assert_eq!(status.code(), Some(130));
@@ -244,10 +242,6 @@ fn ctrl_c_stops_within_a_second_and_leaves_nothing() {
     assert!(dir.names().is_empty(), "left files: {:?}", dir.names());
 }
 
-extern "C" {
-    #[link_name = "kill"]
-    fn libc_kill(pid: i32, sig: i32) -> i32;
-}
 
 #[test]
 fn two_jobs_at_once_make_two_correct_gifs() {

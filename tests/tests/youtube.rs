@@ -141,7 +141,7 @@ fn cancel_works_during_the_wait() {
     let waiting = lines.by_ref().map_while(Result::ok).any(|l| l.contains("asks every viewer to wait"));
     assert!(waiting, "the wait was never shown");
     let sent = Instant::now();
-    unsafe { libc_kill(child.id() as i32, 2) };
+    interrupt(&child);
     let status = child.wait().unwrap();
     assert!(sent.elapsed() < Duration::from_secs(2), "took {:?}", sent.elapsed());
     assert_eq!(status.code(), Some(130));
@@ -233,7 +233,3 @@ fn cookies_are_opt_in_checked_and_never_shown() {
     assert!(stderr(&browser).contains("firefox"), "{}", stderr(&browser));
 }
 
-extern "C" {
-    #[link_name = "kill"]
-    fn libc_kill(pid: i32, sig: i32) -> i32;
-}
