@@ -104,6 +104,14 @@ fn plugin_dirs() -> Vec<String> {
 }
 
 pub fn resolve(sidecars: &Sidecars, lookup: &Lookup, cancel: &CancelToken) -> Result<Resolved> {
+    match (resolve_with(sidecars, lookup, cancel), sidecars.bundled_fallback()) {
+        // An updated yt-dlp that no longer starts must not cost the user video support.
+        (Err(Error::Sidecar(_)), Some(bundled)) => resolve_with(&bundled, lookup, cancel),
+        (result, _) => result,
+    }
+}
+
+fn resolve_with(sidecars: &Sidecars, lookup: &Lookup, cancel: &CancelToken) -> Result<Resolved> {
     let sign_in = lookup.fit.sign_in.prepared()?;
     let lookup = Lookup { url: lookup.url.clone(), fit: Fit { sign_in: sign_in.sign_in().clone(), ..lookup.fit.clone() } };
     let mut cmd = Command::new(&sidecars.ytdlp);

@@ -248,3 +248,23 @@ fn two_updates_at_once_leave_one_working_copy() {
     assert!(server.bytes_sent() < 2 * size, "only one of them downloaded: {} bytes", server.bytes_sent());
     assert_eq!(Sidecars::with_data(&bin_dir(), &data).ytdlp, copy);
 }
+
+/// An updated copy that stops starting (here: no longer executable, its stamp still matching)
+/// costs nothing: the look-up falls back to the bundled yt-dlp.
+#[test]
+fn a_copy_that_no_longer_starts_falls_back_to_the_bundled_one() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = TempDir::new("update-fallback");
+    let data = dir.path("data");
+    let (_release, base) = release(&dir, None);
+    run_update(&data, &base).expect("the update succeeds");
+    let copy = update::copy_path(&data);
+    std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o000)).unwrap();
+    let located = Sidecars::with_data(&bin_dir(), &data);
+    assert_eq!(located.ytdlp, copy, "the stamp still vouches for the copy");
+    let media = TestServer::start(media_dir()).unwrap();
+    let lookup = gifgrab::fetch::Lookup { url: media.url("long.mp4"), fit: gifgrab::fetch::Fit { width: 480, fps: 15, ..Default::default() } };
+    let found = gifgrab::fetch::resolve(&located, &lookup, &CancelToken::new()).expect("the bundled yt-dlp answers");
+    assert!(found.input.location.ends_with("/long.mp4"), "{}", found.input.location);
+    std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o755)).unwrap();
+}
