@@ -23,10 +23,13 @@ pub struct Sidecars {
 }
 
 impl Sidecars {
-    /// All three in one folder, named as the bundle names them.
+    /// All three in one folder, named as the bundle names them. yt-dlp's one-folder build
+    /// (a resource, `yt-dlp/`) starts in half the time of the one-file sidecar, which unpacks
+    /// itself on every call: it is used when it is there and runnable.
     pub fn in_dir(dir: &Path) -> Sidecars {
         let exe = |name: &str| dir.join(format!("gifgrab-{name}{}", std::env::consts::EXE_SUFFIX));
-        Sidecars { ffmpeg: exe("ffmpeg"), ytdlp: exe("yt-dlp"), deno: exe("deno"), bundled_ytdlp: exe("yt-dlp") }
+        let ytdlp = one_folder_ytdlp(dir).unwrap_or_else(|| exe("yt-dlp"));
+        Sidecars { ffmpeg: exe("ffmpeg"), ytdlp: ytdlp.clone(), deno: exe("deno"), bundled_ytdlp: ytdlp }
     }
 
     /// The bundled ones from `dir`, yt-dlp from `data` when its copy there is usable and not
@@ -69,6 +72,28 @@ impl Sidecars {
     pub fn bundled_fallback(&self) -> Option<Sidecars> {
         self.ytdlp_updated().then(|| Sidecars { ytdlp: self.bundled_ytdlp.clone(), ..self.clone() })
     }
+}
+
+/// The one-folder yt-dlp: beside the binary (a build, Windows, macOS's resources are found
+/// from there too) or in the .deb's resource folder (`/usr/lib/gifgrab` for `/usr/bin`).
+fn one_folder_ytdlp(dir: &Path) -> Option<PathBuf> {
+    let name = format!("gifgrab-yt-dlp{}", std::env::consts::EXE_SUFFIX);
+    let mut places = vec![dir.join("yt-dlp").join(&name), dir.join("../Resources/yt-dlp").join(&name)];
+    if let Some(prefix) = dir.parent() {
+        places.push(prefix.join("lib/gifgrab/yt-dlp").join(&name));
+    }
+    places.into_iter().find(|p| runnable(p))
+}
+
+#[cfg(unix)]
+fn runnable(path: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+}
+
+#[cfg(not(unix))]
+fn runnable(path: &Path) -> bool {
+    path.is_file()
 }
 
 /// What the About panel and `gifgrab-cli --version` show; None where a tool did not answer.

@@ -10,7 +10,13 @@ use gifgrab_tests::*;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+/// The yt-dlp gifgrab ships (the one-folder build where set-up placed it).
 fn bundled() -> PathBuf {
+    Sidecars::in_dir(&bin_dir()).bundled_ytdlp
+}
+
+/// A single-file yt-dlp, as yt-dlp's releases publish one: the one-file sidecar.
+fn release_binary() -> PathBuf {
     bin_dir().join(format!("gifgrab-yt-dlp{}", std::env::consts::EXE_SUFFIX))
 }
 
@@ -27,7 +33,7 @@ fn version_of(path: &Path) -> String {
 fn release(dir: &TempDir, hash: Option<&str>) -> (TestServer, String) {
     let root = dir.path("release");
     std::fs::create_dir_all(&root).unwrap();
-    std::fs::copy(bundled(), root.join(asset())).unwrap();
+    std::fs::copy(release_binary(), root.join(asset())).unwrap();
     let real = update::sha256_file(&root.join(asset())).unwrap();
     let mut sums = String::new();
     for (i, name) in ["yt-dlp", "yt-dlp.exe", "yt-dlp_linux", "yt-dlp_linux_aarch64", "yt-dlp_macos", "yt-dlp_x86.exe"].iter().enumerate() {
@@ -69,7 +75,7 @@ fn an_update_installs_a_verified_copy_that_is_then_chosen() {
     assert_eq!(version_of(&copy), bundled_version);
     assert_eq!(temp_files(&data), Vec::<String>::new());
     let stamp = update::read_stamp(&data).expect("a stamp");
-    assert_eq!(stamp.sha256, update::sha256_file(&bundled()).unwrap());
+    assert_eq!(stamp.sha256, update::sha256_file(&release_binary()).unwrap());
     assert_eq!(stamp.size, std::fs::metadata(&copy).unwrap().len());
     assert_eq!((stamp.version.as_str(), stamp.channel), (bundled_version.as_str(), Channel::Stable));
 
@@ -228,7 +234,7 @@ fn two_updates_at_once_leave_one_working_copy() {
     let data = dir.path("data");
     let (server, base) = release(&dir, None);
     // Slow enough that the three overlap: about 3 s per download.
-    let size = std::fs::metadata(bundled()).unwrap().len();
+    let size = std::fs::metadata(release_binary()).unwrap().len();
     server.set_rate(Some(size / 3));
     let other = child("child_update", &[("UPDATE_CHILD_DATA", data.as_os_str()), ("UPDATE_CHILD_BASE", base.as_ref())]);
     let threads: Vec<_> = (0..2)
@@ -242,7 +248,7 @@ fn two_updates_at_once_leave_one_working_copy() {
     }
     succeeded(other, "the other process's update");
     let copy = update::copy_path(&data);
-    assert_eq!(update::sha256_file(&copy).unwrap(), update::sha256_file(&bundled()).unwrap());
+    assert_eq!(update::sha256_file(&copy).unwrap(), update::sha256_file(&release_binary()).unwrap());
     assert_eq!(version_of(&copy), version_of(&bundled()));
     assert_eq!(temp_files(&data), Vec::<String>::new());
     assert!(server.bytes_sent() < 2 * size, "only one of them downloaded: {} bytes", server.bytes_sent());

@@ -102,8 +102,48 @@ fn main() {
             rows.push(samples[samples.len() / 2].clone());
         }
     }
+    rows.extend(page_link_rows(&work, rate_mbit, runs));
     print_table(&rows, rate_mbit);
     write_json(&rows, rate_mbit);
+}
+
+/// A YouTube-shaped page link (yt-dlp looks it up first, through the test plugin) beside the
+/// direct link of the main case: with the one-folder yt-dlp gifgrab ships, and with the
+/// one-file build it shipped before (which unpacks itself on every call).
+fn page_link_rows(work: &TempDir, rate_mbit: f64, runs: usize) -> Vec<Row> {
+    use gifgrab_tests::youtube::{plugin_dir, youtube_menu, FakeYouTube, Scenario};
+    let root = work.path("page");
+    let yt = FakeYouTube::new(&root);
+    yt.add("bench", &Scenario::new().formats(youtube_menu()));
+    let srv = TestServer::start(&root).expect("page server");
+    srv.set_rate(Some((rate_mbit * 1_000_000.0 / 8.0) as u64));
+    let url = yt.watch_url(&srv, "bench");
+    let case = Case { name: "page 5s 480", path: "", start: 300.0, length: 5.0, width: 480 };
+    let reference = reference_frames(&media("long.mp4"), case.start, case.length, 15.0, case.width, case.height());
+    // The one-file sidecars alone, as set-up placed them before the one-folder build.
+    let one_file = work.path("one-file");
+    std::fs::create_dir_all(&one_file).expect("one-file dir");
+    for name in ["gifgrab-ffmpeg", "gifgrab-deno", "gifgrab-yt-dlp"] {
+        let _ = std::os::unix::fs::symlink(bin_dir().join(name), one_file.join(name));
+    }
+    let data = work.path("page-data");
+    let mut rows = Vec::new();
+    for (tool, sidecars) in [("gifgrab page link", bin_dir()), ("gifgrab page, one-file yt-dlp", one_file.clone())] {
+        let mut samples = Vec::new();
+        for run in 0..runs {
+            let out = work.path(&format!("page-{}-{run}.gif", tool.len()));
+            let mut cmd = gifgrab_cmd(&url, &case, &out);
+            cmd.env("GIFGRAB_SIDECAR_DIR", &sidecars).env("GIFGRAB_YTDLP_PLUGIN_DIRS", plugin_dir()).env("GIFGRAB_DATA_DIR", &data);
+            srv.reset_counters();
+            let mut row = measure(cmd, &out, &reference, case.width, case.height());
+            (row.tool, row.case, row.server_bytes) = (tool.to_string(), case.name.to_string(), srv.bytes_sent());
+            eprintln!("bench: {:<22} {:<12} {:>6.2} s", row.tool, row.case, row.wall);
+            samples.push(row);
+        }
+        samples.sort_by(|a, b| a.wall.total_cmp(&b.wall));
+        rows.push(samples[samples.len() / 2].clone());
+    }
+    rows
 }
 
 /// Every tool starts from a warm disk cache: the media and the programs are read once first,
@@ -233,7 +273,8 @@ fn print_table(rows: &[Row], rate: f64) {
     );
     println!("|---|---|---|---|---|---|---|---|---|---|---|---|");
     for r in rows {
-        let base = rows.iter().find(|g| g.case == r.case && g.tool == "gifgrab").map(|g| g.wall).unwrap_or(r.wall);
+        // The first row of a case is gifgrab's own (the page link's: gifgrab with the shipped yt-dlp).
+        let base = rows.iter().find(|g| g.case == r.case).map(|g| g.wall).unwrap_or(r.wall);
         println!(
             "| {} | {} | {:.2} | {:.2}× | {} | {} | {:.0} | {:.2} | {} | {:.4} | {} | {:.2} |{}",
             r.case,
