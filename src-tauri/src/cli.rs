@@ -192,7 +192,29 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
     if sign_in.cookies_file.is_some() && sign_in.browser.is_some() {
         return Err("use either --cookies or --cookies-from-browser, not both".into());
     }
+    if let Some(ext) = output.as_ref().filter(|o| !o.is_dir()).and_then(|o| o.extension()) {
+        if !ext.eq_ignore_ascii_case("gif") {
+            return Err(format!(
+                "gifgrab writes GIF files only: name the output .gif (got .{})",
+                clip::printable(&ext.to_string_lossy())
+            ));
+        }
+    }
     Ok(Args { source, start, end, options, output, overwrite, sign_in })
+}
+
+/// `-o FOLDER` puts the default name in that folder; `-o name` without an extension gets `.gif`.
+fn target_of(output: Option<PathBuf>) -> Target {
+    match output {
+        Some(dir) if dir.is_dir() => Target::DefaultNameIn(dir),
+        Some(mut file) => {
+            if file.extension().is_none() {
+                file.set_extension("gif");
+            }
+            Target::File(file)
+        }
+        None => Target::DefaultNameIn(PathBuf::from(".")),
+    }
 }
 
 fn time(text: &str) -> Result<f64, String> {
@@ -206,10 +228,7 @@ fn number<T: std::str::FromStr>(text: &str, name: &str) -> Result<T, String> {
 fn run(args: Args) -> Result<(), Error> {
     let source = clip::parse_source(&args.source)?.source;
     let sidecars = Sidecars::locate()?;
-    let target = match args.output {
-        Some(path) => Target::File(path),
-        None => Target::DefaultNameIn(PathBuf::from(".")),
-    };
+    let target = target_of(args.output);
     let cancel = CancelToken::new();
     let on_signal = cancel.clone();
     // Ctrl-C cancels the job: children die, temp files go, we exit 130.

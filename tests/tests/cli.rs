@@ -112,6 +112,8 @@ fn bad_arguments_exit_2_with_a_message() {
         (&[s, "--start", "0", "--end", "1", "--width", "99999"], "too large"),
         (&[s, "--start", "0", "--end", "1", "--bogus"], "unknown option"),
         (&[s, "--start", "0", "--end", "1", "--overwrite=no"], "takes no value"),
+        (&[s, "--start", "0", "--end", "1", "-o", "clip.webp"], "GIF files only"),
+        (&[s, "--start", "0", "--end", "1", "-o", "clip.MP4"], "GIF files only"),
     ];
     for (args, needle) in cases {
         let out = run(args, &dir);
@@ -501,4 +503,19 @@ fn anamorphic_sources_keep_their_display_aspect() {
     assert!(out.status.success(), "{}", stderr(&out));
     let facts = gif_facts(&dir.path("t.gif"));
     assert_eq!((facts.width, facts.height), (270, 480), "turned, still in display proportions");
+}
+
+/// `-o FOLDER` puts the default name inside it; `-o name` gets `.gif`; `.GIF` is a GIF.
+#[test]
+fn output_folders_and_bare_names() {
+    let dir = TempDir::new("outputs");
+    let src = media("bikes.mp4");
+    let s = src.to_str().unwrap();
+    std::fs::create_dir_all(dir.path("gifs")).unwrap();
+    for (output, made) in [("gifs", "gifs/bikes 0-1.gif"), ("bare", "bare.gif"), ("LOUD.GIF", "LOUD.GIF")] {
+        let out = run(&[s, "--start", "0", "--end", "1", "-o", output], &dir);
+        assert!(out.status.success(), "-o {output}: {}", stderr(&out));
+        assert_eq!(gif_facts(&dir.path(made)).frames, 15, "-o {output} makes {made}");
+    }
+    assert_eq!(dir.names(), vec!["LOUD.GIF", "bare.gif", "gifs"]);
 }
