@@ -50,7 +50,8 @@ pub fn args(plan: &Plan, input: &Input, guard: Option<&Guard>) -> Vec<String> {
             "-t".to_string(),
             format!("{:.6}", plan.length),
             "-map".into(),
-            "0:v:0".into(),
+            // `V`, not `v`: a song's cover art is a video stream too, but no video.
+            "0:V:0".into(),
             "-an".into(),
             "-sn".into(),
             "-dn".into(),

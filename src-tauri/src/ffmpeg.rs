@@ -208,7 +208,7 @@ pub fn parse_info(stderr: &str) -> Option<StreamInfo> {
         let rest = l.trim().strip_prefix("Duration: ")?;
         parse_clock(rest.split(',').next()?.trim())
     });
-    let video = stderr.lines().find(|l| l.trim_start().starts_with("Stream #") && l.contains(": Video: "))?;
+    let video = stderr.lines().find(|l| is_video_line(l) && !l.contains("(attached pic)"))?;
     let detail = &video[video.find(": Video: ")? + 9..];
     let (mut width, mut height) = detail.split([',', ' ']).find_map(parse_size)?;
     // Anamorphic pictures are shown wider or narrower than they are stored.
@@ -250,6 +250,18 @@ fn sample_aspect(detail: &str) -> Option<f64> {
     (sar.is_finite() && (0.1..=10.0).contains(&sar) && (sar - 1.0).abs() > 1e-3).then_some(sar)
 }
 
+fn is_video_line(l: &str) -> bool {
+    l.trim_start().starts_with("Stream #") && l.contains(": Video: ")
+}
+
+/// A file whose only pictures are attached ones (a song's cover art): no video to make a GIF of.
+pub fn only_pictures(stderr: &str) -> bool {
+    let mut videos = stderr.lines().filter(|l| is_video_line(l)).peekable();
+    videos.peek().is_some() && videos.all(|l| l.contains("(attached pic)"))
+}
+
+pub const ONLY_PICTURES: &str = "This file has no video: its only picture is attached artwork (a song's cover, say).";
+
 fn parse_size(token: &str) -> Option<(u32, u32)> {
     let (w, h) = token.trim().split_once('x')?;
     let (w, h) = (w.parse::<u32>().ok()?, h.parse::<u32>().ok()?);
@@ -285,6 +297,9 @@ pub fn classify(stderr: &str, doing: &str, remote: bool) -> Error {
     if has(&["exceeds specified max pixel count"]) {
         let size = stderr.split_whitespace().skip_while(|w| *w != "size").nth(1).unwrap_or("too large");
         return too_large_source(&crate::clip::printable(size));
+    }
+    if only_pictures(stderr) {
+        return Error::NoVideo(ONLY_PICTURES.into());
     }
     if !remote {
         return classify_local(&l, doing);

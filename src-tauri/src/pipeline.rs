@@ -502,6 +502,9 @@ fn check_decode(ok: bool, log: &crate::ffmpeg::Log, got: u64, want: u64, job: &J
     let remote = job.input.remote;
     let trouble = !ok || !log.errors.trim().is_empty();
     if got == 0 {
+        if crate::ffmpeg::only_pictures(&log.listing) {
+            return Err(Error::NoVideo(crate::ffmpeg::ONLY_PICTURES.into()));
+        }
         if trouble {
             return Err(crate::ffmpeg::classify(&log.complaints(), "read the video", remote));
         }

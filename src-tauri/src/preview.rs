@@ -33,7 +33,7 @@ pub fn frame_jpeg(sidecars: &Sidecars, media: &Media, at: f64, cancel: &CancelTo
     cmd.args(["-hide_banner", "-nostdin", "-loglevel", "error"])
         .args(ffmpeg::input_args(&media.input, guard.as_ref()))
         .args(["-ss", &format!("{at:.3}"), "-i", &ffmpeg::input_location(&media.input)])
-        .args(["-map", "0:v:0", "-frames:v", "1", "-an", "-sn"])
+        .args(["-map", "0:V:0", "-frames:v", "1", "-an", "-sn"])
         .args(["-vf", &crate::decode::picture_filters(&look)])
         .args(["-f", "image2pipe", "-c:v", "mjpeg", "-q:v", "4", "pipe:1"]);
     let mut proc = Proc::spawn("ffmpeg", cmd, cancel, true)?;

@@ -209,7 +209,20 @@ fn sound_only_and_damaged_files() {
     let out = run(&[junk.to_str().unwrap(), "--start", "0", "--end", "1", "-o", "j.gif"], &dir);
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("not a video gifgrab can read"), "{}", stderr(&out));
-    assert_eq!(dir.names(), vec!["junk.mp4", "tone.m4a"]);
+    // A song with cover art: the art is a video stream, but there is no video.
+    let song = dir.path("song.m4a");
+    let cover = ffmpeg()
+        .args(["-f", "lavfi", "-i", "sine=d=20", "-f", "lavfi", "-i", "testsrc=s=300x300:d=1", "-map", "0:a", "-map", "1:v", "-frames:v", "1"])
+        .args(["-c:a", "aac", "-c:v", "mjpeg", "-disposition:v", "attached_pic"])
+        .arg(&song)
+        .status()
+        .unwrap();
+    assert!(cover.success(), "could not make the song");
+    let out = run(&[song.to_str().unwrap(), "--start", "2", "--end", "3", "-o", "s.gif"], &dir);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("no video") && err.contains("artwork") && !err.contains("past the end"), "{err}");
+    assert_eq!(dir.names(), vec!["junk.mp4", "song.m4a", "tone.m4a"]);
 }
 
 /// A 10 s job writing `k.gif` over a slow link, once its ffmpeg is running; the token marks its
