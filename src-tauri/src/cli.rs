@@ -69,7 +69,9 @@ pub fn main(args: Vec<OsString>) -> i32 {
             130
         }
         Err(e) => {
-            eprintln!("\nerror: {e}");
+            // Only the command line has --overwrite; the app's Save dialog asks instead.
+            let hint = if matches!(e, Error::OutputExists(_)) { " Or pass --overwrite to replace it." } else { "" };
+            eprintln!("\nerror: {e}{hint}");
             if e.is_usage() {
                 2
             } else {
@@ -168,7 +170,8 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
             "--end" | "-e" => end = Some(time(&value("--end")?)?),
             "--width" | "-w" => options.width = number(&value("--width")?, "--width")?,
             "--fps" | "-r" => options.fps = number(&value("--fps")?, "--fps")?,
-            "--quality" | "-q" => options.quality = number(&value("--quality")?, "--quality")?,
+            // Out of u8's range is out of 1-100 too: let validation say so, not the parser.
+            "--quality" | "-q" => options.quality = u8::try_from(number::<u64>(&value("--quality")?, "--quality")?).unwrap_or(u8::MAX),
             "--output" | "-o" => output = Some(PathBuf::from(value("--output")?)),
             "--cookies" => sign_in.cookies_file = Some(PathBuf::from(value("--cookies")?)),
             "--cookies-from-browser" => sign_in.browser = Some(value("--cookies-from-browser")?),

@@ -324,7 +324,9 @@ pub fn classify(stderr: &str, doing: &str, remote: bool) -> Error {
         Error::Network(format!("Could not {doing}: the connection failed or dropped. Check your internet connection and try again."))
     } else if has(&["does not contain any stream", "output file #0 does not contain", "matches no streams"]) {
         Error::NoVideo("This file or link has no video stream.".into())
-    } else if has(&["invalid data found", "moov atom not found", "could not find codec", "error while decoding", "invalid argument"]) {
+    } else if has(&["could not find codec", "decoder not found", "unknown codec"]) {
+        Error::BadMedia(unknown_codec(doing))
+    } else if has(&["invalid data found", "moov atom not found", "error while decoding", "invalid argument"]) {
         Error::BadMedia(format!("Could not {doing}: this is not a video gifgrab can read, or the file is damaged."))
     } else if l.trim().is_empty() {
         Error::Sidecar("ffmpeg stopped without a word. Reinstall gifgrab; in a source checkout run `cargo xtask setup`.".into())
@@ -338,10 +340,17 @@ pub fn classify(stderr: &str, doing: &str, remote: bool) -> Error {
     }
 }
 
+/// The file is fine, its video format is one this ffmpeg does not decode.
+fn unknown_codec(doing: &str) -> String {
+    format!("Could not {doing}: the video uses a format (codec) that gifgrab cannot decode. Convert it to MP4 (H.264) first.")
+}
+
 /// A local file: no links to check, no connection to blame.
 fn classify_local(l: &str, doing: &str) -> Error {
     let has = |needles: &[&str]| needles.iter().any(|n| l.contains(n));
-    if has(&["no such file or directory"]) {
+    if has(&["could not find codec", "decoder not found", "unknown codec"]) {
+        Error::BadMedia(unknown_codec(doing))
+    } else if has(&["no such file or directory"]) {
         Error::NotFound(format!("Could not {doing}: the video file is no longer there."))
     } else if has(&["permission denied"]) {
         Error::Forbidden(format!("Could not {doing}: you may not read this video file."))
@@ -402,6 +411,11 @@ At least one output file must be specified";
         assert!(matches!(classify("Server returned 404 Not Found", "open", true), Error::NotFound(_)));
         assert!(matches!(classify("Connection refused", "open", true), Error::Network(_)));
         assert!(matches!(classify("x.mp4: End of file", "read", false), Error::BadMedia(_)));
+        let codec = "[mov @ 0x1] [error] Could not find codec parameters for stream 0 (Video: none (xyz1 / 0x31797a78))";
+        for remote in [false, true] {
+            let e = classify(codec, "read", remote).to_string();
+            assert!(e.contains("codec") && !e.contains("damaged"), "{e}");
+        }
         assert!(matches!(classify("x.mp4: No such file or directory", "open", false), Error::NotFound(m) if !m.contains("link")));
         let huge = "[error] Picture size 60000x60000 exceeds specified max pixel count 40000000, see the documentation";
         assert!(matches!(classify(huge, "read", false), Error::TooLarge(m) if m.contains("60000x60000")));

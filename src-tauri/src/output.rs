@@ -104,7 +104,7 @@ pub fn save_copy(from: &Path, target: &Path, overwrite: bool) -> Result<u64> {
 
 fn exists(target: &Path) -> Error {
     Error::OutputExists(format!(
-        "{} already exists. Choose another name, or pass --overwrite to replace it.",
+        "{} already exists. Choose another name.",
         target.display()
     ))
 }

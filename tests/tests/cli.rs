@@ -113,6 +113,7 @@ fn bad_arguments_exit_2_with_a_message() {
         (&[s, "--start", "0", "--end", "1", "--bogus"], "unknown option"),
         (&[s, "--start", "0", "--end", "1", "--overwrite=no"], "takes no value"),
         (&[s, "--start", "0", "--end", "1", "-o", "clip.webp"], "GIF files only"),
+        (&[s, "--start", "0", "--end", "1", "--quality", "300"], "Quality must be 1 to 100"),
         (&[s, "--start", "0", "--end", "1", "-o", "clip.MP4"], "GIF files only"),
     ];
     for (args, needle) in cases {
@@ -168,7 +169,7 @@ fn an_existing_file_is_never_clobbered() {
     let src = media("bikes.mp4");
     let out = run(&[src.to_str().unwrap(), "--start", "0", "--end", "1", "-o", "keep.gif"], &dir);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("already exists"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("already exists") && stderr(&out).contains("--overwrite"), "{}", stderr(&out));
     assert_eq!(std::fs::read(&target).unwrap(), b"precious");
     // A failing run with --overwrite must not touch it either.
     let out = run(&[src.to_str().unwrap(), "--start", "99", "--end", "100", "-o", "keep.gif", "--overwrite"], &dir);

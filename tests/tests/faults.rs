@@ -386,7 +386,9 @@ fn the_app_session_rejects_junk_and_cleans_stale_work() {
     assert_eq!(saved.path, dir.path("mine.gif"));
     assert_eq!(gif_facts(&saved.path).frames, 15);
     // The dialog asked about "mine", not "mine.gif": that file is never replaced unasked.
-    assert_eq!(session.save("job-1", dir.path("mine").to_str().unwrap()).unwrap_err().kind(), "output_exists");
+    let taken = session.save("job-1", dir.path("mine").to_str().unwrap()).unwrap_err();
+    assert_eq!(taken.kind(), "output_exists");
+    assert!(!taken.to_string().contains("--overwrite"), "the app has no command line: {taken}");
     // A Cancel that comes before its job starts still stops it.
     session.cancel("job-2");
     assert_eq!(session.make(&request(&probed.id, "job-2"), &|_| {}).unwrap_err().kind(), "cancelled");
