@@ -159,11 +159,19 @@ pub fn parse_source(text: &str) -> Result<ParsedSource> {
         return Err(Error::InvalidLink(format!("\"{}\" is not a link or a file.", printable(raw))));
     }
     let lower = raw.to_ascii_lowercase();
-    if let Some(path) = lower.starts_with("file://").then(|| &raw[7..]) {
-        let decoded = percent_decode(path);
-        return local_file(&decoded);
+    if lower.starts_with("file://") {
+        // The platform's own reading of a file URL (`file:///C:/x.mp4` is `C:\x.mp4` on Windows).
+        let path = url::Url::parse(raw).ok().and_then(|u| u.to_file_path().ok());
+        let path = path.map(|p| p.to_string_lossy().into_owned()).unwrap_or_else(|| percent_decode(&raw[7..]));
+        return local_file(&path);
     }
-    if let Some(scheme_end) = raw.find("://") {
+    // A scheme is letters, digits, `+`, `-` and `.` before `://`, never a `://` later in a query.
+    let scheme_end = raw.find("://").filter(|&i| {
+        let scheme = &raw[..i];
+        scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+            && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+    });
+    if let Some(scheme_end) = scheme_end {
         let scheme = &lower[..scheme_end];
         if scheme != "http" && scheme != "https" {
             return Err(Error::InvalidLink(format!(

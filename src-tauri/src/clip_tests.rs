@@ -213,3 +213,20 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn a_link_in_the_query_is_not_the_scheme() {
+    let p = parse_source("example.com/v.mp4?src=http://x").unwrap();
+    assert_eq!(p.source, Source::Url("https://example.com/v.mp4?src=http://x".into()));
+    let p = parse_source("https://example.com/watch?next=ftp://x").unwrap();
+    assert_eq!(p.source, Source::Url("https://example.com/watch?next=ftp://x".into()));
+    assert!(parse_source("ftp://example.com/x.mp4").unwrap_err().to_string().contains("not supported"));
+}
+
+#[test]
+fn file_links_are_read_as_the_platform_reads_them() {
+    // On Windows this is C:\x.mp4; elsewhere the path /C:/x.mp4, which does not exist.
+    let e = parse_source("file:///C:/gifgrab-no-such/x.mp4").unwrap_err().to_string();
+    let shown = if cfg!(windows) { "C:\\gifgrab-no-such\\x.mp4" } else { "/C:/gifgrab-no-such/x.mp4" };
+    assert!(e.contains(shown), "{e}");
+}
