@@ -292,7 +292,7 @@ async function loadFrame(which) {
   const box = els[`${which}Frame`].parentElement;
   box.classList.add('loading');
   try {
-    const bytes = await invoke('preview_frame', { id: video.id, at });
+    const bytes = await invoke('preview_frame', { id: video.id, at, slot: which });
     if (seq !== state.frameSeq[which] || state.video !== video) return; // stale answer
     setFrame(which, blobUrl(bytes, 'image/jpeg'));
     showMessage(els.frameError, '');

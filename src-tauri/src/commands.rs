@@ -28,9 +28,9 @@ pub async fn set_sign_in(state: S<'_>, sign_in: crate::cookies::SignIn) -> Resul
 }
 
 #[tauri::command]
-pub async fn preview_frame(state: S<'_>, id: String, at: f64) -> Result<Response> {
+pub async fn preview_frame(state: S<'_>, id: String, at: f64, slot: Option<String>) -> Result<Response> {
     let session = state.inner().clone();
-    blocking(move || session.preview(&id, at)).await.map(Response::new)
+    blocking(move || session.preview(&id, at, slot.as_deref().unwrap_or("frame"))).await.map(Response::new)
 }
 
 #[tauri::command]

@@ -41,6 +41,11 @@ impl CancelToken {
         }
     }
 
+    /// Whether both are the same token (clones share one).
+    pub fn same_as(&self, other: &CancelToken) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+
     pub fn is_cancelled(&self) -> bool {
         self.0.cancelled.load(Ordering::SeqCst)
     }

@@ -78,6 +78,8 @@ pub struct Session {
     background: CancelToken,
     jobs: Mutex<HashMap<String, Job>>,
     next_id: AtomicU64,
+    /// Each preview slot's latest request ("start", "end"): a newer one cancels the one before.
+    previews: Mutex<HashMap<String, CancelToken>>,
     /// The user's opt-in sign-in for sites that ask for one (off by default).
     sign_in: Mutex<SignIn>,
 }
@@ -86,8 +88,17 @@ impl Session {
     pub fn new(sidecars: Result<Sidecars>) -> Session {
         let base = std::env::temp_dir();
         remove_stale_work_dirs(&base);
-        let work_dir = base.join(format!("{WORK_PREFIX}{}", std::process::id()));
-        let _ = std::fs::create_dir_all(&work_dir);
+        // A fresh, private folder (mode 0700, unguessable name): never one made beforehand by
+        // someone else. The pid in its name lets a later start remove it after a crash.
+        let prefix = format!("{WORK_PREFIX}{}-", std::process::id());
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(&prefix);
+        #[cfg(unix)]
+        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o700));
+        let work_dir = builder
+            .tempdir_in(&base)
+            .map(tempfile::TempDir::keep)
+            .unwrap_or_else(|_| base.join(format!("{WORK_PREFIX}{}-unavailable", std::process::id())));
         Session {
             sidecars: Mutex::new(sidecars.map(Arc::new).map_err(|e| e.to_string())),
             work_dir,
@@ -96,6 +107,7 @@ impl Session {
             jobs: Mutex::new(HashMap::new()),
             next_id: AtomicU64::new(1),
             sign_in: Mutex::new(SignIn::default()),
+            previews: Mutex::new(HashMap::new()),
         }
     }
 
@@ -182,9 +194,27 @@ impl Session {
         Ok(fresh)
     }
 
-    pub fn preview(&self, id: &str, at: f64) -> Result<Vec<u8>> {
-        let media = self.current_source(id, None, &self.background)?;
-        crate::preview::frame_jpeg(&*self.sidecars()?, &media, at, &self.background)
+    /// A still frame for a preview slot; a newer request for the same slot stops this one
+    /// (its download too), as the window has dropped it.
+    pub fn preview(&self, id: &str, at: f64, slot: &str) -> Result<Vec<u8>> {
+        if slot.len() > 32 {
+            return Err(Error::InvalidOption("Invalid preview slot.".into()));
+        }
+        let cancel = CancelToken::new();
+        if let Some(older) = lock(&self.previews).insert(slot.to_string(), cancel.clone()) {
+            older.cancel();
+        }
+        if self.background.is_cancelled() {
+            cancel.cancel();
+        }
+        let result = self
+            .current_source(id, None, &cancel)
+            .and_then(|media| crate::preview::frame_jpeg(&*self.sidecars()?, &media, at, &cancel));
+        let mut previews = lock(&self.previews);
+        if previews.get(slot).is_some_and(|c| c.same_as(&cancel)) {
+            previews.remove(slot);
+        }
+        result
     }
 
     pub fn make(&self, req: &GifRequest, on_progress: OnProgress) -> Result<GifInfo> {
@@ -203,6 +233,14 @@ impl Session {
                 drop(early);
                 return Err(Error::Cancelled);
             }
+            // The window shows one GIF at a time: earlier ones leave the (often in-memory) work folder.
+            jobs.retain(|_, job| match &job.made {
+                Some((made, _)) => {
+                    let _ = std::fs::remove_file(&made.path);
+                    false
+                }
+                None => true,
+            });
             jobs.insert(req.job_id.clone(), Job { cancel: cancel.clone(), made: None });
         }
         let target = self.work_dir.join(format!("{}.gif", req.job_id));
@@ -289,6 +327,9 @@ impl Session {
     /// Ends every job (killing its children) and removes the work folder.
     pub fn shutdown(&self) {
         self.background.cancel();
+        for preview in lock(&self.previews).values() {
+            preview.cancel();
+        }
         for job in lock(&self.jobs).values() {
             job.cancel.cancel();
         }
@@ -327,7 +368,8 @@ fn remove_stale_work_dirs(base: &Path) {
     let Ok(entries) = std::fs::read_dir(base) else { return };
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
-        let Some(pid) = name.strip_prefix(WORK_PREFIX).and_then(|p| p.parse::<i32>().ok()) else { continue };
+        let pid = name.strip_prefix(WORK_PREFIX).and_then(|p| p.split('-').next()).and_then(|p| p.parse::<i32>().ok());
+        let Some(pid) = pid else { continue };
         if pid != std::process::id() as i32 && !crate::process::alive(pid) {
             let _ = std::fs::remove_dir_all(entry.path());
         }

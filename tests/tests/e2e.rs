@@ -706,7 +706,14 @@ fn closing_the_window_mid_job_ends_its_work() {
         let ffmpeg = start_slow_job(&c, &srv, &token, "3:00", "3:05").await;
         // The app is the fetching ffmpeg's parent; its work folder holds the unfinished GIF.
         let app = parent_of(ffmpeg).expect("the ffmpeg's parent");
-        let work = std::env::temp_dir().join(format!("gifgrab-app-{app}"));
+        // Named `gifgrab-app-<pid>-<random>`: the pid, then a part nobody can guess.
+        let prefix = format!("gifgrab-app-{app}-");
+        let work = std::fs::read_dir(std::env::temp_dir())
+            .unwrap()
+            .flatten()
+            .find(|e| e.file_name().to_string_lossy().starts_with(&prefix))
+            .map(|e| e.path())
+            .expect("the app's work folder");
         assert!(work.is_dir(), "no work folder at {}", work.display());
 
         // The window's close button: what a window manager sends when it is clicked.
