@@ -533,3 +533,21 @@ fn output_folders_and_bare_names() {
     }
     assert_eq!(dir.names(), vec!["LOUD.GIF", "bare.gif", "gifs"]);
 }
+
+/// The guard's one exception is the server of the link the user gave: a public page whose
+/// `<video src>` points at another server on this computer or the LAN (a router, a NAS) does
+/// not get ffmpeg there, even though yt-dlp names that server as the media's.
+#[test]
+fn a_page_cannot_point_ffmpeg_at_another_local_server() {
+    let dir = TempDir::new("page-lan");
+    let lan = server();
+    let site = TempDir::new("page-site");
+    std::fs::write(site.path("clip.html"), format!("<!doctype html><title>clip</title><video src=\"{}\"></video>", lan.url("long.mp4"))).unwrap();
+    let page = TestServer::start(&site.0).unwrap();
+    let out = run(&[&page.url("clip.html"), "--start", "1", "--end", "2", "-o", "p.gif"], &dir);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("points at") && err.contains("own server"), "{err}");
+    assert_eq!(lan.bytes_sent(), 0, "media bytes came from the other server");
+    assert!(dir.names().is_empty());
+}
