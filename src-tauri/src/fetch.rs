@@ -57,8 +57,9 @@ pub fn format_sort(width: u32, fps: u32) -> String {
     format!("+hdr,+fps:{},proto,+width:{w},+res:{w}", fps.max(1))
 }
 
-/// The yt-dlp arguments: no user config, no playlists, no downloads, the link after `--`.
-pub fn args(sidecars: &Sidecars, lookup: &Lookup) -> Vec<String> {
+/// The yt-dlp arguments: no user config, no playlists, no downloads, every request through
+/// `proxy` (the network guard), the link after `--`.
+pub fn args(sidecars: &Sidecars, lookup: &Lookup, proxy: &str) -> Vec<String> {
     let mut a: Vec<String> = [
         "--ignore-config",
         "--no-playlist",
@@ -91,6 +92,7 @@ pub fn args(sidecars: &Sidecars, lookup: &Lookup) -> Vec<String> {
         a.extend(["--plugin-dirs".to_string(), dir]);
     }
     a.extend(lookup.fit.sign_in.args());
+    a.extend(["--proxy".to_string(), proxy.to_string()]);
     a.push("--".into());
     a.push(lookup.url.clone());
     a
@@ -114,8 +116,13 @@ pub fn resolve(sidecars: &Sidecars, lookup: &Lookup, cancel: &CancelToken) -> Re
 fn resolve_with(sidecars: &Sidecars, lookup: &Lookup, cancel: &CancelToken) -> Result<Resolved> {
     let sign_in = lookup.fit.sign_in.prepared()?;
     let lookup = Lookup { url: lookup.url.clone(), fit: Fit { sign_in: sign_in.sign_in().clone(), ..lookup.fit.clone() } };
+    // yt-dlp fetches pages, iframes and manifests wherever a page points: through the same
+    // guard as ffmpeg (the user's link's server and public hosts only), its TCP confined to it.
+    let guard = crate::guard::Guard::start(&lookup.url).map_err(|e| Error::Internal(format!("starting the network guard: {e}")))?;
     let mut cmd = Command::new(&sidecars.ytdlp);
-    cmd.args(args(sidecars, &lookup));
+    cmd.env_remove("no_proxy").env_remove("NO_PROXY");
+    crate::sandbox::confine_tcp(&mut cmd, Some(guard.port()));
+    cmd.args(args(sidecars, &lookup, &guard.proxy_url()));
     let mut proc = Proc::spawn("yt-dlp", cmd, cancel, true)?;
     let mut json = String::new();
     if let Some(mut out) = proc.stdout() {
@@ -123,6 +130,11 @@ fn resolve_with(sidecars: &Sidecars, lookup: &Lookup, cancel: &CancelToken) -> R
     }
     let (status, stderr) = proc.finish()?;
     if !status.success() || json.trim().is_empty() {
+        // The guard's refusals explain a failure better than yt-dlp's "HTTP Error 403".
+        let refusals = guard.report();
+        if !refusals.trim().is_empty() {
+            return Err(crate::ffmpeg::classify(&refusals, "open the page", true));
+        }
         return Err(crate::walls::classify(&stderr, status.code(), &lookup.fit.sign_in));
     }
     parse(&json)
@@ -249,10 +261,11 @@ mod tests {
     fn the_link_always_follows_a_double_dash() {
         let s = Sidecars::in_dir(std::path::Path::new("/x"));
         let lookup = Lookup { url: "https://example.com/v".into(), fit: Fit { width: 480, fps: 15, ..Default::default() } };
-        let a = args(&s, &lookup);
+        let a = args(&s, &lookup, "http://127.0.0.1:9");
         assert_eq!(&a[a.len() - 2..], ["--", "https://example.com/v"]);
         assert!(a.contains(&"--ignore-config".to_string()) && a.contains(&"--no-playlist".to_string()));
         assert!(!a.iter().any(|x| x.starts_with("--exec") || x.starts_with("--cookies")));
         assert!(a.windows(2).any(|w| w == ["--format-sort", "+hdr,+fps:15,proto,+width:480,+res:480"]));
+        assert!(a.windows(2).any(|w| w == ["--proxy", "http://127.0.0.1:9"]));
     }
 }

@@ -101,17 +101,37 @@ fn serve(client: TcpStream, policy: &Policy, notes: &Notes) {
     let _ = client.set_nodelay(true);
     let Ok(reader) = client.try_clone() else { return };
     let mut reader = BufReader::new(reader);
-    let Some(head) = read_head(&mut reader) else { return };
-    let Some((method, target)) = request_line(&head) else { return deny(client, "a malformed request") };
+    let Some(mut head) = read_head(&mut reader) else { return };
+    // A kept-alive client (yt-dlp's) may ask for another host next: each gets its own check.
+    while let Some(next) = serve_host(&client, &mut reader, head, policy, notes) {
+        head = next;
+    }
+    let _ = client.shutdown(Shutdown::Both);
+}
+
+/// Serves requests for one checked host; returns the next request's head if the client then
+/// asks for another host on the same connection.
+fn serve_host(client: &TcpStream, reader: &mut BufReader<TcpStream>, head: String, policy: &Policy, notes: &Notes) -> Option<String> {
+    let Ok(client) = client.try_clone() else { return None };
+    let Some((method, target)) = request_line(&head) else {
+        deny(client, "a malformed request");
+        return None;
+    };
     let (host, port, rest) = if method == "CONNECT" {
         match split_host_port(&target, 443) {
             Some((h, p)) => (h, p, None),
-            None => return deny(client, "a malformed request"),
+            None => {
+                deny(client, "a malformed request");
+                return None;
+            }
         }
     } else {
         match url::Url::parse(&target) {
             Ok(u) if u.scheme() == "http" => (bare_host(u.host_str().unwrap_or("")), u.port_or_known_default().unwrap_or(80), Some(u)),
-            _ => return deny(client, "a malformed request"),
+            _ => {
+                deny(client, "a malformed request");
+                return None;
+            }
         }
     };
     let via = policy.proxy_for(&host);
@@ -121,12 +141,14 @@ fn serve(client: TcpStream, policy: &Policy, notes: &Notes) {
         Err(Refusal::NotFound) if via.is_some() => Vec::new(),
         Err(Refusal::NotFound) => {
             note(notes, format!("{UNREACHABLE} {host}:{port} (name not found)"));
-            return deny(client, "a name that was not found");
+            deny(client, "a name that was not found");
+            return None;
         }
         Err(Refusal::Local) => {
             let why = "an address on this computer or the local network";
             note(notes, format!("{REFUSED} {host}:{port}, {why}"));
-            return deny(client, why);
+            deny(client, why);
+            return None;
         }
     };
     let upstream = match via {
@@ -142,18 +164,25 @@ fn serve(client: TcpStream, policy: &Policy, notes: &Notes) {
             note(notes, format!("{UNREACHABLE} {host}:{port} ({why})"));
             let mut c = client;
             let _ = c.write_all(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
-            return;
+            return None;
         }
     };
     let _ = upstream.set_nodelay(true);
     let (Ok(mut up_write), Ok(mut up_read), Ok(mut down)) = (upstream.try_clone(), upstream.try_clone(), client.try_clone()) else {
-        return;
+        return None;
     };
+    // Set before this side closes the upstream to move on to another host: the client stays.
+    let moving_on = Arc::new(AtomicBool::new(false));
+    let moving = moving_on.clone();
     // Answers flow back untouched on their own thread.
     let back = std::thread::spawn(move || {
         let _ = std::io::copy(&mut up_read, &mut down);
-        let _ = down.shutdown(Shutdown::Both);
+        // The server ended the connection: so does the client's end.
+        if !moving.load(Ordering::SeqCst) {
+            let _ = down.shutdown(Shutdown::Both);
+        }
     });
+    let mut pending = None;
     match rest {
         None => {
             let mut c = client.try_clone().ok();
@@ -161,7 +190,7 @@ fn serve(client: TcpStream, policy: &Policy, notes: &Notes) {
                 let _ = c.write_all(b"HTTP/1.1 200 Connection established\r\n\r\n");
             }
             // Inside the tunnel is TLS to the checked host: copied blind.
-            let _ = std::io::copy(&mut reader, &mut up_write);
+            let _ = std::io::copy(reader, &mut up_write);
         }
         Some(first) => {
             // A proxy of the user's takes the full URL; a server, the path.
@@ -170,24 +199,29 @@ fn serve(client: TcpStream, policy: &Policy, notes: &Notes) {
                 None => u[url::Position::BeforePath..url::Position::AfterQuery].to_string(),
             };
             let (mut head, mut method, mut url) = (head, method, first);
-            // Each request on this connection must stay with the checked host.
+            // Each request on this upstream stays with the checked host; another host is
+            // checked anew (the client waits for an answer before asking, so none is cut).
             loop {
                 if up_write.write_all(rewrite(&head, &method, &request_target(&url)).as_bytes()).is_err() {
                     break;
                 }
-                let Some(next) = read_head(&mut reader) else { break };
+                let Some(next) = read_head(reader) else { break };
                 match request_line(&next).and_then(|(m, t)| Some((m, url::Url::parse(&t).ok()?))) {
                     Some((m, u)) if bare_host(u.host_str().unwrap_or("")) == host && u.port_or_known_default() == Some(port) => {
                         (head, method, url) = (next, m, u);
                     }
-                    _ => break,
+                    _ => {
+                        pending = Some(next);
+                        break;
+                    }
                 }
             }
         }
     }
+    moving_on.store(pending.is_some(), Ordering::SeqCst);
     let _ = upstream.shutdown(Shutdown::Both);
-    let _ = client.shutdown(Shutdown::Both);
     let _ = back.join();
+    pending
 }
 
 /// Connects to the first address that answers; short tries, so a dead IPv6 route falls back
@@ -273,6 +307,11 @@ impl Policy {
         let addrs: Vec<SocketAddr> = (host, port).to_socket_addrs().map_err(|_| Refusal::NotFound)?.collect();
         if addrs.is_empty() {
             return Err(Refusal::NotFound);
+        }
+        // The origin named another way (`localhost` for `127.0.0.1`): the same server by address.
+        let same: Vec<SocketAddr> = addrs.iter().filter(|a| self.origin_addrs.contains(a)).copied().collect();
+        if !same.is_empty() {
+            return Ok(same);
         }
         if addrs.iter().all(|a| is_public(a.ip())) {
             return Ok(addrs);
@@ -410,7 +449,9 @@ mod tests {
         let p = Policy { origin_host: "127.0.0.1".into(), origin_port: 8080, origin_addrs: vec![origin], user_proxy: None, no_proxy: vec![] };
         assert_eq!(p.allowed("127.0.0.1", 8080), Ok(vec![origin]));
         assert_eq!(p.allowed("127.0.0.1", 8081), Err(Refusal::Local));
-        assert_eq!(p.allowed("localhost", 8080), Err(Refusal::Local));
+        // Compared by address: `localhost` names the origin's 127.0.0.1 (its ::1 is not the origin).
+        assert_eq!(p.allowed("localhost", 8080), Ok(vec![origin]));
+        assert_eq!(p.allowed("localhost", 8081), Err(Refusal::Local));
         assert_eq!(p.allowed("no-such-host.invalid", 80), Err(Refusal::NotFound));
         assert_eq!(split_host_port("[::1]:443", 443), Some(("::1".into(), 443)));
         assert_eq!(split_host_port("example.com:8443", 443), Some(("example.com".into(), 8443)));

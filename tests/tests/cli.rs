@@ -551,3 +551,36 @@ fn a_page_cannot_point_ffmpeg_at_another_local_server() {
     assert_eq!(lan.bytes_sent(), 0, "media bytes came from the other server");
     assert!(dir.names().is_empty());
 }
+
+/// yt-dlp goes through the guard too: a page that sends it on (a meta refresh) to another
+/// server on this computer is refused there, and that server is never asked.
+#[test]
+fn a_page_cannot_send_yt_dlp_to_another_local_server() {
+    let dir = TempDir::new("page-refresh");
+    let inner = TestServer::start(&dir.0).unwrap();
+    std::fs::write(dir.path("admin.html"), "<!doctype html><title>router</title><video src=\"long.mp4\"></video>").unwrap();
+    let site = TempDir::new("page-refresh-site");
+    let refresh = format!("<!doctype html><meta http-equiv=\"refresh\" content=\"0;url={}\"><title>go</title>", inner.url("admin.html"));
+    std::fs::write(site.path("go.html"), refresh).unwrap();
+    let page = TestServer::start(&site.0).unwrap();
+    let out = run(&[&page.url("go.html"), "--start", "1", "--end", "2", "-o", "r.gif"], &dir);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("points at") && err.contains(&format!("127.0.0.1:{}", inner.port())), "{err}");
+    assert_eq!(inner.requests(), 0, "the other server was asked");
+}
+
+/// The origin is compared by address, not by spelling: a playlist linked as `localhost` whose
+/// segments name `127.0.0.1` (the same server) plays.
+#[test]
+fn the_origin_named_two_ways_is_one_server() {
+    let dir = TempDir::new("two-names");
+    let served = TempDir::new("two-names-site");
+    std::fs::hard_link(media("long_hls/seg000.ts"), served.path("seg.ts")).or_else(|_| std::fs::copy(media("long_hls/seg000.ts"), served.path("seg.ts")).map(|_| ())).unwrap();
+    let srv = TestServer::start(&served.0).unwrap();
+    std::fs::write(served.path("p.m3u8"), one_segment_playlist(&srv.url("seg.ts"))).unwrap();
+    let link = format!("http://localhost:{}/p.m3u8", srv.port());
+    let out = run(&[&link, "--start", "1", "--end", "2", "-o", "n.gif"], &dir);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(gif_facts(&dir.path("n.gif")).frames, 15);
+}
