@@ -121,7 +121,7 @@ const els = {};
 function grabElements() {
   for (const id of [
     'gif-form', 'form-fields', 'source', 'link-error', 'probing', 'media-card', 'media-thumb',
-    'media-title', 'media-duration', 'media-size', 'length', 'start', 'end', 'start-frame',
+    'media-title', 'media-duration', 'media-size', 'media-wait', 'length', 'start', 'end', 'start-frame',
     'end-frame', 'range-error', 'frame-error', 'estimate', 'width', 'custom-width-wrap',
     'custom-width', 'fps', 'quality', 'quality-value', 'loop', 'width-note', 'options-error',
     'result-view', 'result-img', 'result-info', 'progress-wrap', 'progress', 'status', 'error',
@@ -228,6 +228,11 @@ function loadVideo(info) {
   els.mediaDuration.textContent = duration !== null ? formatTime(duration) : 'Length unknown';
   const fps = Number(info.fps) > 0 ? `, ${Math.round(info.fps * 100) / 100} fps` : '';
   els.mediaSize.textContent = info.width && info.height ? `${info.width}×${info.height}${fps}` : fps.slice(2);
+  // A pre-roll ad slot: previews and the GIF can only start once it has passed.
+  const wait = Number(info.waitSeconds) || 0;
+  els.mediaWait.hidden = wait <= 0;
+  els.mediaWait.textContent = wait > 0 ? `The site asks every viewer to wait ${wait} s before the video plays; the previews follow then.` : '';
+  if (wait > 0) setTimeout(() => { if (state.video === info) els.mediaWait.hidden = true; }, wait * 1000);
   els.mediaCard.hidden = false;
 
   updateForm();

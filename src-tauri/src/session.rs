@@ -29,6 +29,8 @@ pub struct Probed {
     pub height: u32,
     pub fps: Option<f64>,
     pub start_hint: Option<f64>,
+    /// Seconds of the site's pre-roll wait still ahead (0: none).
+    pub wait_seconds: u64,
 }
 
 #[derive(Debug, Clone, serde::Deserialize)]
@@ -159,6 +161,7 @@ impl Session {
             height: media.height,
             fps: media.fps,
             start_hint: parsed.start_hint.filter(|t| media.duration.is_none_or(|d| *t < d)),
+            wait_seconds: crate::wait::seconds_left(&media.input),
         };
         lock(&self.sources).insert(id, Arc::new(media));
         Ok(probed)
