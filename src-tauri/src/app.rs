@@ -1,7 +1,7 @@
 //! The desktop app: window, plugins, commands, and clean-up when it closes.
 
-use crate::session::Session;
-use crate::sidecars::Sidecars;
+use gifgrab_core::session::Session;
+use gifgrab_core::tools::sidecars::Sidecars;
 use std::sync::Arc;
 
 pub fn run() {

@@ -1,8 +1,8 @@
 //! The Tauri command layer: argument plumbing only; the work happens in `session`.
 
-use crate::error::{Error, Result};
-use crate::pipeline::Progress;
-use crate::session::{GifInfo, GifRequest, Probed, Saved, Session};
+use gifgrab_core::error::{Error, Result};
+use gifgrab_core::pipeline::Progress;
+use gifgrab_core::session::{GifInfo, GifRequest, Probed, Saved, Session};
 use std::sync::Arc;
 use tauri::ipc::{Channel, Response};
 use tauri::State;
@@ -17,12 +17,12 @@ async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + Send + 'sta
 #[tauri::command]
 pub async fn probe(state: S<'_>, source: String, width: Option<u32>, fps: Option<u32>) -> Result<Probed> {
     let session = state.inner().clone();
-    let defaults = crate::clip::Options::default();
+    let defaults = gifgrab_core::clip::Options::default();
     blocking(move || session.probe(&source, width.unwrap_or(defaults.width), fps.unwrap_or(defaults.fps))).await
 }
 
 #[tauri::command]
-pub async fn set_sign_in(state: S<'_>, sign_in: crate::cookies::SignIn) -> Result<()> {
+pub async fn set_sign_in(state: S<'_>, sign_in: gifgrab_core::source::cookies::SignIn) -> Result<()> {
     let session = state.inner().clone();
     blocking(move || session.set_sign_in(sign_in)).await
 }
@@ -57,8 +57,8 @@ pub async fn save_gif(state: S<'_>, job_id: String, path: String) -> Result<Save
 }
 
 #[tauri::command]
-pub fn firefox_profiles() -> Vec<crate::cookies::Profile> {
-    crate::cookies::firefox_profiles()
+pub fn firefox_profiles() -> Vec<gifgrab_core::source::cookies::Profile> {
+    gifgrab_core::source::cookies::firefox_profiles()
 }
 
 /// The versions in use, for the About part of Settings.
@@ -70,22 +70,22 @@ pub struct About {
     ytdlp_source: String,
     deno: Option<String>,
     ffmpeg: Option<String>,
-    channel: crate::ytdlp_update::Channel,
+    channel: gifgrab_core::tools::ytdlp_update::Channel,
 }
 
 #[tauri::command]
 pub async fn versions(state: S<'_>) -> Result<About> {
     let session = state.inner().clone();
     blocking(move || {
-        let v = crate::sidecars::versions(session.sidecars()?.as_ref());
-        let channel = crate::ytdlp_update::data_dir().map(|d| crate::ytdlp_update::channel(&d)).unwrap_or_default();
+        let v = gifgrab_core::tools::sidecars::versions(session.sidecars()?.as_ref());
+        let channel = gifgrab_core::tools::ytdlp_update::data_dir().map(|d| gifgrab_core::tools::ytdlp_update::channel(&d)).unwrap_or_default();
         Ok(About { gifgrab: env!("CARGO_PKG_VERSION").into(), ytdlp: v.ytdlp, ytdlp_source: v.ytdlp_source, deno: v.deno, ffmpeg: v.ffmpeg, channel })
     })
     .await
 }
 
 #[tauri::command]
-pub async fn update_video_support(state: S<'_>, channel: crate::ytdlp_update::Channel) -> Result<crate::ytdlp_update::Updated> {
+pub async fn update_video_support(state: S<'_>, channel: gifgrab_core::tools::ytdlp_update::Channel) -> Result<gifgrab_core::tools::ytdlp_update::Updated> {
     let session = state.inner().clone();
     blocking(move || session.update_video_support(channel)).await
 }

@@ -1,28 +1,7 @@
-//! gifgrab: a video link and a moment in, a beautiful GIF out.
-//! The pipeline modules know nothing of Tauri; `app` and `cli` are thin adapters over them.
+//! gifgrab's desktop app: the window, its commands and nothing else. The pipeline, the session
+//! and the CLI live in `gifgrab-core`, which knows nothing of Tauri.
 
 pub mod app;
-pub mod cli;
-pub mod clip;
 pub mod commands;
-pub mod cookies;
-pub mod decode;
-pub mod encode;
-pub mod error;
-pub mod fetch;
-pub mod ffmpeg;
-pub mod guard;
-pub mod memory;
-pub mod output;
-pub mod pipeline;
-pub mod preview;
-pub mod probe;
-pub mod process;
-pub mod sandbox;
-pub mod session;
-pub mod sidecars;
-pub mod wait;
-pub mod walls;
-pub mod ytdlp_update;
 
-pub use error::{Error, Result};
+pub use gifgrab_core::{Error, Result};

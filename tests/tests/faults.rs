@@ -1,11 +1,11 @@
 //! Faults and hostile input: each ends in a clear error of the right kind, with no file at the
 //! target, no temp files, and no child process left (the process table is checked).
 
-use gifgrab::clip::{Options, Source};
-use gifgrab::pipeline::{Made, Request, Target};
-use gifgrab::process::CancelToken;
-use gifgrab::sidecars::Sidecars;
-use gifgrab::Error;
+use gifgrab_core::clip::{Options, Source};
+use gifgrab_core::pipeline::{Made, Request, Target};
+use gifgrab_core::os::process::CancelToken;
+use gifgrab_core::tools::sidecars::Sidecars;
+use gifgrab_core::Error;
 use gifgrab_tests::server::{Fault, TestServer};
 use gifgrab_tests::*;
 use std::path::Path;
@@ -15,13 +15,13 @@ fn sidecars() -> Sidecars {
 }
 
 /// One pipeline run that never replaces an existing file.
-fn make(sc: &Sidecars, src: &Source, start: f64, end: f64, options: Options, target: &Target, cancel: &CancelToken) -> gifgrab::Result<Made> {
+fn make(sc: &Sidecars, src: &Source, start: f64, end: f64, options: Options, target: &Target, cancel: &CancelToken) -> gifgrab_core::Result<Made> {
     let req = Request { start, end, options, overwrite: false, sign_in: Default::default() };
-    gifgrab::pipeline::make_gif(sc, src, &req, target, cancel, &|_| {})
+    gifgrab_core::pipeline::make_gif(sc, src, &req, target, cancel, &|_| {})
 }
 
 /// Runs the pipeline on a URL with a unique token; checks nothing is left behind.
-fn attempt(url: &str, start: f64, end: f64, dir: &TempDir, token: &str) -> gifgrab::Result<Made> {
+fn attempt(url: &str, start: f64, end: f64, dir: &TempDir, token: &str) -> gifgrab_core::Result<Made> {
     let target = dir.path("out.gif");
     let src = Source::Url(url.to_string());
     let result = make(&sidecars(), &src, start, end, Options::default(), &Target::File(target.clone()), &CancelToken::new());
@@ -153,7 +153,7 @@ fn hls_segments_may_not_reach_other_local_servers() {
 /// TCP connection of its own: only the kernel's confinement of ffmpeg (Landlock) stops it.
 #[test]
 fn an_httpproxy_segment_cannot_reach_around_the_guard() {
-    if !gifgrab::sandbox::tcp_confinement_available() {
+    if !gifgrab_core::os::sandbox::tcp_confinement_available() {
         eprintln!("skipped: this kernel cannot confine TCP connections (Landlock ABI 4)");
         return;
     }
@@ -167,7 +167,7 @@ fn an_httpproxy_segment_cannot_reach_around_the_guard() {
     let err = attempt(&srv.url(&format!("evil.m3u8?{t}")), 0.0, 1.0, &out, &t).expect_err("the segment must not be read");
     assert_eq!(other.requests(), 0, "the other server was reached ({err})");
     // A local file needs no network at all: its ffmpeg may not connect anywhere either.
-    let local = gifgrab::probe::probe(&sidecars(), &Source::File(media("bikes.mp4")), &Default::default(), &CancelToken::new());
+    let local = gifgrab_core::source::probe::probe(&sidecars(), &Source::File(media("bikes.mp4")), &Default::default(), &CancelToken::new());
     assert!(local.is_ok(), "{local:?}");
 }
 
@@ -262,7 +262,7 @@ fn absurd_sizes_are_refused_before_they_eat_memory() {
     let err = make(&sidecars(), &Source::File(huge.clone()), 0.0, 0.1, Options::default(), &target, &CancelToken::new())
         .expect_err("8000×6000 frames are too large to decode");
     assert!(err.kind() == "too_large" && err.to_string().contains("8000x6000"), "{err}");
-    let err = gifgrab::probe::probe(&sidecars(), &Source::File(huge), &Default::default(), &CancelToken::new()).expect_err("probe refuses too");
+    let err = gifgrab_core::source::probe::probe(&sidecars(), &Source::File(huge), &Default::default(), &CancelToken::new()).expect_err("probe refuses too");
     assert!(err.kind() == "too_large" && err.to_string().contains("8000×6000"), "{err}");
     assert_eq!(dir.names(), vec!["huge.mp4"]);
 }
@@ -342,7 +342,7 @@ fn ten_jobs_at_once_give_ten_distinct_correct_gifs() {
 
 #[test]
 fn the_app_session_rejects_junk_and_cleans_stale_work() {
-    use gifgrab::session::{GifRequest, Session};
+    use gifgrab_core::session::{GifRequest, Session};
     // A work folder left by a crashed gifgrab (its process is gone) disappears at the next start.
     let dead = std::process::Command::new("true").spawn().unwrap();
     let dead_pid = dead.id();
@@ -427,7 +427,7 @@ fn a_full_disk_is_reported_and_leaves_nothing() {
 /// never used, and an earlier GIF leaves it when the next one is made.
 #[test]
 fn the_app_work_folder_is_private_and_holds_one_gif() {
-    use gifgrab::session::{GifRequest, Session};
+    use gifgrab_core::session::{GifRequest, Session};
     use std::os::unix::fs::PermissionsExt;
     // What the old, predictable name would have been: planted by another user, say.
     let planted = std::env::temp_dir().join(format!("gifgrab-app-{}", std::process::id()));
@@ -451,7 +451,7 @@ fn the_app_work_folder_is_private_and_holds_one_gif() {
 /// A newer preview for the same slot stops the older one, download and all; other slots go on.
 #[test]
 fn a_newer_preview_stops_the_one_it_replaces() {
-    use gifgrab::session::Session;
+    use gifgrab_core::session::Session;
     let srv = TestServer::start(media_dir()).unwrap();
     let session = std::sync::Arc::new(Session::new(Ok(sidecars())));
     let token = format!("preview{}", std::process::id());

@@ -2,9 +2,9 @@
 //! folder and is chosen; a bad hash, an unreachable source, a missing asset or a corrupt copy
 //! change nothing and leave the bundled yt-dlp in use; concurrent updates never interleave.
 
-use gifgrab::process::CancelToken;
-use gifgrab::sidecars::{self, Sidecars};
-use gifgrab::ytdlp_update::{self as update, Channel};
+use gifgrab_core::os::process::CancelToken;
+use gifgrab_core::tools::sidecars::{self, Sidecars};
+use gifgrab_core::tools::ytdlp_update::{self as update, Channel};
 use gifgrab_tests::server::TestServer;
 use gifgrab_tests::*;
 use std::path::{Path, PathBuf};
@@ -46,7 +46,7 @@ fn release(dir: &TempDir, hash: Option<&str>) -> (TestServer, String) {
     (server, base)
 }
 
-fn run_update(data: &Path, base: &str) -> gifgrab::Result<update::Updated> {
+fn run_update(data: &Path, base: &str) -> gifgrab_core::Result<update::Updated> {
     update::update_in(data, base, Channel::Stable, &bundled(), &CancelToken::new())
 }
 
@@ -269,8 +269,8 @@ fn a_copy_that_no_longer_starts_falls_back_to_the_bundled_one() {
     let located = Sidecars::with_data(&bin_dir(), &data);
     assert_eq!(located.ytdlp, copy, "the stamp still vouches for the copy");
     let media = TestServer::start(media_dir()).unwrap();
-    let lookup = gifgrab::fetch::Lookup { url: media.url("long.mp4"), fit: gifgrab::fetch::Fit { width: 480, fps: 15, ..Default::default() } };
-    let found = gifgrab::fetch::resolve(&located, &lookup, &CancelToken::new()).expect("the bundled yt-dlp answers");
+    let lookup = gifgrab_core::source::fetch::Lookup { url: media.url("long.mp4"), fit: gifgrab_core::source::fetch::Fit { width: 480, fps: 15, ..Default::default() } };
+    let found = gifgrab_core::source::fetch::resolve(&located, &lookup, &CancelToken::new()).expect("the bundled yt-dlp answers");
     assert!(found.input.location.ends_with("/long.mp4"), "{}", found.input.location);
     std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o755)).unwrap();
 }

@@ -98,11 +98,11 @@ fn renditions_fall_back_sensibly() {
     assert_eq!(gif_facts(&dir.path("s.gif")).width, 480);
     // The same rules, asked of yt-dlp directly for the other shapes of menu.
     let (_dir, _server, url) = fake("yt-sort", "sort", Scenario::new().formats(youtube_menu_all_codecs()));
-    let pick = |w, fps| pick_format(&url, "bv/bv*/b", &gifgrab::fetch::format_sort(w, fps)).unwrap();
+    let pick = |w, fps| pick_format(&url, "bv/bv*/b", &gifgrab_core::source::fetch::format_sort(w, fps)).unwrap();
     assert_eq!(pick(320, 15), "395", "320 px: the 426-wide AV1 240p (SDR, 30 fps)");
     assert_eq!(pick(1280, 30), "398", "1280 px at 30 fps: 720p, 30 fps");
     let (_dir, _server, url) = fake("yt-60", "sixty", Scenario::new().formats(without(youtube_menu(), |f| f.num("fps") != Some(60.0))));
-    assert_eq!(pick_format(&url, "bv/bv*/b", &gifgrab::fetch::format_sort(480, 15)).unwrap(), "134-60", "only 60 fps: still the smallest that covers");
+    assert_eq!(pick_format(&url, "bv/bv*/b", &gifgrab_core::source::fetch::format_sort(480, 15)).unwrap(), "134-60", "only 60 fps: still the smallest that covers");
 }
 
 #[test]

@@ -88,7 +88,7 @@ fn test(extra: &[String]) -> Result {
     let s = setup(true)?;
     let root = root();
     // The end-to-end tests drive the built app, so build it before any test runs.
-    sh::run(sh::cargo().args(["build", "--package", "gifgrab"]))?;
+    sh::run(sh::cargo().args(["build", "--package", "gifgrab", "--package", "gifgrab-core"]))?;
     let target = sh::target_dir();
     let mut cmd = if std::env::var_os("DISPLAY").is_some() {
         sh::cargo()
@@ -111,7 +111,7 @@ fn test(extra: &[String]) -> Result {
 fn bench(extra: &[String]) -> Result {
     let s = setup(true)?;
     // Timings mean nothing in a debug build.
-    sh::run(sh::cargo().args(["build", "--release", "--package", "gifgrab"]))?;
+    sh::run(sh::cargo().args(["build", "--release", "--package", "gifgrab", "--package", "gifgrab-core"]))?;
     let release = sh::target_dir().join("release");
     let mut cmd = sh::cargo();
     cmd.args(["run", "--release", "--quiet", "--package", "gifgrab-tests", "--bin", "bench", "--"])

@@ -1,7 +1,7 @@
 //! gifski: frames in through a `Collector`, the GIF out of a `Writer` on the calling thread.
 
 use crate::error::{Error, Result};
-use crate::process::CancelToken;
+use crate::os::process::CancelToken;
 use std::io::Write;
 
 pub struct Settings {

@@ -2,16 +2,16 @@
 //! streamed on two threads, with progress through one callback and cancel through a token.
 
 use crate::clip::{self, Options, Source};
-use crate::cookies::SignIn;
-use crate::fetch::Fit;
-use crate::decode::{Decoder, Plan};
-use crate::encode;
+use crate::source::cookies::SignIn;
+use crate::source::fetch::Fit;
+use crate::render::decode::{Decoder, Plan};
+use crate::render::encode;
 use crate::error::{Error, Result};
-use crate::output::Staged;
-use crate::probe::{self, Input, Media};
-use crate::process::CancelToken;
-use crate::sidecars::Sidecars;
-use crate::wait;
+use crate::render::output::Staged;
+use crate::source::probe::{self, Input, Media};
+use crate::os::process::CancelToken;
+use crate::tools::sidecars::Sidecars;
+use crate::source::wait;
 use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -130,7 +130,7 @@ pub fn make_gif(
     let media = probe::locate(sidecars, source, &req.fit(), cancel)?;
     let path = match target {
         Target::File(path) => path.clone(),
-        Target::DefaultNameIn(dir) => dir.join(crate::output::default_name(&media.title, req.start, req.end)),
+        Target::DefaultNameIn(dir) => dir.join(crate::render::output::default_name(&media.title, req.start, req.end)),
     };
     refuse_existing(&path, req.overwrite)?;
     render(sidecars, &media, req, &path, cancel, on_progress)
@@ -338,9 +338,9 @@ impl From<Error> for Stop {
 /// Checks the source against the request once ffmpeg has listed it and sent a frame; returns
 /// the video's length if the listing states it.
 fn check_first_frame(job: &Job, listing: &str, width: usize, height: usize) -> std::result::Result<Option<f64>, Stop> {
-    let info = crate::ffmpeg::parse_info(listing);
+    let info = crate::render::ffmpeg::parse_info(listing);
     if let Some(info) = &info {
-        crate::ffmpeg::check_source_size(info)?;
+        crate::render::ffmpeg::check_source_size(info)?;
         if let Some(duration) = info.duration {
             check_inside(job.req.start, job.req.end, duration)?;
         }
@@ -401,7 +401,7 @@ fn encode_stream(job: &Job, out: impl std::io::Write, target: &Path) -> std::res
                 ))
                 .into());
             }
-            let duration = duration.or_else(|| crate::ffmpeg::parse_info(&log.listing).and_then(|i| i.duration));
+            let duration = duration.or_else(|| crate::render::ffmpeg::parse_info(&log.listing).and_then(|i| i.duration));
             check_decode(status.success(), &log, index as u64, total, job, duration)?;
             Ok((index as u64, size))
         });
@@ -498,15 +498,15 @@ impl Drop for StopOnDrop<'_, '_> {
 }
 
 /// Decides whether ffmpeg delivered the range, and if not, says why.
-fn check_decode(ok: bool, log: &crate::ffmpeg::Log, got: u64, want: u64, job: &Job, duration: Option<f64>) -> Result<()> {
+fn check_decode(ok: bool, log: &crate::render::ffmpeg::Log, got: u64, want: u64, job: &Job, duration: Option<f64>) -> Result<()> {
     let remote = job.input.remote;
     let trouble = !ok || !log.errors.trim().is_empty();
     if got == 0 {
-        if crate::ffmpeg::only_pictures(&log.listing) {
-            return Err(Error::NoVideo(crate::ffmpeg::ONLY_PICTURES.into()));
+        if crate::render::ffmpeg::only_pictures(&log.listing) {
+            return Err(Error::NoVideo(crate::render::ffmpeg::ONLY_PICTURES.into()));
         }
         if trouble {
-            return Err(crate::ffmpeg::classify(&log.complaints(), "read the video", remote));
+            return Err(crate::render::ffmpeg::classify(&log.complaints(), "read the video", remote));
         }
         let length = duration.map(clip::format_time).unwrap_or_else(|| "shorter".into());
         return Err(Error::StartPastEnd(format!(
@@ -521,7 +521,7 @@ fn check_decode(ok: bool, log: &crate::ffmpeg::Log, got: u64, want: u64, job: &J
                 "The video file ends before the clip does, or it is damaged there. Pick an earlier range.".into(),
             ));
         }
-        return Err(match crate::ffmpeg::classify(&log.complaints(), "fetch the whole range", true) {
+        return Err(match crate::render::ffmpeg::classify(&log.complaints(), "fetch the whole range", true) {
             Error::BadMedia(_) | Error::Sidecar(_) => Error::Network(
                 "The download stopped before the clip was complete. Check your connection and try again.".into(),
             ),

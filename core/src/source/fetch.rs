@@ -2,11 +2,11 @@
 //! wants), choosing the rendition that fits the GIF. It never downloads: ffmpeg then reads
 //! just the range from that URL.
 
-use crate::cookies::SignIn;
+use crate::source::cookies::SignIn;
 use crate::error::{Error, Result};
-use crate::probe::Input;
-use crate::process::{CancelToken, Proc};
-use crate::sidecars::Sidecars;
+use crate::source::probe::Input;
+use crate::os::process::{CancelToken, Proc};
+use crate::tools::sidecars::Sidecars;
 use std::io::Read;
 use std::process::Command;
 
@@ -41,7 +41,7 @@ pub struct Resolved {
     pub height: Option<u32>,
     pub fps: Option<f64>,
     pub is_live: bool,
-    pub transfer: crate::ffmpeg::Transfer,
+    pub transfer: crate::render::ffmpeg::Transfer,
     pub input: Input,
 }
 
@@ -118,10 +118,10 @@ fn resolve_with(sidecars: &Sidecars, lookup: &Lookup, cancel: &CancelToken) -> R
     let lookup = Lookup { url: lookup.url.clone(), fit: Fit { sign_in: sign_in.sign_in().clone(), ..lookup.fit.clone() } };
     // yt-dlp fetches pages, iframes and manifests wherever a page points: through the same
     // guard as ffmpeg (the user's link's server and public hosts only), its TCP confined to it.
-    let guard = crate::guard::Guard::start(&lookup.url).map_err(|e| Error::Internal(format!("starting the network guard: {e}")))?;
+    let guard = crate::source::guard::Guard::start(&lookup.url).map_err(|e| Error::Internal(format!("starting the network guard: {e}")))?;
     let mut cmd = Command::new(&sidecars.ytdlp);
     cmd.env_remove("no_proxy").env_remove("NO_PROXY");
-    crate::sandbox::confine_tcp(&mut cmd, Some(guard.port()));
+    crate::os::sandbox::confine_tcp(&mut cmd, Some(guard.port()));
     cmd.args(args(sidecars, &lookup, &guard.proxy_url()));
     let mut proc = Proc::spawn("yt-dlp", cmd, cancel, true)?;
     let mut json = String::new();
@@ -133,9 +133,9 @@ fn resolve_with(sidecars: &Sidecars, lookup: &Lookup, cancel: &CancelToken) -> R
         // The guard's refusals explain a failure better than yt-dlp's "HTTP Error 403".
         let refusals = guard.report();
         if !refusals.trim().is_empty() {
-            return Err(crate::ffmpeg::classify(&refusals, "open the page", true));
+            return Err(crate::render::ffmpeg::classify(&refusals, "open the page", true));
         }
-        return Err(crate::walls::classify(&stderr, status.code(), &lookup.fit.sign_in));
+        return Err(crate::source::walls::classify(&stderr, status.code(), &lookup.fit.sign_in));
     }
     parse(&json)
 }
@@ -207,7 +207,7 @@ pub fn parse(json: &str) -> Result<Resolved> {
         height: positive(chosen.height).map(|h| h as u32),
         fps: positive(chosen.fps),
         is_live: live,
-        transfer: chosen.dynamic_range.as_deref().map(crate::ffmpeg::Transfer::from_words).unwrap_or_default(),
+        transfer: chosen.dynamic_range.as_deref().map(crate::render::ffmpeg::Transfer::from_words).unwrap_or_default(),
         input: Input { location, headers, remote: true, available_at, expires_at, ..Input::default() },
     })
 }

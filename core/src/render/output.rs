@@ -87,7 +87,7 @@ fn remove_stale_parts(dir: &Path) {
             .and_then(|rest| rest.rsplit_once('.'))
             .and_then(|(_, stamp)| stamp.split_once('-'))
             .and_then(|(pid, _)| pid.parse::<i32>().ok());
-        if owner.is_some_and(|pid| name.starts_with('.') && !crate::process::alive(pid)) {
+        if owner.is_some_and(|pid| name.starts_with('.') && !crate::os::process::alive(pid)) {
             let _ = std::fs::remove_file(entry.path());
         }
     }

@@ -5,11 +5,11 @@
 
 use crate::clip;
 use crate::error::{Error, Result};
-use crate::ffmpeg::{self, Transfer};
-use crate::guard::Guard;
-use crate::probe::Input;
-use crate::process::{CancelToken, Proc};
-use crate::sidecars::Sidecars;
+use crate::render::ffmpeg::{self, Transfer};
+use crate::source::guard::Guard;
+use crate::source::probe::Input;
+use crate::os::process::{CancelToken, Proc};
+use crate::tools::sidecars::Sidecars;
 use imgref::ImgVec;
 use rgb::{ComponentBytes, RGBA8};
 use std::io::{BufRead, BufReader, Read};

@@ -2,11 +2,11 @@
 //! Exit 0 on success, 2 on bad arguments, 1 on other failures, 130 when interrupted.
 
 use crate::clip::{self, Options};
-use crate::cookies::SignIn;
+use crate::source::cookies::SignIn;
 use crate::error::Error;
 use crate::pipeline::{self, Progress, Request, Target};
-use crate::process::CancelToken;
-use crate::sidecars::Sidecars;
+use crate::os::process::CancelToken;
+use crate::tools::sidecars::Sidecars;
 use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -86,7 +86,7 @@ fn print_versions() -> i32 {
     println!("gifgrab {}", env!("CARGO_PKG_VERSION"));
     match Sidecars::locate() {
         Ok(sidecars) => {
-            let v = crate::sidecars::versions(&sidecars);
+            let v = crate::tools::sidecars::versions(&sidecars);
             let unknown = || "unknown (does not run)".to_string();
             println!("yt-dlp {} ({})", v.ytdlp.unwrap_or_else(unknown), v.ytdlp_source);
             println!("deno {}", v.deno.unwrap_or_else(unknown));
@@ -102,7 +102,7 @@ fn print_versions() -> i32 {
 
 /// `--update-yt-dlp [stable|nightly]`: fetches the newest official yt-dlp into the data folder.
 fn update_ytdlp(channel: Option<&str>) -> i32 {
-    use crate::ytdlp_update::{self, Channel};
+    use crate::tools::ytdlp_update::{self, Channel};
     let result = (|| {
         let sidecars = Sidecars::locate()?;
         if let Some(name) = channel {
@@ -190,7 +190,7 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
     clip::validate_range(start, end).map_err(|e| e.to_string())?;
     options.validate().map_err(|e| e.to_string())?;
     if let Some(browser) = &sign_in.browser {
-        crate::cookies::check_browser(browser).map_err(|e| e.to_string())?;
+        crate::source::cookies::check_browser(browser).map_err(|e| e.to_string())?;
     }
     if sign_in.cookies_file.is_some() && sign_in.browser.is_some() {
         return Err("use either --cookies or --cookies-from-browser, not both".into());

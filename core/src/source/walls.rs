@@ -3,7 +3,7 @@
 //! for the site, and plain network trouble.
 
 use crate::clip::printable;
-use crate::cookies::SignIn;
+use crate::source::cookies::SignIn;
 use crate::error::Error;
 
 const SIGN_IN_HOW: &str = "In gifgrab's Settings choose \"Use my Firefox sign-in\" or a cookies.txt file (command line: --cookies-from-browser firefox or --cookies FILE), then try again.";

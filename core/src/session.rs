@@ -2,14 +2,14 @@
 //! Every argument is checked as if it came from an attacker: the webview is untrusted.
 
 use crate::clip::{self, Options};
-use crate::cookies::SignIn;
-use crate::fetch::Fit;
+use crate::source::cookies::SignIn;
+use crate::source::fetch::Fit;
 use crate::error::{Error, Result};
-use crate::output;
+use crate::render::output;
 use crate::pipeline::{self, Made, OnProgress};
-use crate::probe::{self, Media};
-use crate::process::CancelToken;
-use crate::sidecars::Sidecars;
+use crate::source::probe::{self, Media};
+use crate::os::process::CancelToken;
+use crate::tools::sidecars::Sidecars;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -123,11 +123,11 @@ impl Session {
     }
 
     /// Fetches the newest yt-dlp on `channel`; later look-ups use it.
-    pub fn update_video_support(&self, channel: crate::ytdlp_update::Channel) -> Result<crate::ytdlp_update::Updated> {
-        let data = crate::ytdlp_update::data_dir()
+    pub fn update_video_support(&self, channel: crate::tools::ytdlp_update::Channel) -> Result<crate::tools::ytdlp_update::Updated> {
+        let data = crate::tools::ytdlp_update::data_dir()
             .ok_or_else(|| Error::NotWritable("gifgrab cannot find its data folder.".into()))?;
-        crate::ytdlp_update::set_channel(&data, channel)?;
-        let updated = crate::ytdlp_update::update(&*self.sidecars()?, &self.background)?;
+        crate::tools::ytdlp_update::set_channel(&data, channel)?;
+        let updated = crate::tools::ytdlp_update::update(&*self.sidecars()?, &self.background)?;
         *lock(&self.sidecars) = Sidecars::locate().map(Arc::new).map_err(|e| e.to_string());
         Ok(updated)
     }
@@ -161,7 +161,7 @@ impl Session {
             height: media.height,
             fps: media.fps,
             start_hint: parsed.start_hint.filter(|t| media.duration.is_none_or(|d| *t < d)),
-            wait_seconds: crate::wait::seconds_left(&media.input),
+            wait_seconds: crate::source::wait::seconds_left(&media.input),
         };
         lock(&self.sources).insert(id, Arc::new(media));
         Ok(probed)
@@ -212,7 +212,7 @@ impl Session {
         }
         let result = self
             .current_source(id, None, &cancel)
-            .and_then(|media| crate::preview::frame_jpeg(&*self.sidecars()?, &media, at, &cancel));
+            .and_then(|media| crate::render::preview::frame_jpeg(&*self.sidecars()?, &media, at, &cancel));
         let mut previews = lock(&self.previews);
         if previews.get(slot).is_some_and(|c| c.same_as(&cancel)) {
             previews.remove(slot);
@@ -252,7 +252,7 @@ impl Session {
         let result = self
             .current_source(&req.id, Some(job.fit()), &cancel)
             .and_then(|media| pipeline::render(&sidecars, &media, &job, &target, &cancel, on_progress).map(|made| (made, media)));
-        crate::memory::release_unused();
+        crate::os::memory::release_unused();
         let mut jobs = lock(&self.jobs);
         match result {
             Ok((made, media)) => {
@@ -373,7 +373,7 @@ fn remove_stale_work_dirs(base: &Path) {
         let name = entry.file_name().to_string_lossy().into_owned();
         let pid = name.strip_prefix(WORK_PREFIX).and_then(|p| p.split('-').next()).and_then(|p| p.parse::<i32>().ok());
         let Some(pid) = pid else { continue };
-        if pid != std::process::id() as i32 && !crate::process::alive(pid) {
+        if pid != std::process::id() as i32 && !crate::os::process::alive(pid) {
             let _ = std::fs::remove_dir_all(entry.path());
         }
     }

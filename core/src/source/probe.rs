@@ -3,10 +3,10 @@
 
 use crate::clip::{self, Source};
 use crate::error::{Error, Result};
-use crate::process::CancelToken;
-use crate::fetch::{self, Fit, Lookup};
-use crate::sidecars::Sidecars;
-use crate::ffmpeg;
+use crate::os::process::CancelToken;
+use crate::source::fetch::{self, Fit, Lookup};
+use crate::tools::sidecars::Sidecars;
+use crate::render::ffmpeg;
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -21,7 +21,7 @@ pub struct Media {
     pub untagged_colors: bool,
     /// SDR, or the HDR curve to tone-map from.
     #[serde(skip)]
-    pub transfer: crate::ffmpeg::Transfer,
+    pub transfer: crate::render::ffmpeg::Transfer,
     #[serde(skip)]
     pub input: Input,
     /// How yt-dlp found the input: asked again when its URL expires or changes.
@@ -59,7 +59,7 @@ pub fn complete(sidecars: &Sidecars, media: Media, cancel: &CancelToken) -> Resu
         return Ok(media);
     }
     let lookup = media.lookup.clone();
-    crate::wait::until_available(&media.input, cancel, &|_| {})?;
+    crate::source::wait::until_available(&media.input, cancel, &|_| {})?;
     let mut full = with_stream_info(sidecars, media.title, media.input, cancel)?;
     full.lookup = lookup;
     Ok(full)
@@ -111,7 +111,7 @@ impl Input {
 
     /// Whether the signed URL still works for at least `margin` seconds more.
     pub fn fresh_for(&self, margin: u64) -> bool {
-        self.expires_at.is_none_or(|at| crate::wait::unix_now() + margin as f64 <= at as f64)
+        self.expires_at.is_none_or(|at| crate::source::wait::unix_now() + margin as f64 <= at as f64)
     }
 }
 

@@ -16,8 +16,8 @@
 //! is ignored.
 
 use crate::error::{Error, Result};
-use crate::process::CancelToken;
-use crate::sidecars::{self, Sidecars};
+use crate::os::process::CancelToken;
+use crate::tools::sidecars::{self, Sidecars};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::fs::{self, File};

@@ -2,8 +2,8 @@
 //! ahead) and answers 403 until then, so no media request goes out before it.
 
 use crate::error::{Error, Result};
-use crate::probe::Input;
-use crate::process::CancelToken;
+use crate::source::probe::Input;
+use crate::os::process::CancelToken;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// Longer than any pre-roll: a time further ahead is a broken answer, not an ad.

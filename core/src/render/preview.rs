@@ -1,10 +1,10 @@
 //! One still frame as a small JPEG, for the app's start/end previews and thumbnail.
 
 use crate::error::{Error, Result};
-use crate::ffmpeg;
-use crate::probe::Media;
-use crate::process::{CancelToken, Proc};
-use crate::sidecars::Sidecars;
+use crate::render::ffmpeg;
+use crate::source::probe::Media;
+use crate::os::process::{CancelToken, Proc};
+use crate::tools::sidecars::Sidecars;
 use std::io::Read;
 
 pub const PREVIEW_WIDTH: u32 = 320;
@@ -18,10 +18,10 @@ pub fn frame_jpeg(sidecars: &Sidecars, media: &Media, at: f64, cancel: &CancelTo
         Some(d) if at > d - 0.05 => (d - 0.05).max(0.0),
         _ => at,
     };
-    crate::wait::until_available(&media.input, cancel, &|_| {})?;
+    crate::source::wait::until_available(&media.input, cancel, &|_| {})?;
     let width = PREVIEW_WIDTH.min(media.width.max(2));
     // The GIF's own size and colour steps (display aspect, HDR tone mapping).
-    let look = crate::decode::Plan {
+    let look = crate::render::decode::Plan {
         start: at,
         length: 0.0,
         width,
@@ -34,7 +34,7 @@ pub fn frame_jpeg(sidecars: &Sidecars, media: &Media, at: f64, cancel: &CancelTo
         .args(ffmpeg::input_args(&media.input, guard.as_ref()))
         .args(["-ss", &format!("{at:.3}"), "-i", &ffmpeg::input_location(&media.input)])
         .args(["-map", "0:V:0", "-frames:v", "1", "-an", "-sn"])
-        .args(["-vf", &crate::decode::picture_filters(&look)])
+        .args(["-vf", &crate::render::decode::picture_filters(&look)])
         .args(["-f", "image2pipe", "-c:v", "mjpeg", "-q:v", "4", "pipe:1"]);
     let mut proc = Proc::spawn("ffmpeg", cmd, cancel, true)?;
     let mut jpeg = Vec::new();

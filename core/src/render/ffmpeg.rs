@@ -2,10 +2,10 @@
 //! retries), a quick look at a stream's facts, and reading its error messages.
 
 use crate::error::{Error, Result};
-use crate::guard::Guard;
-use crate::probe::Input;
-use crate::process::{CancelToken, Proc};
-use crate::sidecars::Sidecars;
+use crate::source::guard::Guard;
+use crate::source::probe::Input;
+use crate::os::process::{CancelToken, Proc};
+use crate::tools::sidecars::Sidecars;
 use std::process::Command;
 
 /// The largest source frame gifgrab decodes: 8K and a little more. A hostile file claiming
@@ -27,7 +27,7 @@ pub fn command(sidecars: &Sidecars, input: &Input) -> Result<(Command, Option<Gu
     };
     let mut cmd = Command::new(&sidecars.ffmpeg);
     cmd.env_remove("no_proxy").env_remove("NO_PROXY");
-    crate::sandbox::confine_tcp(&mut cmd, guard.as_ref().map(Guard::port));
+    crate::os::sandbox::confine_tcp(&mut cmd, guard.as_ref().map(Guard::port));
     Ok((cmd, guard))
 }
 
@@ -280,15 +280,15 @@ fn parse_clock(s: &str) -> Option<f64> {
 pub fn classify(stderr: &str, doing: &str, remote: bool) -> Error {
     let l = stderr.to_ascii_lowercase();
     let has = |needles: &[&str]| needles.iter().any(|n| l.contains(n));
-    if let Some(line) = stderr.lines().find(|l| l.starts_with(crate::guard::REFUSED)) {
-        let place = line[crate::guard::REFUSED.len()..].trim();
+    if let Some(line) = stderr.lines().find(|l| l.starts_with(crate::source::guard::REFUSED)) {
+        let place = line[crate::source::guard::REFUSED.len()..].trim();
         return Error::Forbidden(format!(
             "Could not {doing}: it points at {}. gifgrab reads from the link's own server and the public internet only.",
             crate::clip::printable(place)
         ));
     }
-    if let Some(line) = stderr.lines().find(|l| l.starts_with(crate::guard::UNREACHABLE)) {
-        let place = line[crate::guard::UNREACHABLE.len()..].trim();
+    if let Some(line) = stderr.lines().find(|l| l.starts_with(crate::source::guard::UNREACHABLE)) {
+        let place = line[crate::source::guard::UNREACHABLE.len()..].trim();
         return Error::Network(format!(
             "Could not {doing}: no connection to {}. Check the link and your internet connection, then try again.",
             crate::clip::printable(place)

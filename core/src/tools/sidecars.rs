@@ -3,8 +3,8 @@
 //! come from the app data folder, where `ytdlp_update` keeps a newer verified copy.
 
 use crate::error::{Error, Result};
-use crate::process::{CancelToken, Proc};
-use crate::ytdlp_update;
+use crate::os::process::{CancelToken, Proc};
+use crate::tools::ytdlp_update;
 use serde::Serialize;
 use std::io::Read;
 use std::path::{Path, PathBuf};

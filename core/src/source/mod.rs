@@ -1,0 +1,8 @@
+//! From what the user pasted to bytes ffmpeg may read: look-up, sign-in, waits, the network guard.
+
+pub mod cookies;
+pub mod fetch;
+pub mod guard;
+pub mod probe;
+pub mod wait;
+pub mod walls;
