@@ -2,21 +2,26 @@
 
 // ---------- Pure helpers ----------
 
-/** Parse "83", "83.25", "1:23.4" or "1:02:03.5" (optionally "…s") into seconds; null if it isn't a time. */
+/**
+ * Parse "83", "83.25", "1:23.4" or "1:02:03.5" (a trailing "s", a decimal comma) into seconds;
+ * null if it isn't a time. The CLI's rules (core/src/spec.rs): both run tests/time-cases.json.
+ */
 function parseTime(text) {
-  const cleaned = String(text).trim().replace(/\s*s$/i, '').replace(',', '.');
-  if (cleaned === '') return null;
-  const parts = cleaned.split(':');
+  let t = String(text).trim().replace(/[sS]$/, '').trimEnd();
+  if (!t.includes('.') && (t.match(/,/g) || []).length === 1) t = t.replace(',', '.');
+  if (t === '' || t.length > 32) return null;
+  const parts = t.split(':');
   if (parts.length > 3) return null;
-  const secText = parts.pop();
-  if (!/^(\d+\.?\d*|\.\d+)$/.test(secText)) return null;
-  if (!parts.every((p) => /^\d+$/.test(p))) return null;
-  const seconds = Number(secText);
-  const [hours, minutes] = parts.length === 2 ? parts.map(Number) : [0, Number(parts[0] || 0)];
-  // With a minutes part, seconds must read like a clock; with hours, minutes too
-  if (parts.length >= 1 && seconds >= 60) return null;
-  if (parts.length === 2 && minutes >= 60) return null;
-  return hours * 3600 + minutes * 60 + seconds;
+  let total = 0;
+  for (const [i, part] of parts.entries()) {
+    const last = i === parts.length - 1;
+    if (!(last ? /^(\d+\.?\d*|\.\d+)$/ : /^\d+$/).test(part)) return null;
+    const value = Number(part);
+    // Minutes and seconds after a colon stay below 60, as on a clock.
+    if (i > 0 && value >= 60) return null;
+    total = total * 60 + value;
+  }
+  return Number.isFinite(total) ? total : null;
 }
 
 /** Format seconds as m:ss.s (h:mm:ss.s past an hour). */

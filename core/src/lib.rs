@@ -6,13 +6,14 @@
 //! - `tools/`: the bundled sidecars and yt-dlp's updates; `os/`: child processes and confinement.
 
 pub mod cli;
-pub mod clip;
 pub mod error;
 pub mod os;
 pub mod pipeline;
 pub mod render;
 pub mod session;
 pub mod source;
+pub mod spec;
+pub mod text;
 pub mod tools;
 
 pub use error::{Error, Result};

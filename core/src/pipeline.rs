@@ -1,14 +1,16 @@
 //! The wiring: probe → decode (ffmpeg, fetching only the range) → encode (gifski) → save,
 //! streamed on two threads, with progress through one callback and cancel through a token.
 
-use crate::clip::{self, Options, Source};
+use crate::source::link::Source;
+use crate::spec::GifSpec;
 use crate::source::cookies::SignIn;
 use crate::source::fetch::Fit;
 use crate::render::decode::{Decoder, Plan};
 use crate::render::encode;
 use crate::error::{Error, Result};
 use crate::render::output::Staged;
-use crate::source::probe::{self, Input, Media};
+use crate::source::input::Input;
+use crate::source::probe::{self, Media};
 use crate::os::process::CancelToken;
 use crate::tools::sidecars::Sidecars;
 use crate::source::wait;
@@ -90,25 +92,19 @@ pub enum Target {
     DefaultNameIn(PathBuf),
 }
 
-/// What to make: the range, the options, and whether an existing file may be replaced.
+/// What to make (the spec), and the job's circumstances: may an existing file be replaced,
+/// which sign-in the site gets.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Request {
-    pub start: f64,
-    pub end: f64,
-    pub options: Options,
+    pub spec: GifSpec,
     pub overwrite: bool,
     pub sign_in: SignIn,
 }
 
 impl Request {
-    fn validate(&self) -> Result<()> {
-        clip::validate_range(self.start, self.end)?;
-        self.options.validate()
-    }
-
     /// The rendition this GIF needs from a site.
     pub fn fit(&self) -> Fit {
-        Fit { width: self.options.width, fps: self.options.fps, sign_in: self.sign_in.clone() }
+        Fit { width: self.spec.width, fps: self.spec.fps, sign_in: self.sign_in.clone() }
     }
 }
 
@@ -122,7 +118,7 @@ pub fn make_gif(
     cancel: &CancelToken,
     on_progress: OnProgress,
 ) -> Result<Made> {
-    req.validate()?;
+    req.spec.validate()?;
     if let Target::File(path) = target {
         refuse_existing(path, req.overwrite)?;
     }
@@ -130,7 +126,7 @@ pub fn make_gif(
     let media = probe::locate(sidecars, source, &req.fit(), cancel)?;
     let path = match target {
         Target::File(path) => path.clone(),
-        Target::DefaultNameIn(dir) => dir.join(crate::render::output::default_name(&media.title, req.start, req.end)),
+        Target::DefaultNameIn(dir) => dir.join(crate::render::output::default_name(&media.title, req.spec.start, req.spec.end)),
     };
     refuse_existing(&path, req.overwrite)?;
     render(sidecars, &media, req, &path, cancel, on_progress)
@@ -148,7 +144,7 @@ fn refuse_existing(path: &Path, overwrite: bool) -> Result<()> {
 /// The decoder's scale filter computes the same.
 pub fn output_size(media: &Media, width: u32) -> (u32, u32) {
     let src_w = media.width.max(1);
-    let w = if width == 0 || width >= src_w { src_w } else { width }.min(clip::MAX_WIDTH);
+    let w = if width == 0 || width >= src_w { src_w } else { width }.min(crate::spec::MAX_WIDTH);
     let h = ((media.height as f64 * w as f64 / src_w as f64).round() as u32).max(1);
     (w.max(1), h)
 }
@@ -163,22 +159,15 @@ pub fn render(
     cancel: &CancelToken,
     on_progress: OnProgress,
 ) -> Result<Made> {
-    req.validate()?;
-    let (start, end, options, overwrite) = (req.start, req.end, &req.options, req.overwrite);
+    req.spec.validate()?;
+    let (start, end, spec, overwrite) = (req.spec.start, req.spec.end, &req.spec, req.overwrite);
     if let Some(duration) = media.duration {
         check_inside(start, end, duration)?;
     }
-    let mut plan = Plan {
-        start,
-        length: end - start,
-        width: options.width,
-        fps: options.fps,
-        assume_bt709: media.untagged_colors && media.height >= HD_HEIGHT,
-        transfer: media.transfer,
-    };
+    let mut plan = Plan::gif(spec, media);
     let total = plan.frame_count();
     if media.width > 0 {
-        let (width, height) = output_size(media, options.width);
+        let (width, height) = output_size(media, spec.width);
         check_total(width as usize, height as usize, total)?;
     }
     let (staged, file) = Staged::create(target, overwrite)?;
@@ -256,7 +245,7 @@ fn wait_for(media: &Media, input: &Input, cancel: &CancelToken, on_progress: OnP
     if total == 0 {
         return Ok(());
     }
-    let youtube = media.lookup.as_ref().is_some_and(|l| clip::is_youtube(&l.url));
+    let youtube = media.lookup.as_ref().is_some_and(|l| crate::source::link::is_youtube(&l.url));
     let site = if youtube { "YouTube" } else { "The video site" };
     wait::until_available(input, cancel, &|left| on_progress(Progress::waiting(site, total.saturating_sub(left), total)))
 }
@@ -265,7 +254,7 @@ fn wait_for(media: &Media, input: &Input, cancel: &CancelToken, on_progress: OnP
 pub const HD_HEIGHT: u32 = 590;
 
 fn check_total(width: usize, height: usize, frames: u64) -> Result<()> {
-    if frames * width as u64 * height as u64 > MAX_TOTAL_PIXELS || height > 4 * clip::MAX_WIDTH as usize {
+    if frames * width as u64 * height as u64 > MAX_TOTAL_PIXELS || height > 4 * crate::spec::MAX_WIDTH as usize {
         return Err(Error::TooLarge(format!(
             "A {width}×{height} GIF of {frames} frames would be too large. Choose a smaller width, a lower frame rate or a shorter range."
         )));
@@ -290,16 +279,16 @@ fn check_inside(start: f64, end: f64, duration: f64) -> Result<()> {
     if start >= duration - 0.01 {
         return Err(Error::StartPastEnd(format!(
             "The start ({}) is past the end of the video, which is {} long.",
-            clip::format_time(start),
-            clip::format_time(duration)
+            crate::spec::format_time(start),
+            crate::spec::format_time(duration)
         )));
     }
     if end > duration + 0.05 {
         return Err(Error::StartPastEnd(format!(
             "The end ({}) is past the end of the video, which is {} long. Pick an end up to {}.",
-            clip::format_time(end),
-            clip::format_time(duration),
-            clip::format_time(duration)
+            crate::spec::format_time(end),
+            crate::spec::format_time(duration),
+            crate::spec::format_time(duration)
         )));
     }
     Ok(())
@@ -342,7 +331,7 @@ fn check_first_frame(job: &Job, listing: &str, width: usize, height: usize) -> s
     if let Some(info) = &info {
         crate::render::ffmpeg::check_source_size(info)?;
         if let Some(duration) = info.duration {
-            check_inside(job.req.start, job.req.end, duration)?;
+            check_inside(job.req.spec.start, job.req.spec.end, duration)?;
         }
         let assume_bt709 = job.plan.assume_bt709 || (info.untagged_colors && info.height >= HD_HEIGHT);
         if assume_bt709 != job.plan.assume_bt709 || info.transfer != job.plan.transfer {
@@ -356,8 +345,7 @@ fn check_first_frame(job: &Job, listing: &str, width: usize, height: usize) -> s
 /// ffmpeg's frames flow into gifski's collector on one thread while its writer runs here.
 fn encode_stream(job: &Job, out: impl std::io::Write, target: &Path) -> std::result::Result<Encoded, Stop> {
     let (cancel, total) = (job.cancel, job.total);
-    let settings = encode::Settings { quality: job.req.options.quality, loop_forever: job.req.options.loop_forever };
-    let (collector, writer) = encode::start(&settings)?;
+    let (collector, writer) = encode::start(&job.req.spec)?;
     let mut decoder = Decoder::spawn(job.sidecars, job.plan, job.input, cancel)?;
     // Reading from the top (a server without Range) has no early frames to watch for.
     let limit = (!job.input.plain_requests).then_some(Duration::from_secs(STALL_SECS));
@@ -508,10 +496,10 @@ fn check_decode(ok: bool, log: &crate::render::ffmpeg::Log, got: u64, want: u64,
         if trouble {
             return Err(crate::render::ffmpeg::classify(&log.complaints(), "read the video", remote));
         }
-        let length = duration.map(clip::format_time).unwrap_or_else(|| "shorter".into());
+        let length = duration.map(crate::spec::format_time).unwrap_or_else(|| "shorter".into());
         return Err(Error::StartPastEnd(format!(
             "The start ({}) is past the end of the video ({length}).",
-            clip::format_time(job.plan.start)
+            crate::spec::format_time(job.plan.start)
         )));
     }
     // A short read means the source ended early or the download broke off.

@@ -1,7 +1,7 @@
 //! The app's jobs and probed sources, behind the Tauri commands (which only forward here).
 //! Every argument is checked as if it came from an attacker: the webview is untrusted.
 
-use crate::clip::{self, Options};
+use crate::spec::GifSpec;
 use crate::source::cookies::SignIn;
 use crate::source::fetch::Fit;
 use crate::error::{Error, Result};
@@ -38,12 +38,9 @@ pub struct Probed {
 pub struct GifRequest {
     pub id: String,
     pub job_id: String,
-    pub start: f64,
-    pub end: f64,
-    pub width: u32,
-    pub fps: u32,
-    pub quality: u8,
-    pub loop_forever: bool,
+    /// The window's range and options, under the same names as `GifSpec`'s.
+    #[serde(flatten)]
+    pub spec: GifSpec,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -149,8 +146,8 @@ impl Session {
         if text.len() > 8192 {
             return Err(Error::InvalidLink("That is far too long to be a link.".into()));
         }
-        Options { width, fps, ..Options::default() }.validate()?;
-        let parsed = clip::parse_source(text)?;
+        GifSpec { width, fps, ..GifSpec::default() }.validate_options()?;
+        let parsed = crate::source::link::parse_source(text)?;
         let media = probe::probe(&*self.sidecars()?, &parsed.source, &self.fit(width, fps), &self.background)?;
         let id = format!("s{}", self.next_id.fetch_add(1, Ordering::SeqCst));
         let probed = Probed {
@@ -184,7 +181,7 @@ impl Session {
         if media.input.fresh_for(SOURCE_MARGIN_SECS) && lookup.fit.same_rendition(&fit) {
             return Ok(media);
         }
-        let parsed = clip::Source::Url(lookup.url.clone());
+        let parsed = crate::source::link::Source::Url(lookup.url.clone());
         let found = probe::locate(&*self.sidecars()?, &parsed, &fit, cancel)?;
         let fresh = Arc::new(Media {
             input: found.input,
@@ -223,7 +220,6 @@ impl Session {
     pub fn make(&self, req: &GifRequest, on_progress: OnProgress) -> Result<GifInfo> {
         check_job_id(&req.job_id)?;
         self.source(&req.id)?;
-        let options = Options { width: req.width, fps: req.fps, quality: req.quality, loop_forever: req.loop_forever };
         let sidecars = self.sidecars()?;
         let cancel = CancelToken::new();
         {
@@ -248,7 +244,7 @@ impl Session {
         }
         let target = self.work_dir.join(format!("{}.gif", req.job_id));
         // The app writes into its own work folder; the Save dialog has asked about replacing.
-        let job = pipeline::Request { start: req.start, end: req.end, options, overwrite: true, sign_in: lock(&self.sign_in).clone() };
+        let job = pipeline::Request { spec: req.spec.clone(), overwrite: true, sign_in: lock(&self.sign_in).clone() };
         let result = self
             .current_source(&req.id, Some(job.fit()), &cancel)
             .and_then(|media| pipeline::render(&sidecars, &media, &job, &target, &cancel, on_progress).map(|made| (made, media)));
@@ -256,7 +252,7 @@ impl Session {
         let mut jobs = lock(&self.jobs);
         match result {
             Ok((made, media)) => {
-                let name = output::default_name(&media.title, req.start, req.end);
+                let name = output::default_name(&media.title, req.spec.start, req.spec.end);
                 let info = GifInfo {
                     job_id: req.job_id.clone(),
                     width: made.width,

@@ -17,7 +17,7 @@ async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + Send + 'sta
 #[tauri::command]
 pub async fn probe(state: S<'_>, source: String, width: Option<u32>, fps: Option<u32>) -> Result<Probed> {
     let session = state.inner().clone();
-    let defaults = gifgrab_core::clip::Options::default();
+    let defaults = gifgrab_core::spec::GifSpec::default();
     blocking(move || session.probe(&source, width.unwrap_or(defaults.width), fps.unwrap_or(defaults.fps))).await
 }
 

@@ -555,6 +555,31 @@ fn bad_link_shows_its_message() {
     });
 }
 
+/// The window's time fields read times by the CLI's rules: the shared table, run in the page.
+#[test]
+fn time_fields_follow_the_cli_rules() {
+    e2e("time_fields_follow_the_cli_rules", |c| async move {
+        let table: serde_json::Value =
+            serde_json::from_str(include_str!("../time-cases.json")).expect("tests/time-cases.json");
+        let cases = table["cases"].as_array().expect("cases").clone();
+        let texts: Vec<serde_json::Value> = cases.iter().map(|case| case[0].clone()).collect();
+        let got = c
+            .execute("return arguments[0].map((t) => parseTime(t));", vec![json!(texts)])
+            .await
+            .expect("parseTime runs in the page");
+        let got = got.as_array().expect("an array").clone();
+        assert_eq!(got.len(), cases.len());
+        for (case, got) in cases.iter().zip(got) {
+            let (text, want) = (&case[0], case[1].as_f64());
+            match (got.as_f64(), want) {
+                (Some(g), Some(w)) => assert!((g - w).abs() < 1e-9, "{text}: the window reads {g}, the CLI {w}"),
+                (None, None) => assert!(got.is_null(), "{text}: {got}"),
+                (g, w) => panic!("{text}: the window reads {g:?}, the CLI {w:?}"),
+            }
+        }
+    });
+}
+
 /// Loads long.mp4 (tagged `token` in its link), picks the range, waits for the look-ups to
 /// end, then throttles the server and clicks Make GIF; returns the pid of the fetching ffmpeg.
 async fn start_slow_job(c: &Client, srv: &TestServer, token: &str, start: &str, end: &str) -> i32 {

@@ -1,7 +1,8 @@
 //! Faults and hostile input: each ends in a clear error of the right kind, with no file at the
 //! target, no temp files, and no child process left (the process table is checked).
 
-use gifgrab_core::clip::{Options, Source};
+use gifgrab_core::source::link::Source;
+use gifgrab_core::spec::GifSpec;
 use gifgrab_core::pipeline::{Made, Request, Target};
 use gifgrab_core::os::process::CancelToken;
 use gifgrab_core::tools::sidecars::Sidecars;
@@ -15,8 +16,8 @@ fn sidecars() -> Sidecars {
 }
 
 /// One pipeline run that never replaces an existing file.
-fn make(sc: &Sidecars, src: &Source, start: f64, end: f64, options: Options, target: &Target, cancel: &CancelToken) -> gifgrab_core::Result<Made> {
-    let req = Request { start, end, options, overwrite: false, sign_in: Default::default() };
+fn make(sc: &Sidecars, src: &Source, start: f64, end: f64, options: GifSpec, target: &Target, cancel: &CancelToken) -> gifgrab_core::Result<Made> {
+    let req = Request { spec: GifSpec { start, end, ..options }, overwrite: false, sign_in: Default::default() };
     gifgrab_core::pipeline::make_gif(sc, src, &req, target, cancel, &|_| {})
 }
 
@@ -24,7 +25,7 @@ fn make(sc: &Sidecars, src: &Source, start: f64, end: f64, options: Options, tar
 fn attempt(url: &str, start: f64, end: f64, dir: &TempDir, token: &str) -> gifgrab_core::Result<Made> {
     let target = dir.path("out.gif");
     let src = Source::Url(url.to_string());
-    let result = make(&sidecars(), &src, start, end, Options::default(), &Target::File(target.clone()), &CancelToken::new());
+    let result = make(&sidecars(), &src, start, end, GifSpec::default(), &Target::File(target.clone()), &CancelToken::new());
     assert!(eventually(2.0, || processes_mentioning(token).is_empty()), "left behind: {:?}", processes_mentioning(token));
     if result.is_err() {
         assert!(dir.names().is_empty(), "a failed job left {:?}", dir.names());
@@ -197,14 +198,14 @@ fn broken_sidecars_are_named_with_the_repair() {
     std::fs::write(fake.path("gifgrab-ffmpeg"), b"not a program").unwrap();
     let src = Source::File(media("bikes.mp4"));
     let target = Target::File(dir.path("o.gif"));
-    let err = make(&Sidecars::in_dir(&fake.0), &src, 0.0, 1.0, Options::default(), &target, &CancelToken::new())
+    let err = make(&Sidecars::in_dir(&fake.0), &src, 0.0, 1.0, GifSpec::default(), &target, &CancelToken::new())
         .expect_err("must fail");
     assert_eq!(err.kind(), "sidecar", "{err}");
     assert!(err.to_string().contains("cargo xtask setup"), "{err}");
     let garbage = fake.path("gifgrab-ffmpeg");
     std::fs::write(&garbage, "#!/bin/sh\necho 'zzz garbage' >&2\nexit 3\n").unwrap();
     make_executable(&garbage);
-    let err = make(&Sidecars::in_dir(&fake.0), &src, 0.0, 1.0, Options::default(), &target, &CancelToken::new())
+    let err = make(&Sidecars::in_dir(&fake.0), &src, 0.0, 1.0, GifSpec::default(), &target, &CancelToken::new())
         .expect_err("must fail");
     assert!(err.to_string().len() > 10, "{err}");
     assert!(dir.names().is_empty());
@@ -222,7 +223,7 @@ fn a_read_only_folder_is_reported_and_left_clean() {
         let dir = TempDir::new("ro");
         std::fs::write(dir.path("file"), b"x").unwrap();
         let target = dir.path("file").join("out.gif");
-        let err = make(&sidecars(), &Source::File(media("bikes.mp4")), 0.0, 1.0, Options::default(), &Target::File(target), &CancelToken::new())
+        let err = make(&sidecars(), &Source::File(media("bikes.mp4")), 0.0, 1.0, GifSpec::default(), &Target::File(target), &CancelToken::new())
             .expect_err("must fail");
         assert_eq!(err.kind(), "not_writable", "{err}");
         assert_eq!(dir.names(), vec!["file"]);
@@ -230,7 +231,7 @@ fn a_read_only_folder_is_reported_and_left_clean() {
     }
     let dir = TempDir::new("ro");
     std::fs::set_permissions(&dir.0, std::os::unix::fs::PermissionsExt::from_mode(0o555)).unwrap();
-    let err = make(&sidecars(), &Source::File(media("bikes.mp4")), 0.0, 1.0, Options::default(), &Target::File(dir.path("o.gif")), &CancelToken::new())
+    let err = make(&sidecars(), &Source::File(media("bikes.mp4")), 0.0, 1.0, GifSpec::default(), &Target::File(dir.path("o.gif")), &CancelToken::new())
         .expect_err("must fail");
     std::fs::set_permissions(&dir.0, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
     assert_eq!(err.kind(), "not_writable", "{err}");
@@ -244,7 +245,7 @@ fn unsafe_is_root() -> bool {
 fn absurd_sizes_are_refused_before_they_eat_memory() {
     let dir = TempDir::new("huge");
     let src = Source::File(media("long.mp4"));
-    let opts = Options { width: 1920, fps: 50, ..Options::default() };
+    let opts = GifSpec { width: 1920, fps: 50, ..GifSpec::default() };
     let err = make(&sidecars(), &src, 0.0, 60.0, opts, &Target::File(dir.path("h.gif")), &CancelToken::new())
         .expect_err("1280 px × 3000 frames is too much");
     assert_eq!(err.kind(), "too_large", "{err}");
@@ -259,7 +260,7 @@ fn absurd_sizes_are_refused_before_they_eat_memory() {
         .expect("ffmpeg runs");
     assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
     let target = Target::File(dir.path("h.gif"));
-    let err = make(&sidecars(), &Source::File(huge.clone()), 0.0, 0.1, Options::default(), &target, &CancelToken::new())
+    let err = make(&sidecars(), &Source::File(huge.clone()), 0.0, 0.1, GifSpec::default(), &target, &CancelToken::new())
         .expect_err("8000×6000 frames are too large to decode");
     assert!(err.kind() == "too_large" && err.to_string().contains("8000x6000"), "{err}");
     let err = gifgrab_core::source::probe::probe(&sidecars(), &Source::File(huge), &Default::default(), &CancelToken::new()).expect_err("probe refuses too");
@@ -283,7 +284,7 @@ fn cancel_at_each_stage_stops_quickly_and_cleans_up() {
             std::time::Instant::now()
         });
         let target = Target::File(dir.path("c.gif"));
-        let result = make(&sidecars(), &Source::Url(url), 100.0, 105.0, Options::default(), &target, &cancel);
+        let result = make(&sidecars(), &Source::Url(url), 100.0, 105.0, GifSpec::default(), &target, &cancel);
         let cancelled_at = canceller.join().unwrap();
         assert!(cancelled_at.elapsed().as_secs_f64() < 1.0, "stopping took {:?}", cancelled_at.elapsed());
         assert!(matches!(result, Err(Error::Cancelled)), "after {delay_ms} ms: {result:?}");
@@ -313,7 +314,7 @@ fn ten_jobs_at_once_give_ten_distinct_correct_gifs() {
                 let target = Target::File(dir.path(&format!("g{i}.gif")));
                 s.spawn(move || {
                     let start = 20.0 + i as f64 * 30.0;
-                    make(&sidecars(), &Source::Url(url), start, start + 1.0, Options::default(), &target, &CancelToken::new())
+                    make(&sidecars(), &Source::Url(url), start, start + 1.0, GifSpec::default(), &target, &CancelToken::new())
                 })
             })
             .collect();
@@ -356,12 +357,7 @@ fn the_app_session_rejects_junk_and_cleans_stale_work() {
     let request = |id: &str, job: &str| GifRequest {
         id: id.into(),
         job_id: job.into(),
-        start: 0.0,
-        end: 1.0,
-        width: 480,
-        fps: 15,
-        quality: 90,
-        loop_forever: true,
+        spec: GifSpec::range(0.0, 1.0),
     };
     let kinds = [
         session.probe("--exec=touch /tmp/x", 480, 15).unwrap_err().kind(),
@@ -414,7 +410,7 @@ fn a_full_disk_is_reported_and_leaves_nothing() {
         return;
     }
     let target = dir.path("full.gif");
-    let result = make(&sidecars(), &Source::File(media("bikes.mp4")), 0.0, 3.0, Options::default(), &Target::File(target), &CancelToken::new());
+    let result = make(&sidecars(), &Source::File(media("bikes.mp4")), 0.0, 3.0, GifSpec::default(), &Target::File(target), &CancelToken::new());
     let names = dir.names();
     let _ = std::process::Command::new("umount").arg(&dir.0).status();
     let err = result.expect_err("a 100 KB disk cannot hold this GIF");
@@ -439,7 +435,7 @@ fn the_app_work_folder_is_private_and_holds_one_gif() {
     drop(b);
     let _ = std::fs::remove_dir_all(&planted);
     let probed = a.probe(media("bikes.mp4").to_str().unwrap(), 480, 15).unwrap();
-    let request = |job: &str| GifRequest { id: probed.id.clone(), job_id: job.into(), start: 0.0, end: 1.0, width: 320, fps: 10, quality: 80, loop_forever: true };
+    let request = |job: &str| GifRequest { id: probed.id.clone(), job_id: job.into(), spec: GifSpec { start: 0.0, end: 1.0, width: 320, fps: 10, quality: 80, loop_forever: true } };
     a.make(&request("first"), &|_| {}).unwrap();
     a.make(&request("second"), &|_| {}).unwrap();
     let names: Vec<String> = std::fs::read_dir(a.work_dir()).unwrap().flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();

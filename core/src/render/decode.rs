@@ -3,11 +3,14 @@
 //! Frames come as PAM images, each stating its size, so one ffmpeg run both learns the
 //! source (its log lists it) and decodes it: no separate look at the header first.
 
-use crate::clip;
 use crate::error::{Error, Result};
-use crate::render::ffmpeg::{self, Transfer};
+use crate::render::ffmpeg;
+use crate::render::filters;
+use crate::source::input::Transfer;
+use crate::source::probe::Media;
+use crate::spec::GifSpec;
 use crate::source::guard::Guard;
-use crate::source::probe::Input;
+use crate::source::input::Input;
 use crate::os::process::{CancelToken, Proc};
 use crate::tools::sidecars::Sidecars;
 use imgref::ImgVec;
@@ -21,7 +24,7 @@ use std::time::Duration;
 pub struct Plan {
     pub start: f64,
     pub length: f64,
-    /// Output width; 0 keeps the source's. Never upscaled, at most `clip::MAX_WIDTH`.
+    /// Output width; 0 keeps the source's. Never upscaled, at most `crate::spec::MAX_WIDTH`.
     pub width: u32,
     pub fps: u32,
     /// Assume HD colours for untagged HD sources (ffmpeg would assume SD's BT.601).
@@ -31,6 +34,23 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// The GIF's frames from this media.
+    pub fn gif(spec: &GifSpec, media: &Media) -> Plan {
+        Plan { start: spec.start, length: spec.length(), width: spec.width, fps: spec.fps, ..Plan::still(0.0, 0, media) }
+    }
+
+    /// One picture at `at`, as the GIF would show it (the previews).
+    pub fn still(at: f64, width: u32, media: &Media) -> Plan {
+        Plan {
+            start: at,
+            length: 0.0,
+            width,
+            fps: 1,
+            assume_bt709: media.untagged_colors && media.height >= crate::pipeline::HD_HEIGHT,
+            transfer: media.transfer,
+        }
+    }
+
     /// Frames ffmpeg emits: one per 1/fps step that starts inside the range.
     pub fn frame_count(&self) -> u64 {
         ((self.length * self.fps as f64) - 1e-6).ceil().max(1.0) as u64
@@ -44,7 +64,7 @@ pub fn args(plan: &Plan, input: &Input, guard: Option<&Guard>) -> Vec<String> {
     a.extend(ffmpeg::input_args(input, guard));
     // -ss before -i: jump to the keyframe before start, then decode exactly to start.
     a.extend(["-ss".into(), format!("{:.6}", plan.start), "-i".into(), ffmpeg::input_location(input)]);
-    let filters = filter_graph(plan);
+    let filters = filters::gif(plan);
     a.extend(
         [
             "-t".to_string(),
@@ -67,45 +87,8 @@ pub fn args(plan: &Plan, input: &Input, guard: Option<&Guard>) -> Vec<String> {
     a
 }
 
-/// The one filter graph: frame rate, size (display proportions: anamorphic pixels are
-/// stretched, rotated phone videos come turned), tone mapping for HDR, then RGBA.
-pub fn filter_graph(plan: &Plan) -> String {
-    format!("fps={},{}", plan.fps, picture_filters(plan))
-}
-
-/// Size and colours, shared with the still previews so they look like the GIF.
-pub fn picture_filters(plan: &Plan) -> String {
-    let width = if plan.width == 0 { clip::MAX_WIDTH } else { plan.width.min(clip::MAX_WIDTH) };
-    // `sar` is 1 when a stream states none; never upscaled beyond its display width.
-    let size = format!("scale=w='min(round(iw*sar),{width})':h='max(1,round(ih*ow/(iw*sar)))':flags=lanczos");
-    let colours = match plan.transfer {
-        // Resize in YUV at full chroma, then convert: the colours of swscale's full_chroma_int
-        // path (PSNR over 50 dB against it) at half its CPU.
-        Transfer::Sdr => {
-            let matrix = if plan.assume_bt709 { "bt709" } else { "auto" };
-            format!("format=yuv444p,scale=flags=accurate_rnd:in_color_matrix={matrix}:in_range=auto:out_range=full")
-        }
-        Transfer::Pq => tone_map("smpte2084"),
-        Transfer::Hlg => tone_map("arib-std-b67"),
-    };
-    format!("{size},{colours},setsar=1,format=rgba")
-}
-
-/// HDR (PQ or HLG, BT.2020) to BT.709 SDR, after the resize (a third of the cost at 1080p):
-/// linear light with SDR white at BT.2408's 203 nits, BT.709 primaries, then a mobius curve
-/// that rolls 1000-nit highlights (peak 1000/203) off smoothly instead of clipping them.
-/// The input is named, not read from frame tags, so a stream missing some still converts.
-/// Measured on real clips made HDR: RGB SSIM 0.97-0.99 against the SDR original (0.80-0.89
-/// without it), 2-3 ms a frame.
-fn tone_map(transfer: &str) -> String {
-    format!(
-        "zscale=tin={transfer}:min=bt2020nc:pin=bt2020:rin=tv:t=linear:p=bt709:npl=203,format=gbrpf32le,\
-         tonemap=mobius:param=0.5:peak=4.93:desat=0,zscale=t=bt709,format=gbrp"
-    )
-}
-
 /// Largest frame ffmpeg may hand over: the output width cap, any sane aspect ratio.
-const MAX_FRAME_PIXELS: usize = (clip::MAX_WIDTH as usize) * (clip::MAX_WIDTH as usize) * 4;
+const MAX_FRAME_PIXELS: usize = (crate::spec::MAX_WIDTH as usize) * (crate::spec::MAX_WIDTH as usize) * 4;
 
 pub struct Decoder {
     proc: Proc,

@@ -2,14 +2,11 @@
 
 use crate::error::{Error, Result};
 use crate::os::process::CancelToken;
+use crate::spec::GifSpec;
 use std::io::Write;
 
-pub struct Settings {
-    pub quality: u8,
-    pub loop_forever: bool,
-}
-
-pub fn start(s: &Settings) -> Result<(gifski::Collector, gifski::Writer)> {
+/// gifski's settings come from the spec's quality and loop.
+pub fn start(s: &GifSpec) -> Result<(gifski::Collector, gifski::Writer)> {
     let settings = gifski::Settings {
         width: None,
         height: None,

@@ -3,7 +3,8 @@
 
 use crate::error::{Error, Result};
 use crate::source::guard::Guard;
-use crate::source::probe::Input;
+use crate::source::input::Input;
+pub use crate::source::input::Transfer;
 use crate::os::process::{CancelToken, Proc};
 use crate::tools::sidecars::Sidecars;
 use std::process::Command;
@@ -89,32 +90,6 @@ pub struct StreamInfo {
     pub fps: Option<f64>,
     pub untagged_colors: bool,
     pub transfer: Transfer,
-}
-
-/// How the stream's brightness is coded: SDR, or one of the HDR curves that need tone mapping.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Transfer {
-    #[default]
-    Sdr,
-    /// HDR10 and Dolby Vision's HDR10 base layer (SMPTE ST 2084).
-    Pq,
-    /// Hybrid log-gamma (ARIB STD-B67): what phones record by default.
-    Hlg,
-}
-
-impl Transfer {
-    /// From ffmpeg's colour words (`yuv420p10le(tv, bt2020nc/bt2020/smpte2084)`) or yt-dlp's
-    /// `dynamic_range` ("HDR10", "HLG", "DV").
-    pub fn from_words(text: &str) -> Transfer {
-        let t = text.to_ascii_lowercase();
-        if t.contains("arib-std-b67") || t.contains("hlg") {
-            Transfer::Hlg
-        } else if t.contains("smpte2084") || t.contains("hdr10") || t == "hdr" || t == "dv" || t.contains("hdr12") {
-            Transfer::Pq
-        } else {
-            Transfer::Sdr
-        }
-    }
 }
 
 /// Opens the input and reads its header only (ffmpeg with no output lists the streams).
@@ -280,23 +255,12 @@ fn parse_clock(s: &str) -> Option<f64> {
 pub fn classify(stderr: &str, doing: &str, remote: bool) -> Error {
     let l = stderr.to_ascii_lowercase();
     let has = |needles: &[&str]| needles.iter().any(|n| l.contains(n));
-    if let Some(line) = stderr.lines().find(|l| l.starts_with(crate::source::guard::REFUSED)) {
-        let place = line[crate::source::guard::REFUSED.len()..].trim();
-        return Error::Forbidden(format!(
-            "Could not {doing}: it points at {}. gifgrab reads from the link's own server and the public internet only.",
-            crate::clip::printable(place)
-        ));
-    }
-    if let Some(line) = stderr.lines().find(|l| l.starts_with(crate::source::guard::UNREACHABLE)) {
-        let place = line[crate::source::guard::UNREACHABLE.len()..].trim();
-        return Error::Network(format!(
-            "Could not {doing}: no connection to {}. Check the link and your internet connection, then try again.",
-            crate::clip::printable(place)
-        ));
+    if let Some(refusal) = crate::source::guard::refusal(stderr, doing) {
+        return refusal;
     }
     if has(&["exceeds specified max pixel count"]) {
         let size = stderr.split_whitespace().skip_while(|w| *w != "size").nth(1).unwrap_or("too large");
-        return too_large_source(&crate::clip::printable(size));
+        return too_large_source(&crate::text::printable(size));
     }
     if only_pictures(stderr) {
         return Error::NoVideo(ONLY_PICTURES.into());
@@ -336,7 +300,7 @@ pub fn classify(stderr: &str, doing: &str, remote: bool) -> Error {
         let last = stderr.lines().rev().find(|x| !x.trim().is_empty()).unwrap_or("");
         // Without ffmpeg's "[component @ 0x…] [level] " tags: only the message.
         let message = last.rsplit_once("] ").map_or(last, |(_, m)| m);
-        Error::BadMedia(format!("Could not {doing}: {}", crate::clip::printable(message.trim())))
+        Error::BadMedia(format!("Could not {doing}: {}", crate::text::printable(message.trim())))
     }
 }
 

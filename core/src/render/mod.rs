@@ -3,5 +3,6 @@
 pub mod decode;
 pub mod encode;
 pub mod ffmpeg;
+pub mod filters;
 pub mod output;
 pub mod preview;

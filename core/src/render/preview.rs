@@ -21,20 +21,13 @@ pub fn frame_jpeg(sidecars: &Sidecars, media: &Media, at: f64, cancel: &CancelTo
     crate::source::wait::until_available(&media.input, cancel, &|_| {})?;
     let width = PREVIEW_WIDTH.min(media.width.max(2));
     // The GIF's own size and colour steps (display aspect, HDR tone mapping).
-    let look = crate::render::decode::Plan {
-        start: at,
-        length: 0.0,
-        width,
-        fps: 1,
-        assume_bt709: media.untagged_colors && media.height >= crate::pipeline::HD_HEIGHT,
-        transfer: media.transfer,
-    };
+    let look = crate::render::decode::Plan::still(at, width, media);
     let (mut cmd, guard) = ffmpeg::command(sidecars, &media.input)?;
     cmd.args(["-hide_banner", "-nostdin", "-loglevel", "error"])
         .args(ffmpeg::input_args(&media.input, guard.as_ref()))
         .args(["-ss", &format!("{at:.3}"), "-i", &ffmpeg::input_location(&media.input)])
         .args(["-map", "0:V:0", "-frames:v", "1", "-an", "-sn"])
-        .args(["-vf", &crate::render::decode::picture_filters(&look)])
+        .args(["-vf", &crate::render::filters::still(&look)])
         .args(["-f", "image2pipe", "-c:v", "mjpeg", "-q:v", "4", "pipe:1"]);
     let mut proc = Proc::spawn("ffmpeg", cmd, cancel, true)?;
     let mut jpeg = Vec::new();

@@ -75,7 +75,7 @@ pub fn check_browser(spec: &str) -> Result<()> {
     if spec.len() > 1024 || spec.chars().any(char::is_control) || !BROWSERS.contains(&name.as_str()) {
         return Err(Error::InvalidOption(format!(
             "\"{}\" is not a browser gifgrab can read the sign-in of. Use one of: {}.",
-            crate::clip::printable(&name),
+            crate::text::printable(&name),
             BROWSERS.join(", ")
         )));
     }

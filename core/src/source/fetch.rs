@@ -4,7 +4,7 @@
 
 use crate::source::cookies::SignIn;
 use crate::error::{Error, Result};
-use crate::source::probe::Input;
+use crate::source::input::Input;
 use crate::os::process::{CancelToken, Proc};
 use crate::tools::sidecars::Sidecars;
 use std::io::Read;
@@ -41,7 +41,7 @@ pub struct Resolved {
     pub height: Option<u32>,
     pub fps: Option<f64>,
     pub is_live: bool,
-    pub transfer: crate::render::ffmpeg::Transfer,
+    pub transfer: crate::source::input::Transfer,
     pub input: Input,
 }
 
@@ -53,7 +53,7 @@ pub struct Resolved {
 ///   decides whether it covers), else the widest below;
 /// - `+res:W`: the same by the shorter side, for sites that state heights only.
 pub fn format_sort(width: u32, fps: u32) -> String {
-    let w = if width == 0 { crate::clip::MAX_WIDTH } else { width.min(crate::clip::MAX_WIDTH) };
+    let w = if width == 0 { crate::spec::MAX_WIDTH } else { width.min(crate::spec::MAX_WIDTH) };
     format!("+hdr,+fps:{},proto,+width:{w},+res:{w}", fps.max(1))
 }
 
@@ -131,9 +131,8 @@ fn resolve_with(sidecars: &Sidecars, lookup: &Lookup, cancel: &CancelToken) -> R
     let (status, stderr) = proc.finish()?;
     if !status.success() || json.trim().is_empty() {
         // The guard's refusals explain a failure better than yt-dlp's "HTTP Error 403".
-        let refusals = guard.report();
-        if !refusals.trim().is_empty() {
-            return Err(crate::render::ffmpeg::classify(&refusals, "open the page", true));
+        if let Some(refusal) = crate::source::guard::refusal(&guard.report(), "open the page") {
+            return Err(refusal);
         }
         return Err(crate::source::walls::classify(&stderr, status.code(), &lookup.fit.sign_in));
     }
@@ -207,7 +206,7 @@ pub fn parse(json: &str) -> Result<Resolved> {
         height: positive(chosen.height).map(|h| h as u32),
         fps: positive(chosen.fps),
         is_live: live,
-        transfer: chosen.dynamic_range.as_deref().map(crate::render::ffmpeg::Transfer::from_words).unwrap_or_default(),
+        transfer: chosen.dynamic_range.as_deref().map(crate::source::input::Transfer::from_words).unwrap_or_default(),
         input: Input { location, headers, remote: true, available_at, expires_at, ..Input::default() },
     })
 }

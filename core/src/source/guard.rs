@@ -2,6 +2,8 @@
 //! reach the link's own host and public hosts (CDNs, redirects), but never this computer or
 //! the local network on a playlist's or a redirect's say-so.
 
+use crate::text::printable;
+use crate::error::Error;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{IpAddr, Shutdown, SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -424,6 +426,20 @@ fn split_host_port(target: &str, default_port: u16) -> Option<(String, u16)> {
 /// Lower case, without IPv6 brackets.
 fn bare_host(host: &str) -> String {
     host.trim_start_matches('[').trim_end_matches(']').to_ascii_lowercase()
+}
+
+
+/// The error for a destination the guard refused or could not reach, if `log` names one.
+pub fn refusal(log: &str, doing: &str) -> Option<Error> {
+    let named = |mark: &str| log.lines().find_map(|l| l.strip_prefix(mark)).map(|place| printable(place.trim()));
+    if let Some(place) = named(REFUSED) {
+        return Some(Error::Forbidden(format!(
+            "Could not {doing}: it points at {place}. gifgrab reads from the link's own server and the public internet only."
+        )));
+    }
+    named(UNREACHABLE).map(|place| {
+        Error::Network(format!("Could not {doing}: no connection to {place}. Check the link and your internet connection, then try again."))
+    })
 }
 
 #[cfg(test)]

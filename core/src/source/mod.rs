@@ -3,6 +3,8 @@
 pub mod cookies;
 pub mod fetch;
 pub mod guard;
+pub mod input;
+pub mod link;
 pub mod probe;
 pub mod wait;
 pub mod walls;

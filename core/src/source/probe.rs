@@ -1,12 +1,13 @@
 //! What a source is before any frame is decoded: title, length, size, frame rate, and the
 //! input ffmpeg should read. Links go through yt-dlp (`fetch`), then ffmpeg fills the gaps.
 
-use crate::clip::{self, Source};
+use crate::source::link::Source;
 use crate::error::{Error, Result};
 use crate::os::process::CancelToken;
 use crate::source::fetch::{self, Fit, Lookup};
 use crate::tools::sidecars::Sidecars;
 use crate::render::ffmpeg;
+use crate::source::input::Input;
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -21,29 +22,12 @@ pub struct Media {
     pub untagged_colors: bool,
     /// SDR, or the HDR curve to tone-map from.
     #[serde(skip)]
-    pub transfer: crate::render::ffmpeg::Transfer,
+    pub transfer: crate::source::input::Transfer,
     #[serde(skip)]
     pub input: Input,
     /// How yt-dlp found the input: asked again when its URL expires or changes.
     #[serde(skip)]
     pub lookup: Option<Lookup>,
-}
-
-/// What ffmpeg opens: a media URL with the headers the site wants, or a local file.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Input {
-    pub location: String,
-    pub headers: Vec<(String, String)>,
-    pub remote: bool,
-    /// Servers that ignore Range break seeking: then ffmpeg reads from the top, no seeks.
-    pub plain_requests: bool,
-    /// The link the user gave (a page link for yt-dlp's finds): the one server besides
-    /// public hosts that the network guard lets ffmpeg reach. Empty: the location itself.
-    pub origin: String,
-    /// The media host answers only from this Unix time on (YouTube's pre-roll wait).
-    pub available_at: Option<f64>,
-    /// The signed URL stops working at this Unix time (`expire=`).
-    pub expires_at: Option<u64>,
 }
 
 /// Probes a source fully (the app shows these facts before a GIF is made); `fit` keeps
@@ -70,8 +54,8 @@ pub fn complete(sidecars: &Sidecars, media: Media, cancel: &CancelToken) -> Resu
 pub fn locate(sidecars: &Sidecars, source: &Source, fit: &Fit, cancel: &CancelToken) -> Result<Media> {
     match source {
         // A direct media link needs no yt-dlp (saves its start-up and a request).
-        Source::Url(url) if clip::is_direct_media(url) => {
-            Ok(Media::unknown(clip::title_from_url(url), Input::direct_link(url)))
+        Source::Url(url) if crate::source::link::is_direct_media(url) => {
+            Ok(Media::unknown(crate::source::link::title_from_url(url), Input::direct_link(url)))
         }
         Source::Url(url) => {
             let lookup = Lookup { url: url.clone(), fit: fit.clone() };
@@ -103,18 +87,6 @@ pub fn locate(sidecars: &Sidecars, source: &Source, fit: &Fit, cancel: &CancelTo
     }
 }
 
-impl Input {
-    /// A link straight to media, read as it is.
-    fn direct_link(url: &str) -> Input {
-        Input { location: url.to_string(), remote: true, ..Input::default() }
-    }
-
-    /// Whether the signed URL still works for at least `margin` seconds more.
-    pub fn fresh_for(&self, margin: u64) -> bool {
-        self.expires_at.is_none_or(|at| crate::source::wait::unix_now() + margin as f64 <= at as f64)
-    }
-}
-
 impl Media {
     fn unknown(title: String, input: Input) -> Media {
         Media { title, duration: None, width: 0, height: 0, fps: None, untagged_colors: false, transfer: Default::default(), input, lookup: None }
@@ -128,7 +100,7 @@ impl Media {
 
 /// A link straight to media: ffmpeg reads its header, no yt-dlp involved.
 fn direct_media(sidecars: &Sidecars, url: &str, cancel: &CancelToken) -> Result<Media> {
-    with_stream_info(sidecars, clip::title_from_url(url), Input::direct_link(url), cancel)
+    with_stream_info(sidecars, crate::source::link::title_from_url(url), Input::direct_link(url), cancel)
 }
 
 fn with_stream_info(sidecars: &Sidecars, title: String, input: Input, cancel: &CancelToken) -> Result<Media> {

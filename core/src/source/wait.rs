@@ -2,7 +2,7 @@
 //! ahead) and answers 403 until then, so no media request goes out before it.
 
 use crate::error::{Error, Result};
-use crate::source::probe::Input;
+use crate::source::input::Input;
 use crate::os::process::CancelToken;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 

@@ -2,7 +2,7 @@
 //! age gate, private, members-only, upcoming, live, country, copyright), a yt-dlp too old
 //! for the site, and plain network trouble.
 
-use crate::clip::printable;
+use crate::text::printable;
 use crate::source::cookies::SignIn;
 use crate::error::Error;
 

@@ -1,13 +1,10 @@
-//! What the user asked for: the source (a link or a local file), the range and the options.
-//! Pure parsing and validation, no I/O beyond checking that a local file exists.
+//! What the user pasted or dropped: a link (YouTube's forms normalised) or a local file.
+//! Pure parsing, no I/O beyond checking that a local file exists.
 
 use crate::error::{Error, Result};
+use crate::spec::parse_time;
+use crate::text::printable;
 use std::path::PathBuf;
-
-pub const MIN_LENGTH: f64 = 0.1;
-pub const MAX_LENGTH: f64 = 60.0;
-pub const MAX_WIDTH: u32 = 1920;
-pub const MAX_FPS: u32 = 50;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Source {
@@ -31,118 +28,6 @@ impl Source {
 pub struct ParsedSource {
     pub source: Source,
     pub start_hint: Option<f64>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Options {
-    /// Output width in pixels; 0 keeps the source width. Never upscaled.
-    pub width: u32,
-    pub fps: u32,
-    pub quality: u8,
-    pub loop_forever: bool,
-}
-
-impl Default for Options {
-    fn default() -> Self {
-        Options { width: 480, fps: 15, quality: 90, loop_forever: true }
-    }
-}
-
-impl Options {
-    pub fn validate(&self) -> Result<()> {
-        if self.width > MAX_WIDTH {
-            return Err(Error::InvalidOption(format!(
-                "Width {} px is too large: the most is {MAX_WIDTH} px.",
-                self.width
-            )));
-        }
-        if self.width != 0 && self.width < 16 {
-            return Err(Error::InvalidOption("Width must be at least 16 px.".into()));
-        }
-        if self.fps == 0 || self.fps > MAX_FPS {
-            return Err(Error::InvalidOption(format!("Frame rate must be 1 to {MAX_FPS} frames per second.")));
-        }
-        if self.quality == 0 || self.quality > 100 {
-            return Err(Error::InvalidOption("Quality must be 1 to 100.".into()));
-        }
-        Ok(())
-    }
-}
-
-/// Checks the range on its own (the video's length is checked once it is known).
-pub fn validate_range(start: f64, end: f64) -> Result<()> {
-    if !(start.is_finite() && end.is_finite()) || start < 0.0 {
-        return Err(Error::InvalidTime("Start and end must be times of 0 or more.".into()));
-    }
-    let length = end - start;
-    if length <= 0.0 {
-        return Err(Error::EndBeforeStart(format!(
-            "The end ({}) must be after the start ({}).",
-            format_time(end),
-            format_time(start)
-        )));
-    }
-    if length < MIN_LENGTH - 1e-9 {
-        return Err(Error::RangeTooShort(format!(
-            "The clip is {length:.2} s long; it must be at least {MIN_LENGTH} s."
-        )));
-    }
-    if length > MAX_LENGTH + 1e-9 {
-        return Err(Error::RangeTooLong(format!(
-            "The clip is {length:.1} s long; a GIF can be at most {MAX_LENGTH:.0} s. Pick a shorter range."
-        )));
-    }
-    Ok(())
-}
-
-/// Parses `83`, `83.25`, `1:23`, `1:23.5`, `1:02:03.5` (and a trailing `s`) into seconds.
-pub fn parse_time(text: &str) -> Result<f64> {
-    let t = text.trim();
-    let bad = || {
-        Error::InvalidTime(format!(
-            "\"{}\" is not a time. Use seconds (83.5), m:ss (1:23.5) or h:mm:ss (1:01:23).",
-            printable(t)
-        ))
-    };
-    let t = t.strip_suffix('s').unwrap_or(t);
-    if t.is_empty() || t.len() > 32 {
-        return Err(bad());
-    }
-    let parts: Vec<&str> = t.split(':').collect();
-    if parts.len() > 3 {
-        return Err(bad());
-    }
-    let mut total = 0.0;
-    for (i, part) in parts.iter().enumerate() {
-        let last = i == parts.len() - 1;
-        let valid_chars = part.chars().all(|c| c.is_ascii_digit() || (last && c == '.'));
-        if part.is_empty() || !valid_chars || part.starts_with('.') && part.len() == 1 {
-            return Err(bad());
-        }
-        let value: f64 = part.parse().map_err(|_| bad())?;
-        // Minutes and seconds after a colon stay below 60, as on a clock.
-        if i > 0 && value >= 60.0 {
-            return Err(bad());
-        }
-        total = total * 60.0 + value;
-    }
-    if !total.is_finite() {
-        return Err(bad());
-    }
-    Ok(total)
-}
-
-/// `m:ss.s` under an hour, `h:mm:ss.s` above (for messages and file names).
-pub fn format_time(seconds: f64) -> String {
-    let tenths = (seconds.max(0.0) * 10.0).round() as u64;
-    let (h, rem) = (tenths / 36000, tenths % 36000);
-    let (m, s10) = (rem / 600, rem % 600);
-    let s = format!("{:02}.{}", s10 / 10, s10 % 10);
-    if h > 0 {
-        format!("{h}:{m:02}:{s}")
-    } else {
-        format!("{m}:{s}")
-    }
 }
 
 /// Parses what the user pasted or dropped: a link or a local file path.
@@ -355,16 +240,6 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// Shortens and de-controls user text before quoting it back in a message.
-pub fn printable(s: &str) -> String {
-    let clean: String = s.chars().map(|c| if c.is_control() { '?' } else { c }).collect();
-    if clean.chars().count() > 80 {
-        format!("{}…", clean.chars().take(80).collect::<String>())
-    } else {
-        clean
-    }
-}
-
 #[cfg(test)]
-#[path = "clip_tests.rs"]
+#[path = "link_tests.rs"]
 mod tests;

@@ -1,0 +1,101 @@
+//! The command line's grammar (clap) and its translation into one job: a source and a `GifSpec`.
+
+use crate::source::cookies::{self, SignIn};
+use crate::spec::{self, GifSpec};
+use crate::text::printable;
+use clap::Parser;
+use std::path::PathBuf;
+
+const NOT_FOR_UPDATES: [&str; 2] = ["update_yt_dlp", "version"];
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "gifgrab",
+    about = "Paste a video link, pick the moment, get a beautiful GIF.",
+    override_usage = "gifgrab <SOURCE> --start <TIME> --end <TIME> [OPTIONS]\n       gifgrab --update-yt-dlp [stable|nightly]\n       gifgrab --version",
+    after_help = "Run gifgrab with no arguments to open the app. Exit codes: 0 done, 1 failed, 2 bad arguments, 130 interrupted."
+)]
+pub struct Cli {
+    /// A video link (YouTube, any site yt-dlp knows, a direct .mp4/.webm/.m3u8 link) or a local file
+    #[arg(value_name = "SOURCE", required_unless_present_any = NOT_FOR_UPDATES)]
+    pub source: Option<String>,
+    /// Seconds (83.25), m:ss[.fff] or h:mm:ss[.fff]; the clip is 0.1 to 60 s long
+    #[arg(short, long, value_name = "TIME", value_parser = time, allow_hyphen_values = true, required_unless_present_any = NOT_FOR_UPDATES)]
+    pub start: Option<f64>,
+    /// The end, in the same forms as --start
+    #[arg(short, long, value_name = "TIME", value_parser = time, allow_hyphen_values = true, required_unless_present_any = NOT_FOR_UPDATES)]
+    pub end: Option<f64>,
+    /// Output width in pixels (0 keeps the source width; never upscales)
+    #[arg(short, long, value_name = "PX", default_value_t = GifSpec::default().width)]
+    pub width: u32,
+    /// Frames per second
+    #[arg(short = 'r', long, value_name = "N", default_value_t = GifSpec::default().fps)]
+    pub fps: u32,
+    /// Quality, 1-100
+    #[arg(short, long, value_name = "1-100", default_value_t = GifSpec::default().quality.into())]
+    pub quality: u64,
+    /// Play once instead of looping forever
+    #[arg(long)]
+    pub once: bool,
+    /// The GIF file, or a folder for the default name "<title> <start>-<end>.gif" (default: the current folder)
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Replace the output file if it exists
+    #[arg(short = 'y', long)]
+    pub overwrite: bool,
+    /// Sign in with a Netscape cookies.txt file (YouTube's bot check, age gate, members-only videos)
+    #[arg(long, value_name = "FILE", conflicts_with = "cookies_from_browser")]
+    pub cookies: Option<PathBuf>,
+    /// Sign in with a browser's cookies: firefox or firefox:PROFILE (Chrome on Windows cannot be read)
+    #[arg(long, value_name = "BROWSER[:PROFILE]")]
+    pub cookies_from_browser: Option<String>,
+    /// Fetch the newest official yt-dlp (video support) into gifgrab's data folder: stable or nightly
+    #[arg(long, value_name = "CHANNEL", num_args = 0..=1, default_missing_value = "", exclusive = true)]
+    pub update_yt_dlp: Option<String>,
+    /// gifgrab's version and the versions of yt-dlp, deno and ffmpeg in use
+    #[arg(short = 'V', long, exclusive = true)]
+    pub version: bool,
+}
+
+/// One GIF to make, checked: what the pipeline needs from the command line.
+#[derive(Debug)]
+pub struct Job {
+    pub source: String,
+    pub spec: GifSpec,
+    pub output: Option<PathBuf>,
+    pub overwrite: bool,
+    pub sign_in: SignIn,
+}
+
+impl Cli {
+    /// The job, or the message for a usage error (exit 2).
+    pub fn job(self) -> Result<Job, String> {
+        let (Some(source), Some(start), Some(end)) = (self.source, self.start, self.end) else {
+            return Err("give a SOURCE, --start and --end".into());
+        };
+        let spec = GifSpec {
+            start,
+            end,
+            width: self.width,
+            fps: self.fps,
+            // Out of u8's range is out of 1-100 too: let the spec's check say so.
+            quality: u8::try_from(self.quality).unwrap_or(u8::MAX),
+            loop_forever: !self.once,
+        };
+        spec.validate().map_err(|e| e.to_string())?;
+        if let Some(browser) = &self.cookies_from_browser {
+            cookies::check_browser(browser).map_err(|e| e.to_string())?;
+        }
+        if let Some(ext) = self.output.as_ref().filter(|o| !o.is_dir()).and_then(|o| o.extension()) {
+            if !ext.eq_ignore_ascii_case("gif") {
+                return Err(format!("gifgrab writes GIF files only: name the output .gif (got .{})", printable(&ext.to_string_lossy())));
+            }
+        }
+        let sign_in = SignIn { cookies_file: self.cookies, browser: self.cookies_from_browser };
+        Ok(Job { source, spec, output: self.output, overwrite: self.overwrite, sign_in })
+    }
+}
+
+fn time(text: &str) -> Result<f64, String> {
+    spec::parse_time(text).map_err(|e| e.to_string())
+}

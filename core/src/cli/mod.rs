@@ -1,0 +1,157 @@
+//! The headless command line: `gifgrab <SOURCE> --start T --end T [options]`, a thin adapter
+//! over the pipeline. Exit 0 on success, 2 on bad arguments, 1 on other failures, 130 when interrupted.
+
+mod args;
+mod bar;
+
+use crate::error::Error;
+use crate::os::process::CancelToken;
+use crate::pipeline::{self, Request, Target};
+use crate::text::printable;
+use crate::tools::sidecars::Sidecars;
+use args::{Cli, Job};
+use bar::Bar;
+use clap::Parser;
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+pub fn main(args: Vec<OsString>) -> i32 {
+    let cli = match Cli::try_parse_from(std::iter::once(OsString::from("gifgrab")).chain(args)) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            // --help is no error; everything else clap reports is a usage error.
+            return if e.use_stderr() { 2 } else { 0 };
+        }
+    };
+    if cli.version {
+        return print_versions();
+    }
+    if let Some(channel) = &cli.update_yt_dlp {
+        return update_ytdlp(Some(channel.as_str()).filter(|c| !c.is_empty()));
+    }
+    let job = match cli.job() {
+        Ok(job) => job,
+        Err(msg) => {
+            eprintln!("error: {msg}\n\nFor more information, try '--help'.");
+            return 2;
+        }
+    };
+    match run(job) {
+        Ok(()) => 0,
+        Err(Error::Cancelled) => {
+            eprintln!("\nerror: cancelled; nothing was written");
+            130
+        }
+        Err(e) => {
+            // Only the command line has --overwrite; the app's Save dialog asks instead.
+            let hint = if matches!(e, Error::OutputExists(_)) { " Or pass --overwrite to replace it." } else { "" };
+            eprintln!("\nerror: {e}{hint}");
+            if e.is_usage() {
+                2
+            } else {
+                1
+            }
+        }
+    }
+}
+
+/// gifgrab's version and the sidecars' in use.
+fn print_versions() -> i32 {
+    println!("gifgrab {}", env!("CARGO_PKG_VERSION"));
+    match Sidecars::locate() {
+        Ok(sidecars) => {
+            let v = crate::tools::sidecars::versions(&sidecars);
+            let unknown = || "unknown (does not run)".to_string();
+            println!("yt-dlp {} ({})", v.ytdlp.unwrap_or_else(unknown), v.ytdlp_source);
+            println!("deno {}", v.deno.unwrap_or_else(unknown));
+            println!("ffmpeg {}", v.ffmpeg.unwrap_or_else(unknown));
+            0
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            1
+        }
+    }
+}
+
+/// `--update-yt-dlp [stable|nightly]`: fetches the newest official yt-dlp into the data folder.
+fn update_ytdlp(channel: Option<&str>) -> i32 {
+    use crate::tools::ytdlp_update::{self, Channel};
+    let result = (|| {
+        let sidecars = Sidecars::locate()?;
+        if let Some(name) = channel {
+            let channel = Channel::parse(name).ok_or_else(|| Error::InvalidOption(format!("--update-yt-dlp takes stable or nightly (got \"{}\")", printable(name))))?;
+            let data = ytdlp_update::data_dir().ok_or_else(|| Error::NotWritable("gifgrab cannot find its data folder (no HOME).".into()))?;
+            ytdlp_update::set_channel(&data, channel)?;
+        }
+        let cancel = CancelToken::new();
+        let on_signal = cancel.clone();
+        let _ = ctrlc::set_handler(move || on_signal.cancel());
+        eprintln!("Updating video support (yt-dlp)…");
+        ytdlp_update::update(&sidecars, &cancel)
+    })();
+    match result {
+        Ok(u) if u.changed => {
+            eprintln!("Updated yt-dlp {} → {} ({} channel)", u.previous.as_deref().unwrap_or("bundled"), u.version, u.channel.name());
+            0
+        }
+        Ok(u) => {
+            eprintln!("yt-dlp {} is the newest on the {} channel", u.version, u.channel.name());
+            0
+        }
+        Err(Error::Cancelled) => 130,
+        Err(e) => {
+            eprintln!("error: {e}");
+            if e.is_usage() { 2 } else { 1 }
+        }
+    }
+}
+
+/// `-o FOLDER` puts the default name in that folder; `-o name` without an extension gets `.gif`.
+fn target_of(output: Option<PathBuf>) -> Target {
+    match output {
+        Some(dir) if dir.is_dir() => Target::DefaultNameIn(dir),
+        Some(mut file) => {
+            if file.extension().is_none() {
+                file.set_extension("gif");
+            }
+            Target::File(file)
+        }
+        None => Target::DefaultNameIn(PathBuf::from(".")),
+    }
+}
+
+fn run(args: Job) -> Result<(), Error> {
+    let source = crate::source::link::parse_source(&args.source)?.source;
+    let sidecars = Sidecars::locate()?;
+    let target = target_of(args.output);
+    let cancel = CancelToken::new();
+    let on_signal = cancel.clone();
+    // Ctrl-C cancels the job: children die, temp files go, we exit 130.
+    let _ = ctrlc::set_handler(move || on_signal.cancel());
+    let bar = Bar::new();
+    let req = Request { spec: args.spec, overwrite: args.overwrite, sign_in: args.sign_in };
+    let made = pipeline::make_gif(&sidecars, &source, &req, &target, &cancel, &|p| bar.show(&p))?;
+    bar.clear();
+    let path = made.path.strip_prefix("./").unwrap_or(&made.path);
+    eprintln!(
+        "Saved {} ({}, {} frames, {}×{}, {:.2} s)",
+        path.display(),
+        human_size(made.bytes),
+        made.frames,
+        made.width,
+        made.height,
+        made.duration
+    );
+    Ok(())
+}
+
+pub fn human_size(bytes: u64) -> String {
+    if bytes >= 1024 * 1024 {
+        format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
+    } else {
+        format!("{} KB", bytes.div_ceil(1024))
+    }
+}
+

@@ -1,0 +1,150 @@
+//! What GIF to make: the one validated description the CLI, the app and the pipeline share.
+//! A new option is a field here (with its check), a flag in `cli`, and its use in `render`.
+
+use crate::error::{Error, Result};
+use crate::text::printable;
+
+pub const MIN_LENGTH: f64 = 0.1;
+pub const MAX_LENGTH: f64 = 60.0;
+pub const MAX_WIDTH: u32 = 1920;
+pub const MAX_FPS: u32 = 50;
+
+/// The range and every option of one GIF. `validate` is the one check; the pipeline runs it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct GifSpec {
+    pub start: f64,
+    pub end: f64,
+    /// Output width in pixels; 0 keeps the source width. Never upscaled.
+    pub width: u32,
+    pub fps: u32,
+    pub quality: u8,
+    pub loop_forever: bool,
+}
+
+impl Default for GifSpec {
+    fn default() -> Self {
+        GifSpec { start: 0.0, end: 3.0, width: 480, fps: 15, quality: 90, loop_forever: true }
+    }
+}
+
+impl GifSpec {
+    /// The default options over `start..end`.
+    pub fn range(start: f64, end: f64) -> GifSpec {
+        GifSpec { start, end, ..GifSpec::default() }
+    }
+
+    pub fn length(&self) -> f64 {
+        self.end - self.start
+    }
+
+    /// The range first (its messages matter most), then the options.
+    pub fn validate(&self) -> Result<()> {
+        validate_range(self.start, self.end)?;
+        self.validate_options()
+    }
+
+    /// The options alone (the app checks these before any range is chosen).
+    pub fn validate_options(&self) -> Result<()> {
+        if self.width > MAX_WIDTH {
+            return Err(Error::InvalidOption(format!(
+                "Width {} px is too large: the most is {MAX_WIDTH} px.",
+                self.width
+            )));
+        }
+        if self.width != 0 && self.width < 16 {
+            return Err(Error::InvalidOption("Width must be at least 16 px.".into()));
+        }
+        if self.fps == 0 || self.fps > MAX_FPS {
+            return Err(Error::InvalidOption(format!("Frame rate must be 1 to {MAX_FPS} frames per second.")));
+        }
+        if self.quality == 0 || self.quality > 100 {
+            return Err(Error::InvalidOption("Quality must be 1 to 100.".into()));
+        }
+        Ok(())
+    }
+}
+
+/// Checks the range on its own (the video's length is checked once it is known).
+pub fn validate_range(start: f64, end: f64) -> Result<()> {
+    if !(start.is_finite() && end.is_finite()) || start < 0.0 {
+        return Err(Error::InvalidTime("Start and end must be times of 0 or more.".into()));
+    }
+    let length = end - start;
+    if length <= 0.0 {
+        return Err(Error::EndBeforeStart(format!(
+            "The end ({}) must be after the start ({}).",
+            format_time(end),
+            format_time(start)
+        )));
+    }
+    if length < MIN_LENGTH - 1e-9 {
+        return Err(Error::RangeTooShort(format!(
+            "The clip is {length:.2} s long; it must be at least {MIN_LENGTH} s."
+        )));
+    }
+    if length > MAX_LENGTH + 1e-9 {
+        return Err(Error::RangeTooLong(format!(
+            "The clip is {length:.1} s long; a GIF can be at most {MAX_LENGTH:.0} s. Pick a shorter range."
+        )));
+    }
+    Ok(())
+}
+
+/// Parses `83`, `83.25`, `1:23`, `1:23.5`, `1:02:03.5` (a trailing `s`, a decimal comma) into
+/// seconds. `ui/app.js` follows the same rules: both are tested on `tests/time-cases.json`.
+pub fn parse_time(text: &str) -> Result<f64> {
+    let t = text.trim();
+    let bad = || {
+        Error::InvalidTime(format!(
+            "\"{}\" is not a time. Use seconds (83.5), m:ss (1:23.5) or h:mm:ss (1:01:23).",
+            printable(t)
+        ))
+    };
+    let t = t.strip_suffix(['s', 'S']).map(str::trim_end).unwrap_or(t);
+    // "1,5" is how half the world writes 1.5.
+    let comma = (!t.contains('.') && t.matches(',').count() == 1).then(|| t.replace(',', "."));
+    let t = comma.as_deref().unwrap_or(t);
+    if t.is_empty() || t.len() > 32 {
+        return Err(bad());
+    }
+    let parts: Vec<&str> = t.split(':').collect();
+    if parts.len() > 3 {
+        return Err(bad());
+    }
+    let mut total = 0.0;
+    for (i, part) in parts.iter().enumerate() {
+        let last = i == parts.len() - 1;
+        let valid_chars = part.chars().all(|c| c.is_ascii_digit() || (last && c == '.'));
+        if part.is_empty() || !valid_chars || part.starts_with('.') && part.len() == 1 {
+            return Err(bad());
+        }
+        let value: f64 = part.parse().map_err(|_| bad())?;
+        // Minutes and seconds after a colon stay below 60, as on a clock.
+        if i > 0 && value >= 60.0 {
+            return Err(bad());
+        }
+        total = total * 60.0 + value;
+    }
+    if !total.is_finite() {
+        return Err(bad());
+    }
+    Ok(total)
+}
+
+/// `m:ss.s` under an hour, `h:mm:ss.s` above (for messages and file names).
+pub fn format_time(seconds: f64) -> String {
+    let tenths = (seconds.max(0.0) * 10.0).round() as u64;
+    let (h, rem) = (tenths / 36000, tenths % 36000);
+    let (m, s10) = (rem / 600, rem % 600);
+    let s = format!("{:02}.{}", s10 / 10, s10 % 10);
+    if h > 0 {
+        format!("{h}:{m:02}:{s}")
+    } else {
+        format!("{m}:{s}")
+    }
+}
+
+#[cfg(test)]
+#[path = "spec_tests.rs"]
+mod tests;

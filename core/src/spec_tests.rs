@@ -1,0 +1,79 @@
+use super::*;
+
+/// The rules shared with `ui/app.js`: the same table runs in the app's window (e2e).
+#[test]
+fn times_follow_the_shared_table() {
+    let table: serde_json::Value = serde_json::from_str(include_str!("../../tests/time-cases.json")).unwrap();
+    for case in table["cases"].as_array().unwrap() {
+        let (text, want) = (case[0].as_str().unwrap(), case[1].as_f64());
+        match (parse_time(text), want) {
+            (Ok(got), Some(want)) => assert!((got - want).abs() < 1e-9, "{text:?} gave {got}, want {want}"),
+            (Err(Error::InvalidTime(msg)), None) => assert!(msg.contains("is not a time"), "{text:?}: {msg}"),
+            (got, want) => panic!("{text:?}: got {got:?}, want {want:?}"),
+        }
+    }
+}
+
+#[test]
+fn time_formatting() {
+    assert_eq!(format_time(83.25), "1:23.3");
+    assert_eq!(format_time(0.0), "0:00.0");
+    assert_eq!(format_time(3723.5), "1:02:03.5");
+}
+
+#[test]
+fn ranges() {
+    assert!(validate_range(10.0, 15.0).is_ok());
+    assert!(validate_range(10.0, 10.1).is_ok());
+    assert!(matches!(validate_range(10.0, 10.0), Err(Error::EndBeforeStart(_))));
+    assert!(matches!(validate_range(10.0, 9.0), Err(Error::EndBeforeStart(_))));
+    assert!(matches!(validate_range(10.0, 10.05), Err(Error::RangeTooShort(_))));
+    assert!(matches!(validate_range(0.0, 60.5), Err(Error::RangeTooLong(_))));
+    assert!(validate_range(0.0, 60.0).is_ok());
+}
+
+#[test]
+fn options() {
+    assert!(GifSpec::default().validate().is_ok());
+    for bad in [
+        GifSpec { width: 5000, ..GifSpec::default() },
+        GifSpec { width: 3, ..GifSpec::default() },
+        GifSpec { fps: 0, ..GifSpec::default() },
+        GifSpec { fps: 120, ..GifSpec::default() },
+        GifSpec { quality: 0, ..GifSpec::default() },
+        GifSpec { quality: 101, ..GifSpec::default() },
+    ] {
+        assert!(matches!(bad.validate(), Err(Error::InvalidOption(_))), "{bad:?}");
+    }
+    assert!(matches!(GifSpec::range(5.0, 4.0).validate(), Err(Error::EndBeforeStart(_))));
+}
+
+#[test]
+fn the_app_sends_a_spec_as_json() {
+    let spec: GifSpec = serde_json::from_str(r#"{"start":1.5,"end":4,"width":320,"loopForever":false}"#).unwrap();
+    assert_eq!(spec, GifSpec { start: 1.5, end: 4.0, width: 320, loop_forever: false, ..GifSpec::default() });
+}
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn time_parser_never_panics_and_explains(s in "\\PC{0,40}|[0-9:.s -]{0,16}") {
+            match parse_time(&s) {
+                Ok(t) => prop_assert!(t.is_finite() && t >= 0.0),
+                Err(e) => prop_assert!(e.to_string().contains("is not a time")),
+            }
+        }
+
+        /// What the UI and file names show reads back as the same time (to its tenth).
+        #[test]
+        fn shown_times_read_back(t in 0.0f64..360_000.0) {
+            let back = parse_time(&format_time(t)).unwrap();
+            prop_assert!((back - t).abs() <= 0.05 + 1e-9, "{} -> {} -> {}", t, format_time(t), back);
+        }
+    }
+}
