@@ -191,6 +191,9 @@ pub fn render(
             }
             // A server that ignores Range garbles bounded requests: read it plainly instead.
             Err(Stop::Failed(e)) if worth_plain_retry(&e) && input.remote && !input.plain_requests => {
+                if !crate::source::ranges::answered_whole(&input) {
+                    return Err(e);
+                }
                 input.plain_requests = true
             }
             // A 403 right after the pre-roll wait: the host's clock may lag a little.
@@ -495,6 +498,15 @@ fn check_decode(ok: bool, log: &crate::render::ffmpeg::Log, got: u64, want: u64,
         }
         if trouble {
             return Err(crate::render::ffmpeg::classify(&log.complaints(), "read the video", remote));
+        }
+        let start = job.plan.start;
+        // The video says it lasts longer, yet nothing came: its bytes stop early or are damaged.
+        if let Some(d) = duration.filter(|d| start < d - 0.5) {
+            return Err(Error::BadMedia(format!(
+                "The video says it is {} long, but it has no pictures from {} on: the file is cut short or damaged there. Pick an earlier range.",
+                crate::spec::format_time(d),
+                crate::spec::format_time(start)
+            )));
         }
         let length = duration.map(crate::spec::format_time).unwrap_or_else(|| "shorter".into());
         return Err(Error::StartPastEnd(format!(

@@ -467,3 +467,23 @@ fn a_newer_preview_stops_the_one_it_replaces() {
     assert!(!newer.unwrap().is_empty(), "the newer preview arrives");
     assert!(!other_slot.join().unwrap().unwrap().is_empty(), "the other slot was not stopped");
 }
+
+/// A damaged file on a server that honours Range is not read again from the top: only a
+/// server that answers ranges with the whole file gets the plain retry (issue 16.6).
+#[test]
+fn a_damaged_file_is_not_reread_whole() {
+    let dir = TempDir::new("cutsrv");
+    let whole = std::fs::read(media("long.mp4")).unwrap();
+    // The index says ten minutes; the bytes stop at three.
+    let cut = &whole[..whole.len() * 3 / 10];
+    std::fs::write(dir.path("cut.mp4"), cut).unwrap();
+    let srv = TestServer::start(&dir.0).unwrap();
+    let out = TempDir::new("cut");
+    let t = token("cut");
+    let err = attempt(&srv.url(&format!("cut.mp4?{t}")), 360.0, 361.0, &out, &t).expect_err("the clip is past the file's end");
+    assert_eq!(err.kind(), "bad_media", "{err}");
+    let sent = srv.bytes_sent();
+    assert!(sent < cut.len() as u64 / 4, "{sent} of {} bytes sent: the file was read again from the top", cut.len());
+    let unranged: Vec<_> = srv.log().into_iter().filter(|r| r.path.ends_with("cut.mp4") && r.header("range").is_none()).collect();
+    assert!(unranged.is_empty(), "requests without Range: {unranged:?}");
+}
