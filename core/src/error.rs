@@ -102,14 +102,16 @@ impl Error {
     /// Maps a file-system error while writing `what` to the kind a user can act on.
     pub fn from_write(e: &std::io::Error, what: &std::path::Path) -> Error {
         let place = what.display();
-        match e.raw_os_error() {
-            Some(libc::ENOSPC) | Some(libc::EDQUOT) => {
+        use std::io::ErrorKind as K;
+        // The standard library's kinds, not errno values: Windows' codes differ (ERROR_DISK_FULL …).
+        match e.kind() {
+            K::StorageFull | K::QuotaExceeded => {
                 Error::DiskFull(format!("The disk is full while writing {place}. Free some space or choose another folder."))
             }
-            Some(libc::EROFS) | Some(libc::EACCES) | Some(libc::EPERM) => Error::NotWritable(format!(
+            K::ReadOnlyFilesystem | K::PermissionDenied => Error::NotWritable(format!(
                 "Cannot write to {place}: the folder is read-only or you lack permission. Choose another folder."
             )),
-            Some(libc::ENOENT) | Some(libc::ENOTDIR) => {
+            K::NotFound | K::NotADirectory => {
                 Error::NotWritable(format!("Cannot write {place}: the folder does not exist."))
             }
             _ => Error::NotWritable(format!("Cannot write {place}: {e}.")),
@@ -123,5 +125,28 @@ impl serde::Serialize for Error {
         st.serialize_field("kind", self.kind())?;
         st.serialize_field("message", &self.to_string())?;
         st.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn write_failures_get_the_kind_a_user_can_act_on() {
+        let kind = |code| Error::from_write(&std::io::Error::from_raw_os_error(code), std::path::Path::new("/x/a.gif")).kind();
+        for (code, want) in [
+            (libc::ENOSPC, "disk_full"),
+            (libc::EDQUOT, "disk_full"),
+            (libc::EROFS, "not_writable"),
+            (libc::EACCES, "not_writable"),
+            (libc::EPERM, "not_writable"),
+            (libc::ENOENT, "not_writable"),
+        ] {
+            assert_eq!(kind(code), want, "errno {code}");
+        }
+        let full = Error::from_write(&std::io::Error::from_raw_os_error(libc::ENOSPC), std::path::Path::new("/x/a.gif"));
+        assert!(full.to_string().contains("/x/a.gif"), "{full}");
     }
 }

@@ -83,7 +83,21 @@ pub fn kill_group(pgid: u32) {
     }
 }
 
-#[cfg(not(unix))]
+/// Windows has no process groups here: end the process and its children by their tree.
+#[cfg(windows)]
+pub fn kill_group(pid: u32) {
+    use std::os::windows::process::CommandExt;
+    const CREATE_NO_WINDOW: u32 = 0x0800_0000;
+    let _ = Command::new("taskkill")
+        .args(["/F", "/T", "/PID", &pid.to_string()])
+        .creation_flags(CREATE_NO_WINDOW)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
+}
+
+#[cfg(not(any(unix, windows)))]
 pub fn kill_group(_pgid: u32) {}
 
 /// Whether a process with this id still exists (to tell stale leftovers from live work).
@@ -229,12 +243,22 @@ impl Proc {
 
     /// Waits for the child without reaping it, ends its group (grandchildren included) while
     /// its id is still ours, forgets it, and only then reaps it.
+    #[cfg(unix)]
     fn reap(&mut self) -> std::io::Result<ExitStatus> {
         let pid = self.child.id();
         wait_unreaped(pid);
         kill_group(pid);
         self.token.unregister(pid);
         let status = self.child.wait();
+        self.reaped = true;
+        status
+    }
+
+    /// Elsewhere the open handle keeps the id ours until the child is dropped: wait, forget.
+    #[cfg(not(unix))]
+    fn reap(&mut self) -> std::io::Result<ExitStatus> {
+        let status = self.child.wait();
+        self.token.unregister(self.child.id());
         self.reaped = true;
         status
     }
@@ -249,8 +273,9 @@ impl Drop for Proc {
     }
 }
 
-/// Blocks until the child has exited, leaving it a zombie so its id cannot be reused yet.
-#[cfg(target_os = "linux")]
+/// Blocks until the child has exited, leaving it a zombie so its id cannot be reused yet
+/// (`waitid` with `WNOWAIT`: Linux and macOS both have it).
+#[cfg(unix)]
 fn wait_unreaped(pid: u32) {
     loop {
         // SAFETY: waitid writes only into `info`, which lives on this stack frame.
@@ -262,8 +287,6 @@ fn wait_unreaped(pid: u32) {
     }
 }
 
-#[cfg(not(target_os = "linux"))]
-fn wait_unreaped(_pid: u32) {}
 
 fn spawn_error(name: &str, cmd: &Command, e: &std::io::Error) -> Error {
     let path = cmd.get_program().to_string_lossy();

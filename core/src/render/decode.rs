@@ -91,8 +91,10 @@ pub fn args(plan: &Plan, input: &Input, guard: Option<&Guard>) -> Vec<String> {
 const MAX_FRAME_PIXELS: usize = (crate::spec::MAX_WIDTH as usize) * (crate::spec::MAX_WIDTH as usize) * 4;
 
 pub struct Decoder {
-    proc: Proc,
+    // Fields drop in order: the pipe closes before the process is waited for, so an ffmpeg
+    // blocked on a full pipe ends (where no group kill reaches it, as on Windows).
     out: BufReader<ChildStdout>,
+    proc: Proc,
     guard: Option<Guard>,
 }
 
