@@ -13,6 +13,7 @@ use crate::source::input::Input;
 use crate::source::probe::{self, Media};
 use crate::os::process::CancelToken;
 use crate::tools::sidecars::Sidecars;
+use crate::source::server_check;
 use crate::source::wait;
 use std::io::BufWriter;
 use std::path::{Path, PathBuf};
@@ -191,8 +192,9 @@ pub fn render(
             }
             // A server that ignores Range garbles bounded requests: read it plainly instead.
             Err(Stop::Failed(e)) if worth_plain_retry(&e) && input.remote && !input.plain_requests => {
-                if !crate::source::ranges::answered_whole(&input) {
-                    return Err(e);
+                let answer = server_check::ask(&input);
+                if answer != server_check::Answer::Whole {
+                    return Err(server_check::explain(&answer, "read the video").unwrap_or(e));
                 }
                 input.plain_requests = true
             }

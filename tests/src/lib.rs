@@ -209,6 +209,21 @@ pub fn processes_mentioning(token: &str) -> Vec<String> {
     found
 }
 
+/// Resident memory of one process, in bytes (0 once it is gone).
+pub fn rss_of(pid: u32) -> u64 {
+    let statm = std::fs::read_to_string(format!("/proc/{pid}/statm")).unwrap_or_default();
+    statm.split_whitespace().nth(1).and_then(|p| p.parse::<u64>().ok()).unwrap_or(0) * 4096
+}
+
+/// Resident memory of the processes whose command line mentions `token`, in bytes.
+pub fn rss_mentioning(token: &str) -> u64 {
+    processes_mentioning(token)
+        .iter()
+        .filter_map(|line| line.split(':').next()?.parse::<u32>().ok())
+        .map(rss_of)
+        .sum()
+}
+
 /// Waits up to `secs` for `check` to hold.
 pub fn eventually(secs: f64, mut check: impl FnMut() -> bool) -> bool {
     let until = std::time::Instant::now() + std::time::Duration::from_secs_f64(secs);

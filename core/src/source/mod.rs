@@ -6,6 +6,6 @@ pub mod guard;
 pub mod input;
 pub mod link;
 pub mod probe;
-pub mod ranges;
+pub mod server_check;
 pub mod wait;
 pub mod walls;
