@@ -13,7 +13,8 @@ use std::process::ExitCode;
 const USAGE: &str = "usage: cargo xtask <run|test|setup|bundle>
   run     set up what is missing, build and open the gifgrab window
   test    set up what is missing (test tools and media too), build, run every test
-  setup   only install what is missing (add --test for the test tools and media)
+  setup   only install what is missing (add --test for the test tools and media;
+          --target TRIPLE: that system's sidecars, format-checked, for its bundle)
   bundle  build the installable Linux package (.deb) with the sidecars inside
   bench   time gifgrab against other ways to make a GIF (--quick: one case, one run; --rate MBIT)";
 
@@ -22,7 +23,12 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("run") => run(&args[1..]),
         Some("test") => test(&args[1..]),
-        Some("setup") => setup(args.iter().any(|a| a == "--test")).map(|_| ()),
+        Some("setup") => match target_arg(&args) {
+            // Another system's sidecars only (for its bundle); no packages, media or driver here.
+            Ok(Some(target)) => sidecars::ensure_all(Some(&target)),
+            Ok(None) => setup(args.iter().any(|a| a == "--test")).map(|_| ()),
+            Err(e) => Err(e),
+        },
         Some("bundle") => bundle(),
         Some("bench") => bench(&args[1..]),
         _ => {
@@ -58,6 +64,19 @@ pub fn cache_dir() -> PathBuf {
     base.join("gifgrab-dev")
 }
 
+/// `--target TRIPLE` (or `--target=TRIPLE`) after `setup`.
+fn target_arg(args: &[String]) -> Result<Option<String>> {
+    for (i, a) in args.iter().enumerate() {
+        if let Some(t) = a.strip_prefix("--target=") {
+            return Ok(Some(t.to_string()));
+        }
+        if a == "--target" {
+            return args.get(i + 1).cloned().map(Some).ok_or_else(|| "--target needs a triple".into());
+        }
+    }
+    Ok(None)
+}
+
 pub struct Setup {
     pub media_dir: PathBuf,
 }
@@ -65,7 +84,7 @@ pub struct Setup {
 fn setup(for_tests: bool) -> Result<Setup> {
     let started = std::time::Instant::now();
     system::ensure_packages(for_tests)?;
-    sidecars::ensure_all()?;
+    sidecars::ensure_all(None)?;
     let media_dir = if for_tests {
         let dir = media::ensure_all()?;
         system::ensure_tauri_driver()?;
