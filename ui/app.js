@@ -118,6 +118,10 @@ const state = {
   result: null,         // make_gif result shown in the result view
   resultUrl: null,
   saving: false,
+  estimateKey: '',      // the spec last sent to estimate_size (avoids repeats)
+  estimateSeq: 0,
+  estimateTimer: 0,
+  estimate: null,       // { key, low, high } of the last answer
 };
 
 const $ = (id) => document.getElementById(id);
@@ -127,7 +131,7 @@ function grabElements() {
   for (const id of [
     'gif-form', 'form-fields', 'source', 'link-error', 'probing', 'media-card', 'media-thumb',
     'media-title', 'media-duration', 'media-size', 'media-wait', 'length', 'start', 'end', 'start-frame',
-    'end-frame', 'range-error', 'frame-error', 'estimate', 'width', 'custom-width-wrap',
+    'end-frame', 'range-error', 'frame-error', 'estimate', 'size-warning', 'width', 'custom-width-wrap',
     'custom-width', 'fps', 'quality', 'quality-value', 'loop', 'width-note', 'options-error',
     'result-view', 'result-img', 'result-info', 'progress-wrap', 'progress', 'status', 'error',
     'make-gif', 'cancel', 'change-range', 'save', 'drop-overlay',
@@ -385,6 +389,53 @@ function customWidthProblem() {
   return Number.isInteger(w) && w >= 16 && w <= 1920 ? '' : 'Custom width must be a whole number from 16 to 1920 px.';
 }
 
+// ---------- Size estimate ----------
+
+const LARGE_GIF_BYTES = 50 * 1024 * 1024;
+
+/** The GIF the form describes, as the Rust side's GifSpec. */
+function currentSpec() {
+  return {
+    start: roundMs(state.start),
+    end: roundMs(state.end),
+    width: selectedWidth(),
+    fps: selectedFps(),
+    quality: Number(els.quality.value),
+    loopForever: els.loop.checked,
+  };
+}
+
+/** "≈ 1.6–2.1 MB" (one figure when the range is exact or rounds to one). */
+function formatSizeRange(low, high) {
+  const [a, b] = [formatBytes(low), formatBytes(high)];
+  if (a === b) return `≈ ${a}`;
+  const unit = (t) => t.split(' ')[1];
+  return unit(a) === unit(b) ? `≈ ${a.split(' ')[0]}–${b}` : `≈ ${a} – ${b}`;
+}
+
+function largeGifNote(sized) {
+  return `A large GIF (${formatSizeRange(sized.low, sized.high)}): many sites refuse over 10–15 MB. A shorter range, a smaller width or fewer frames per second make it smaller.`;
+}
+
+/** Asks for the size range once the form has been still for a moment; stale answers are dropped. */
+function scheduleEstimate(key, spec) {
+  if (key === state.estimateKey) return;
+  state.estimateKey = key;
+  clearTimeout(state.estimateTimer);
+  state.estimateTimer = setTimeout(async () => {
+    const seq = ++state.estimateSeq;
+    try {
+      const answer = await invoke('estimate_size', { id: state.video.id, spec });
+      if (seq !== state.estimateSeq) return;
+      state.estimate = { key, low: answer.low, high: answer.high };
+      updateForm();
+    } catch (e) {
+      // A newer estimate cancelled this one, or the range can't be sampled: the frame count stands.
+      if (seq === state.estimateSeq) state.estimateKey = '';
+    }
+  }, 350);
+}
+
 /** Refresh every read-out, message and the Make GIF button from the current state. */
 function updateForm() {
   const check = validate();
@@ -400,7 +451,14 @@ function updateForm() {
   const timesOk = !state.unparsed.start && !state.unparsed.end;
   const length = timesOk ? state.end - state.start : 0;
   els.length.textContent = timesOk ? `Length: ${formatLength(Math.max(0, length))}` : 'Length: –';
-  els.estimate.textContent = `About ${Math.max(0, Math.round(length * selectedFps()))} frames`;
+  const frames = `About ${Math.max(0, Math.round(length * selectedFps()))} frames`;
+  const spec = check.ok && !widthProblem ? currentSpec() : null;
+  const key = spec ? JSON.stringify([state.video.id, spec]) : '';
+  const sized = state.estimate && state.estimate.key === key ? state.estimate : null;
+  els.estimate.textContent = sized ? `${frames} · ${formatSizeRange(sized.low, sized.high)}` : frames;
+  els.sizeWarning.hidden = !(sized && sized.low > LARGE_GIF_BYTES);
+  if (sized) els.sizeWarning.textContent = largeGifNote(sized);
+  if (spec) scheduleEstimate(key, spec);
   els.qualityValue.textContent = els.quality.value;
   els.customWidthWrap.hidden = els.width.value !== 'custom';
   els.widthNote.textContent = widthNote();

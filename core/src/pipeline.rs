@@ -7,6 +7,7 @@ use crate::source::cookies::SignIn;
 use crate::source::fetch::Fit;
 use crate::render::decode::{Decoder, Plan};
 use crate::render::encode;
+use crate::render::estimate::SizeEstimate;
 use crate::error::{Error, Result};
 use crate::render::output::Staged;
 use crate::source::input::Input;
@@ -131,6 +132,16 @@ pub fn make_gif(
     };
     refuse_existing(&path, req.overwrite)?;
     render(sidecars, &media, req, &path, cancel, on_progress)
+}
+
+/// The size range of the GIF `req` would make, from a few sample windows (nothing is written).
+pub fn estimate(sidecars: &Sidecars, media: &Media, req: &Request, cancel: &CancelToken) -> Result<SizeEstimate> {
+    req.spec.validate()?;
+    if let Some(duration) = media.duration {
+        check_inside(req.spec.start, req.spec.end, duration)?;
+    }
+    crate::source::wait::until_available(&media.input, cancel, &|_| {})?;
+    crate::render::estimate::estimate(sidecars, media, &req.spec, cancel)
 }
 
 /// Fails before any download when the target exists: the existing file stays as it is.

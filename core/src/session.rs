@@ -1,6 +1,7 @@
 //! The app's jobs and probed sources, behind the Tauri commands (which only forward here).
 //! Every argument is checked as if it came from an attacker: the webview is untrusted.
 
+use crate::render::estimate::SizeEstimate;
 use crate::spec::GifSpec;
 use crate::source::cookies::SignIn;
 use crate::source::fetch::Fit;
@@ -67,6 +68,9 @@ struct Job {
     cancel: CancelToken,
     made: Option<(Made, String)>,
 }
+
+/// The size estimate shares the previews' cancel-by-slot (one estimate at a time).
+const ESTIMATE_SLOT: &str = "estimate";
 
 pub struct Session {
     /// Replaced when video support is updated; each job keeps the copy it started with.
@@ -213,6 +217,26 @@ impl Session {
         let mut previews = lock(&self.previews);
         if previews.get(slot).is_some_and(|c| c.same_as(&cancel)) {
             previews.remove(slot);
+        }
+        result
+    }
+
+    /// The size range of `spec`'s GIF; a newer estimate cancels an older one still sampling.
+    pub fn estimate(&self, id: &str, spec: &GifSpec) -> Result<SizeEstimate> {
+        let cancel = CancelToken::new();
+        if let Some(older) = lock(&self.previews).insert(ESTIMATE_SLOT.to_string(), cancel.clone()) {
+            older.cancel();
+        }
+        if self.background.is_cancelled() {
+            cancel.cancel();
+        }
+        let req = pipeline::Request { spec: spec.clone(), overwrite: true, sign_in: lock(&self.sign_in).clone() };
+        let result = self
+            .current_source(id, Some(req.fit()), &cancel)
+            .and_then(|media| pipeline::estimate(&*self.sidecars()?, &media, &req, &cancel));
+        let mut previews = lock(&self.previews);
+        if previews.get(ESTIMATE_SLOT).is_some_and(|c| c.same_as(&cancel)) {
+            previews.remove(ESTIMATE_SLOT);
         }
         result
     }

@@ -20,6 +20,7 @@ pub fn run() {
         .invoke_handler(tauri::generate_handler![
             crate::commands::probe,
             crate::commands::preview_frame,
+            crate::commands::estimate_size,
             crate::commands::make_gif,
             crate::commands::cancel_gif,
             crate::commands::gif_bytes,

@@ -33,6 +33,13 @@ pub async fn preview_frame(state: S<'_>, id: String, at: f64, slot: Option<Strin
     blocking(move || session.preview(&id, at, slot.as_deref().unwrap_or("frame"))).await.map(Response::new)
 }
 
+/// The size range of the GIF the window is set to make (a newer call cancels an older one).
+#[tauri::command]
+pub async fn estimate_size(state: S<'_>, id: String, spec: gifgrab_core::spec::GifSpec) -> Result<gifgrab_core::render::estimate::SizeEstimate> {
+    let session = state.inner().clone();
+    blocking(move || session.estimate(&id, &spec)).await
+}
+
 #[tauri::command]
 pub async fn make_gif(state: S<'_>, request: GifRequest, on_progress: Channel<Progress>) -> Result<GifInfo> {
     let session = state.inner().clone();

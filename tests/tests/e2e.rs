@@ -514,6 +514,10 @@ fn paste_link_make_gif_and_save() {
 
         load_video(&c, &srv.url("long.mp4")).await;
         pick_range(&c, "1:00", "1:03").await;
+        // The size is shown beside the frame count before anything is made.
+        let estimate = wait_text(&c, "#estimate", 30.0, "a size beside the frame count", |t| t.contains('≈')).await;
+        let (low, high) = shown_size_range(&estimate);
+        save_screenshot(&c, "paste_link_make_gif_and_save-estimate").await.expect("screenshot");
 
         button(&c, "Make GIF").await.click().await.expect("click Make GIF");
         wait_text(&c, "[role=status]", 60.0, "the status \"Done\"", |t| t == "Done").await;
@@ -529,6 +533,8 @@ fn paste_link_make_gif_and_save() {
         wait_text(&c, "[role=status]", 20.0, &format!("the status {saved:?}"), |t| t == saved).await;
 
         let facts = gif_facts(&target);
+        let bytes = std::fs::metadata(&target).expect("saved").len() as f64;
+        assert!((low..=high).contains(&bytes), "the GIF has {bytes} bytes; the window said {estimate:?}");
         assert_eq!((facts.width, facts.height), (480, 270), "saved GIF size");
         assert!(facts.frames.abs_diff(45) <= 1, "saved GIF has {} frames, want 45", facts.frames);
         assert_eq!(out_dir.names(), vec!["moment.gif"], "only the GIF in the folder");
@@ -553,6 +559,27 @@ fn bad_link_shows_its_message() {
             assert_eq!(visible_text(&c, "#media-title").await, "", "a media card is shown");
         }
     });
+}
+
+/// The bytes a shown "About 45 frames · ≈ 1.1–1.3 MB" (or "≈ 812 KB") allows, widened by
+/// the display's rounding.
+fn shown_size_range(text: &str) -> (f64, f64) {
+    let shown = text.split('≈').nth(1).expect("a size").trim().replace(['–', ' '], " ");
+    let words: Vec<&str> = shown.split_whitespace().collect();
+    let unit = |u: &str| match u {
+        "MB" => (1024.0 * 1024.0, 0.05 * 1024.0 * 1024.0),
+        "KB" => (1024.0, 512.0),
+        _ => (1.0, 0.5),
+    };
+    let numbers: Vec<(f64, &str)> = match words.as_slice() {
+        [a, u] => vec![(a.parse().unwrap(), *u)],
+        [a, b, u] => vec![(a.parse().unwrap(), *u), (b.parse().unwrap(), *u)],
+        [a, ua, b, ub] => vec![(a.parse().unwrap(), *ua), (b.parse().unwrap(), *ub)],
+        _ => panic!("cannot read the size in {text:?}"),
+    };
+    let (lo, lu) = numbers[0];
+    let (hi, hu) = *numbers.last().unwrap();
+    (lo * unit(lu).0 - unit(lu).1, hi * unit(hu).0 + unit(hu).1)
 }
 
 /// The window's time fields read times by the CLI's rules: the shared table, run in the page.

@@ -43,6 +43,9 @@ pub struct Cli {
     /// Replace the output file if it exists
     #[arg(short = 'y', long)]
     pub overwrite: bool,
+    /// Print the GIF's estimated size (from a few sample windows) and write nothing
+    #[arg(long)]
+    pub estimate: bool,
     /// Sign in with a Netscape cookies.txt file (YouTube's bot check, age gate, members-only videos)
     #[arg(long, value_name = "FILE", conflicts_with = "cookies_from_browser")]
     pub cookies: Option<PathBuf>,
@@ -64,6 +67,7 @@ pub struct Job {
     pub spec: GifSpec,
     pub output: Option<PathBuf>,
     pub overwrite: bool,
+    pub estimate: bool,
     pub sign_in: SignIn,
 }
 
@@ -92,7 +96,7 @@ impl Cli {
             }
         }
         let sign_in = SignIn { cookies_file: self.cookies, browser: self.cookies_from_browser };
-        Ok(Job { source, spec, output: self.output, overwrite: self.overwrite, sign_in })
+        Ok(Job { source, spec, output: self.output, overwrite: self.overwrite, estimate: self.estimate, sign_in })
     }
 }
 

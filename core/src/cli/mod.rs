@@ -130,8 +130,15 @@ fn run(args: Job) -> Result<(), Error> {
     let on_signal = cancel.clone();
     // Ctrl-C cancels the job: children die, temp files go, we exit 130.
     let _ = ctrlc::set_handler(move || on_signal.cancel());
-    let bar = Bar::new();
     let req = Request { spec: args.spec, overwrite: args.overwrite, sign_in: args.sign_in };
+    if args.estimate {
+        let media = crate::source::probe::probe(&sidecars, &source, &req.fit(), &cancel)?;
+        let guess = pipeline::estimate(&sidecars, &media, &req, &cancel)?;
+        println!("{}", size_range(guess.low, guess.high));
+        eprintln!("{} frames; nothing was written", guess.frames);
+        return Ok(());
+    }
+    let bar = Bar::new();
     let made = pipeline::make_gif(&sidecars, &source, &req, &target, &cancel, &|p| bar.show(&p))?;
     bar.clear();
     let path = made.path.strip_prefix("./").unwrap_or(&made.path);
@@ -145,6 +152,19 @@ fn run(args: Job) -> Result<(), Error> {
         made.duration
     );
     Ok(())
+}
+
+/// "1.6–2.1 MB", or one size when the range is exact.
+pub fn size_range(low: u64, high: u64) -> String {
+    if low == high {
+        return format!("{} (exact)", human_size(low));
+    }
+    let (lo, hi) = (human_size(low), human_size(high));
+    match (lo.strip_suffix(" MB"), hi.strip_suffix(" MB"), lo.strip_suffix(" KB"), hi.strip_suffix(" KB")) {
+        (Some(a), Some(b), _, _) | (_, _, Some(a), Some(b)) if a != b => format!("about {a}–{}", hi),
+        _ if lo == hi => format!("about {lo}"),
+        _ => format!("about {lo} – {hi}"),
+    }
 }
 
 pub fn human_size(bytes: u64) -> String {

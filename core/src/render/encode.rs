@@ -29,13 +29,19 @@ struct Reporter<'a> {
     written: u64,
     cancel: &'a CancelToken,
     on_frame: &'a (dyn Fn(u64) + Sync),
+    on_bytes: &'a (dyn Fn(u64) -> bool + Sync),
+    stopped_by_size: bool,
 }
 
 impl gifski::progress::ProgressReporter for Reporter<'_> {
     fn increase(&mut self) -> bool {
         self.written += 1;
         (self.on_frame)(self.written);
-        !self.cancel.is_cancelled()
+        !self.cancel.is_cancelled() && !self.stopped_by_size
+    }
+
+    fn written_bytes(&mut self, bytes: u64) {
+        self.stopped_by_size |= !(self.on_bytes)(bytes);
     }
 }
 
@@ -46,7 +52,19 @@ pub fn write(
     cancel: &CancelToken,
     on_frame: &(dyn Fn(u64) + Sync),
 ) -> Result<u64, gifski::Error> {
-    let mut reporter = Reporter { written: 0, cancel, on_frame };
+    write_watched(writer, out, cancel, on_frame, &|_| true)
+}
+
+/// As `write`, and `on_bytes` sees the file's size after each frame; returning `false` stops
+/// the writer (gifski then reports `Aborted`).
+pub fn write_watched(
+    writer: gifski::Writer,
+    out: impl Write,
+    cancel: &CancelToken,
+    on_frame: &(dyn Fn(u64) + Sync),
+    on_bytes: &(dyn Fn(u64) -> bool + Sync),
+) -> Result<u64, gifski::Error> {
+    let mut reporter = Reporter { written: 0, cancel, on_frame, on_bytes, stopped_by_size: false };
     writer.write(out, &mut reporter)?;
     Ok(reporter.written)
 }

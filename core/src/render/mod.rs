@@ -2,6 +2,7 @@
 
 pub mod decode;
 pub mod encode;
+pub mod estimate;
 pub mod ffmpeg;
 pub mod filters;
 pub mod output;

@@ -1,0 +1,65 @@
+//! The size estimate against the real size, over real clips, ranges and settings.
+
+use gifgrab_core::os::process::CancelToken;
+use gifgrab_core::pipeline::Request;
+use gifgrab_core::render::estimate;
+use gifgrab_core::source::link::Source;
+use gifgrab_core::source::probe;
+use gifgrab_core::spec::GifSpec;
+use gifgrab_core::tools::sidecars::Sidecars;
+use gifgrab_tests::*;
+
+fn sidecars() -> Sidecars {
+    Sidecars::in_dir(&bin_dir())
+}
+
+/// (clip, start, end, width, fps, quality): a spread not tuned to one clip.
+const CASES: &[(&str, f64, f64, u32, u32, u8)] = &[
+    ("bikes.mp4", 0.0, 8.0, 480, 15, 90),
+    ("bikes.mp4", 1.0, 6.0, 320, 10, 70),
+    ("bikes.mp4", 0.5, 9.5, 240, 20, 100),
+    ("bigbuckbunny.mp4", 0.5, 5.0, 480, 15, 90),
+    ("bigbuckbunny.mp4", 1.0, 5.0, 640, 12, 60),
+    ("bigbuckbunny.mp4", 0.0, 5.3, 320, 25, 80),
+    ("carphone_pristine.mp4", 0.0, 4.0, 0, 15, 90),
+    ("carphone_pristine.mp4", 0.5, 3.5, 160, 30, 50),
+    ("long.mp4", 100.0, 110.0, 480, 15, 90),
+    ("long.mp4", 300.0, 320.0, 320, 10, 80),
+    ("long.mp4", 45.0, 51.0, 720, 12, 95),
+];
+
+#[test]
+fn the_size_lands_in_the_estimated_range() {
+    let dir = TempDir::new("estimate");
+    let cancel = CancelToken::new();
+    let (mut hits, mut errors, mut widths) = (0, Vec::new(), Vec::new());
+    for (i, &(clip, start, end, width, fps, quality)) in CASES.iter().enumerate() {
+        let source = Source::File(media(clip));
+        let media_facts = probe::probe(&sidecars(), &source, &Default::default(), &cancel).expect("probe");
+        let spec = GifSpec { start, end, width, fps, quality, loop_forever: true };
+        let started = std::time::Instant::now();
+        let guess = estimate::estimate(&sidecars(), &media_facts, &spec, &cancel).expect("estimate");
+        let took = started.elapsed().as_secs_f64();
+        let req = Request { spec: spec.clone(), overwrite: true, sign_in: Default::default() };
+        let made = gifgrab_core::pipeline::render(&sidecars(), &media_facts, &req, &dir.path(&format!("{i}.gif")), &cancel, &|_| {})
+            .expect("the GIF");
+        let inside = (guess.low..=guess.high).contains(&made.bytes);
+        hits += inside as usize;
+        let error = (guess.middle() as f64 - made.bytes as f64) / made.bytes as f64;
+        errors.push(error.abs());
+        widths.push((guess.high - guess.low) as f64 / made.bytes as f64);
+        eprintln!(
+            "{clip} {start}-{end} {width}px {fps}fps q{quality}: {} in {}..{} ({:+.1} %, {:.2} s) {}",
+            made.bytes, guess.low, guess.high, error * 100.0, took, if inside { "hit" } else { "MISS" }
+        );
+    }
+    let n = CASES.len() as f64;
+    eprintln!(
+        "estimate: {hits}/{} inside, mean error {:.1} %, mean width {:.0} % of the size",
+        CASES.len(),
+        errors.iter().sum::<f64>() / n * 100.0,
+        widths.iter().sum::<f64>() / n * 100.0
+    );
+    // Generous here; the bench reports the real figure over more cases.
+    assert!(hits as f64 >= 0.8 * n, "only {hits} of {} sizes fell inside their estimate", CASES.len());
+}
