@@ -132,7 +132,7 @@ function grabElements() {
     'gif-form', 'form-fields', 'source', 'link-error', 'probing', 'media-card', 'media-thumb',
     'media-title', 'media-duration', 'media-size', 'media-wait', 'length', 'start', 'end', 'start-frame',
     'end-frame', 'range-error', 'frame-error', 'estimate', 'size-warning', 'width', 'custom-width-wrap',
-    'custom-width', 'fps', 'quality', 'quality-value', 'loop', 'width-note', 'options-error',
+    'custom-width', 'fit', 'custom-fit-wrap', 'custom-fit', 'fit-note', 'fps', 'quality', 'quality-value', 'loop', 'width-note', 'options-error',
     'result-view', 'result-img', 'result-info', 'progress-wrap', 'progress', 'status', 'error',
     'make-gif', 'cancel', 'change-range', 'save', 'drop-overlay',
   ]) {
@@ -402,7 +402,24 @@ function currentSpec() {
     fps: selectedFps(),
     quality: Number(els.quality.value),
     loopForever: els.loop.checked,
+    maxBytes: selectedLimit(),
   };
+}
+
+/** The chosen size limit in bytes (decimal MB), or null. */
+function selectedLimit() {
+  if (els.fit.value === '') return null;
+  if (els.fit.value === 'custom') {
+    const mb = Number(els.customFit.value);
+    return Number.isFinite(mb) && mb > 0 ? Math.floor(mb * 1e6) : null;
+  }
+  return Number(els.fit.value);
+}
+
+function customFitProblem() {
+  if (els.fit.value !== 'custom') return '';
+  const mb = Number(els.customFit.value);
+  return Number.isFinite(mb) && mb >= 0.01 && mb <= 4000 ? '' : 'The size limit must be from 0.01 to 4000 MB.';
 }
 
 /** "≈ 1.6–2.1 MB" (one figure when the range is exact or rounds to one). */
@@ -411,6 +428,15 @@ function formatSizeRange(low, high) {
   if (a === b) return `≈ ${a}`;
   const unit = (t) => t.split(' ')[1];
   return unit(a) === unit(b) ? `≈ ${a.split(' ')[0]}–${b}` : `≈ ${a} – ${b}`;
+}
+
+function fitNote(sized, limit) {
+  return `As set it would be ${formatSizeRange(sized.low, sized.high)}, over ${formatLimit(limit)}: gifgrab will lower quality, then the frame rate, then the width to fit.`;
+}
+
+/** Limits are decimal: 10 MB is 10,000,000 bytes. */
+function formatLimit(bytes) {
+  return bytes >= 1e6 ? `${+(bytes / 1e6).toFixed(2)} MB` : `${Math.round(bytes / 1e3)} KB`;
 }
 
 function largeGifNote(sized) {
@@ -452,17 +478,24 @@ function updateForm() {
   const length = timesOk ? state.end - state.start : 0;
   els.length.textContent = timesOk ? `Length: ${formatLength(Math.max(0, length))}` : 'Length: –';
   const frames = `About ${Math.max(0, Math.round(length * selectedFps()))} frames`;
-  const spec = check.ok && !widthProblem ? currentSpec() : null;
-  const key = spec ? JSON.stringify([state.video.id, spec]) : '';
+  const fitProblem = customFitProblem();
+  const spec = check.ok && !widthProblem && !fitProblem ? currentSpec() : null;
+  // The estimate is of the settings as chosen; a size limit applies when the GIF is made.
+  const key = spec ? JSON.stringify([state.video.id, { ...spec, maxBytes: null }]) : '';
   const sized = state.estimate && state.estimate.key === key ? state.estimate : null;
   els.estimate.textContent = sized ? `${frames} · ${formatSizeRange(sized.low, sized.high)}` : frames;
-  els.sizeWarning.hidden = !(sized && sized.low > LARGE_GIF_BYTES);
-  if (sized) els.sizeWarning.textContent = largeGifNote(sized);
+  const limit = spec ? spec.maxBytes : null;
+  const overLimit = sized && limit && sized.high > limit;
+  els.sizeWarning.hidden = !(sized && (overLimit || sized.low > LARGE_GIF_BYTES));
+  if (sized) els.sizeWarning.textContent = overLimit ? fitNote(sized, limit) : largeGifNote(sized);
+  els.customFitWrap.hidden = els.fit.value !== 'custom';
+  els.fitNote.hidden = els.fit.value === '';
+  if (fitProblem) showMessage(els.optionsError, fitProblem);
   if (spec) scheduleEstimate(key, spec);
   els.qualityValue.textContent = els.quality.value;
   els.customWidthWrap.hidden = els.width.value !== 'custom';
   els.widthNote.textContent = widthNote();
-  els.makeGif.disabled = !(check.ok && !widthProblem);
+  els.makeGif.disabled = !(check.ok && !widthProblem && !fitProblem);
 }
 
 /** Show any parse error the user hasn't seen yet (e.g. when they press Enter). */
@@ -488,16 +521,7 @@ async function makeGif() {
   setView('running');
   els.cancel.focus();
 
-  const request = {
-    id: state.video.id,
-    jobId: job.jobId,
-    start: roundMs(state.start),
-    end: roundMs(state.end),
-    width: selectedWidth(),
-    fps: selectedFps(),
-    quality: Number(els.quality.value),
-    loopForever: els.loop.checked,
-  };
+  const request = { id: state.video.id, jobId: job.jobId, ...currentSpec() };
   const onProgress = makeChannel((p) => {
     if (state.job === job) showProgress(p);
   });
@@ -574,7 +598,8 @@ function showResult(result, bytes) {
   els.resultImg.src = state.resultUrl;
   const frames = `${result.frames} frame${result.frames === 1 ? '' : 's'}`;
   els.resultInfo.textContent =
-    `${formatBytes(result.bytes)} · ${result.width}×${result.height} · ${frames} · ${formatLength(result.duration)}`;
+    `${formatBytes(result.bytes)} · ${result.width}×${result.height} · ${frames} · ${formatLength(result.duration)}` +
+    (result.maxBytes ? ` · fits under ${formatLimit(result.maxBytes)}${result.fitted ? `: ${result.fitted}` : ''}` : '');
   setView('result');
   setStatus('Done');
   els.save.focus();
@@ -712,7 +737,17 @@ function wireOptions() {
     updateForm();
     if (els.width.value === 'custom') els.customWidth.focus();
   });
-  for (const el of [els.customWidth, els.fps, els.quality, els.loop]) {
+  els.fit.addEventListener('change', () => {
+    // Slack's emoji are 128 px wide at most.
+    const width = els.fit.selectedOptions[0]?.dataset.width;
+    if (width) {
+      els.width.value = 'custom';
+      els.customWidth.value = width;
+    }
+    updateForm();
+    if (els.fit.value === 'custom') els.customFit.focus();
+  });
+  for (const el of [els.customWidth, els.customFit, els.fps, els.quality, els.loop]) {
     el.addEventListener('input', updateForm);
     el.addEventListener('change', updateForm);
   }

@@ -7,6 +7,7 @@ use crate::source::cookies::SignIn;
 use crate::source::fetch::Fit;
 use crate::render::decode::{Decoder, Plan};
 use crate::render::encode;
+use crate::render::fit;
 use crate::render::estimate::SizeEstimate;
 use crate::error::{Error, Result};
 use crate::render::output::Staged;
@@ -30,6 +31,8 @@ pub enum Stage {
     Probing,
     /// The site's pre-roll wait: `done` of `total` seconds waited.
     Waiting,
+    /// Sampling sizes to fit under a limit.
+    Sizing,
     Fetching,
     Encoding,
     Saving,
@@ -50,6 +53,7 @@ impl Progress {
         let text = match stage {
             Stage::Probing => "Looking up the video…".to_string(),
             Stage::Waiting => Progress::waiting_text("The video site", total.saturating_sub(done)),
+            Stage::Sizing => "Choosing settings that fit the size limit…".to_string(),
             Stage::Fetching => "Fetching video…".to_string(),
             Stage::Encoding => format!("Encoding {done} of {total} frames…"),
             Stage::Saving => "Saving…".to_string(),
@@ -84,6 +88,10 @@ pub struct Made {
     pub height: u32,
     pub frames: u64,
     pub duration: f64,
+    /// What fitting under a size limit changed ("480 → 400 px, quality 90 → 74").
+    pub fitted: Option<String>,
+    /// Full encodes it took (1, or 2 when a size limit needed a correction).
+    pub encodes: u32,
 }
 
 /// Where the finished GIF goes.
@@ -172,14 +180,39 @@ pub fn render(
     on_progress: OnProgress,
 ) -> Result<Made> {
     req.spec.validate()?;
-    let (start, end, spec, overwrite) = (req.spec.start, req.spec.end, &req.spec, req.overwrite);
+    let (start, end, overwrite) = (req.spec.start, req.spec.end, req.overwrite);
     if let Some(duration) = media.duration {
         check_inside(start, end, duration)?;
     }
-    let mut plan = Plan::gif(spec, media);
-    let total = plan.frame_count();
+    // Fitting under a size needs the source's size: learn it first if the look-up did not say.
+    let completed;
+    let media = if req.spec.max_bytes.is_some() && !media.is_known() {
+        completed = probe::complete(sidecars, media.clone(), cancel)?;
+        if let Some(duration) = completed.duration {
+            check_inside(start, end, duration)?;
+        }
+        &completed
+    } else {
+        media
+    };
+    let mut req = req.clone();
+    // What the user asked for: fitting lowers settings from here, never past it.
+    let asked = req.spec.clone();
+    // Estimates of the chosen settings; a full pass shows how far off they were.
+    let mut expected = 0.0;
+    let mut sample = |s: &GifSpec| crate::render::estimate::estimate(sidecars, media, s, cancel);
+    if let Some(limit) = req.spec.max_bytes {
+        on_progress(Progress::new(Stage::Sizing, 0, 0));
+        wait_for(media, &media.input, cancel, on_progress)?;
+        let (chosen, predicted) = fit::choose(&asked, media.width, limit, limit as f64 * fit::AIM, &mut sample)?;
+        req.spec = chosen;
+        expected = predicted;
+    }
+    let req = &mut req;
+    let mut plan = Plan::gif(&req.spec, media);
+    let mut total = plan.frame_count();
     if media.width > 0 {
-        let (width, height) = output_size(media, spec.width);
+        let (width, height) = output_size(media, req.spec.width);
         check_total(width as usize, height as usize, total)?;
     }
     let (staged, file) = Staged::create(target, overwrite)?;
@@ -191,11 +224,58 @@ pub fn render(
     let mut waited = wait::seconds_left(&input) > 0;
     wait_for(media, &input, cancel, on_progress)?;
     on_progress(Progress::new(Stage::Fetching, 0, total));
-    let (mut retries, mut located_again, mut redone) = (0, false, false);
+    let (mut retries, mut located_again, mut redone, mut encodes) = (0, false, false, 0u32);
+    let mut kept = None;
     let encoded = loop {
+        encodes += 1;
         let job = Job { sidecars, input: &input, plan: &plan, req, cancel, on_progress, total };
         match encode_stream(&job, file_writer(&file), target) {
+            // Well under the limit after changing settings: one more pass, a little closer to it.
+            Ok(encoded) if encodes < 2 && fit::worth_second_pass(&req.spec, &asked, file_len(&file)) => {
+                let limit = req.spec.max_bytes.unwrap_or(0);
+                // This one fits: kept (at most the limit, in memory) in case the closer pass is over.
+                kept = Some((encoded, read_back(&file, target)?, req.spec.clone(), total));
+                let bias = file_len(&file) as f64 / expected.max(1.0);
+                on_progress(Progress::new(Stage::Sizing, 0, 0));
+                let (chosen, predicted) = fit::choose(&asked, media.width, limit, limit as f64 * fit::AIM / bias, &mut sample)?;
+                if chosen == req.spec {
+                    break kept.take().expect("kept").0;
+                }
+                (req.spec, expected) = (chosen, predicted);
+                plan = Plan { fps: req.spec.fps, width: req.spec.width, ..Plan::gif(&req.spec, media) };
+                total = plan.frame_count();
+            }
+            // The closer pass went over: the first, which fits, stands.
+            Err(Stop::Oversize { .. }) if kept.is_some() => {
+                let (encoded, bytes, spec, frames) = kept.take().expect("kept");
+                file.set_len(0).map_err(|e| Error::from_write(&e, target))?;
+                std::io::Seek::rewind(&mut &file).map_err(|e| Error::from_write(&e, target))?;
+                std::io::Write::write_all(&mut &file, &bytes).map_err(|e| Error::from_write(&e, target))?;
+                req.spec = spec;
+                total = frames;
+                plan = Plan { fps: req.spec.fps, width: req.spec.width, ..plan };
+                break encoded;
+            }
             Ok(encoded) => break encoded,
+            // Over the limit: the pass stopped early; correct once from what it measured.
+            Err(Stop::Oversize { bytes, frames }) if encodes < 2 => {
+                let projected = bytes as f64 * total as f64 / frames.max(1) as f64;
+                let limit = req.spec.max_bytes.unwrap_or(0);
+                // The estimates were low by this much: aim that much (and a little more) lower.
+                let bias = (projected / expected.max(1.0)).max(1.0) * 1.04;
+                on_progress(Progress::new(Stage::Sizing, 0, 0));
+                let (chosen, predicted) = fit::choose(&asked, media.width, limit, limit as f64 * fit::AIM / bias, &mut sample)?;
+                (req.spec, expected) = (chosen, predicted);
+                plan = Plan { fps: req.spec.fps, width: req.spec.width, ..Plan::gif(&req.spec, media) };
+                total = plan.frame_count();
+            }
+            Err(Stop::Oversize { .. }) => {
+                let limit = req.spec.max_bytes.unwrap_or(0);
+                return Err(Error::TooLarge(format!(
+                    "This GIF came out over {} twice; nothing was written. Choose a shorter range or a smaller width.",
+                    fit::show_bytes(limit)
+                )));
+            }
             // The listing showed colours the plan did not expect: decode again the right way.
             Err(Stop::Redo(better)) if !redone => {
                 plan = better;
@@ -228,6 +308,12 @@ pub fn render(
         std::io::Seek::rewind(&mut &file).map_err(|e| Error::from_write(&e, target))?;
     };
     cancel.check()?;
+    if let Some(limit) = req.spec.max_bytes {
+        // Never a file over the limit while claiming it fits.
+        if file_len(&file) > limit {
+            return Err(Error::TooLarge(format!("This GIF came out over {}; nothing was written.", fit::show_bytes(limit))));
+        }
+    }
     on_progress(Progress::new(Stage::Saving, encoded.written, total));
     let path = staged.commit(file, overwrite)?;
     let bytes = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
@@ -240,6 +326,8 @@ pub fn render(
         frames: encoded.written,
         // gifski merges identical frames into longer ones: the length comes from the decoded count.
         duration: encoded.decoded as f64 / plan.fps as f64,
+        fitted: fit::describe_changes(&asked, &req.spec, media.width),
+        encodes,
     })
 }
 
@@ -287,6 +375,18 @@ fn worth_plain_retry(e: &Error) -> bool {
     }
 }
 
+/// The staged file's bytes so far.
+fn read_back(file: &std::fs::File, target: &Path) -> Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    std::io::Seek::rewind(&mut &*file).map_err(|e| Error::from_write(&e, target))?;
+    std::io::Read::read_to_end(&mut &*file, &mut bytes).map_err(|e| Error::from_write(&e, target))?;
+    Ok(bytes)
+}
+
+fn file_len(file: &std::fs::File) -> u64 {
+    file.metadata().map(|m| m.len()).unwrap_or(0)
+}
+
 fn file_writer(file: &std::fs::File) -> BufWriter<&std::fs::File> {
     BufWriter::with_capacity(256 * 1024, file)
 }
@@ -332,6 +432,8 @@ struct Encoded {
 enum Stop {
     Failed(Error),
     Redo(Plan),
+    /// The GIF grew past its size limit after `frames` frames (`bytes` written).
+    Oversize { bytes: u64, frames: u64 },
 }
 
 impl From<Error> for Stop {
@@ -413,11 +515,30 @@ fn encode_stream(job: &Job, out: impl std::io::Write, target: &Path) -> std::res
             (job.on_progress)(Progress::new(Stage::Encoding, written.min(total), total));
         };
         let mut out = encode::TrackedWriter::new(out);
-        let written = encode::write(writer, &mut out, cancel, &on_frame);
+        // A pass with a size limit stops as soon as it is past it: it can only grow.
+        let limit = job.req.spec.max_bytes;
+        let over = std::sync::atomic::AtomicU64::new(0);
+        let frames_done = std::sync::atomic::AtomicU64::new(0);
+        let on_frame = |written: u64| {
+            frames_done.store(written, std::sync::atomic::Ordering::Relaxed);
+            on_frame(written)
+        };
+        let on_bytes = |bytes: u64| {
+            let fits = limit.is_none_or(|l| bytes <= l);
+            if !fits {
+                over.store(bytes, std::sync::atomic::Ordering::Relaxed);
+            }
+            fits
+        };
+        let written = encode::write_watched(writer, &mut out, cancel, &on_frame, &on_bytes);
         // The buffer's last bytes must reach the disk now: a drop would hide their failure.
         let _ = std::io::Write::flush(&mut out);
         let fed = feeder.join().unwrap_or_else(|_| Err(Error::Internal("the frame reader crashed".into()).into()));
         cancel.check()?;
+        let bytes = over.load(std::sync::atomic::Ordering::Relaxed);
+        if bytes > 0 {
+            return Err(Stop::Oversize { bytes, frames: frames_done.load(std::sync::atomic::Ordering::Relaxed) });
+        }
         // A failed write (disk full) stops everything else: it is the cause to report.
         if let Some(e) = out.error.take() {
             return Err(Error::from_write(&e, target).into());

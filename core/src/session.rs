@@ -56,6 +56,9 @@ pub struct GifInfo {
     pub suggested_name: String,
     /// The name in the user's Pictures (or Downloads, or home) folder, for the Save dialog.
     pub suggested_path: PathBuf,
+    /// The size limit it was fitted under, and what fitting changed.
+    pub max_bytes: Option<u64>,
+    pub fitted: Option<String>,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -286,6 +289,8 @@ impl Session {
                     bytes: made.bytes,
                     suggested_path: save_folder().join(&name),
                     suggested_name: name.clone(),
+                    max_bytes: req.spec.max_bytes,
+                    fitted: made.fitted.clone(),
                 };
                 if let Some(job) = jobs.get_mut(&req.job_id) {
                     job.made = Some((made, name));

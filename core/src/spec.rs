@@ -20,11 +20,14 @@ pub struct GifSpec {
     pub fps: u32,
     pub quality: u8,
     pub loop_forever: bool,
+    /// Fit under this many bytes: settings are lowered (quality, then fps, then width) to land
+    /// at 90–100 % of it.
+    pub max_bytes: Option<u64>,
 }
 
 impl Default for GifSpec {
     fn default() -> Self {
-        GifSpec { start: 0.0, end: 3.0, width: 480, fps: 15, quality: 90, loop_forever: true }
+        GifSpec { start: 0.0, end: 3.0, width: 480, fps: 15, quality: 90, loop_forever: true, max_bytes: None }
     }
 }
 
@@ -61,8 +64,53 @@ impl GifSpec {
         if self.quality == 0 || self.quality > 100 {
             return Err(Error::InvalidOption("Quality must be 1 to 100.".into()));
         }
+        if let Some(max) = self.max_bytes {
+            if max < MIN_MAX_BYTES {
+                return Err(Error::InvalidOption(format!(
+                    "A size limit of {max} bytes is too small for any GIF: the least is {} KB.",
+                    MIN_MAX_BYTES / 1000
+                )));
+            }
+        }
         Ok(())
     }
+}
+
+/// The smallest size limit taken: a tiny GIF's header and one frame need about this.
+pub const MIN_MAX_BYTES: u64 = 10_000;
+
+/// Where people post GIFs, and the limit each sets (decimal units: under both ways of counting).
+pub const PRESETS: &[(&str, u64)] = &[("discord", 10_000_000), ("github", 10_000_000), ("x", 15_000_000), ("slack-emoji", 128_000)];
+
+/// `10MB`, `1.5 MB`, `128KB`, `128 kb`, or a preset's name (`discord`, `github`, `x`, `slack-emoji`).
+pub fn parse_size(text: &str) -> Result<u64> {
+    let t = text.trim().to_ascii_lowercase();
+    if let Some((_, bytes)) = PRESETS.iter().find(|(name, _)| *name == t) {
+        return Ok(*bytes);
+    }
+    let bad = |why: &str| {
+        Error::InvalidOption(format!(
+            "\"{}\" is not a size{why}. Use KB or MB, like 10MB or 128KB, or one of: discord, github, x, slack-emoji.",
+            printable(text.trim())
+        ))
+    };
+    let split = t.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(t.len());
+    let (number, unit) = (&t[..split], t[split..].trim());
+    let value: f64 = number.parse().map_err(|_| bad(""))?;
+    let scale = match unit {
+        "kb" | "k" => 1e3,
+        "mb" | "m" => 1e6,
+        "" => return Err(bad(" (it needs a unit)")),
+        _ => return Err(bad(" (unknown unit)")),
+    };
+    let bytes = value * scale;
+    if !bytes.is_finite() || bytes <= 0.0 {
+        return Err(bad(" (it must be more than 0)"));
+    }
+    if bytes > 4e9 {
+        return Err(bad(" (over 4 GB)"));
+    }
+    Ok(bytes.floor() as u64)
 }
 
 /// Checks the range on its own (the video's length is checked once it is known).

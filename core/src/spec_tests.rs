@@ -49,6 +49,18 @@ fn options() {
 }
 
 #[test]
+fn sizes_and_presets() {
+    for (text, want) in [("10MB", 10_000_000), ("1.5 MB", 1_500_000), ("128KB", 128_000), ("128 kb", 128_000), ("Discord", 10_000_000), ("x", 15_000_000), ("slack-emoji", 128_000)] {
+        assert_eq!(parse_size(text).unwrap(), want, "{text}");
+    }
+    for bad in ["0MB", "-5MB", "10", "10 GB", "ten MB", "", "MB", "1e3MB", "99999MB"] {
+        assert_eq!(parse_size(bad).map_err(|e| e.kind()), Err("invalid_option"), "{bad}");
+    }
+    let tiny = GifSpec { max_bytes: Some(500), ..GifSpec::default() };
+    assert_eq!(tiny.validate().map_err(|e| e.kind()), Err("invalid_option"));
+}
+
+#[test]
 fn the_app_sends_a_spec_as_json() {
     let spec: GifSpec = serde_json::from_str(r#"{"start":1.5,"end":4,"width":320,"loopForever":false}"#).unwrap();
     assert_eq!(spec, GifSpec { start: 1.5, end: 4.0, width: 320, loop_forever: false, ..GifSpec::default() });

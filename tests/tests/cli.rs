@@ -141,6 +141,11 @@ fn bad_arguments_exit_2_with_a_message() {
         (&[s, "--start", "0", "--end", "1", "-o", "clip.webp"], "GIF files only"),
         (&[s, "--start", "0", "--end", "1", "--quality", "300"], "Quality must be 1 to 100"),
         (&[s, "--start", "0", "--end", "1", "-o", "clip.MP4"], "GIF files only"),
+        (&[s, "--start", "0", "--end", "1", "--max-size", "0MB"], "more than 0"),
+        (&[s, "--start", "0", "--end", "1", "--max-size", "-5MB"], "not a size"),
+        (&[s, "--start", "0", "--end", "1", "--max-size", "10"], "needs a unit"),
+        (&[s, "--start", "0", "--end", "1", "--max-size", "5XB"], "unknown unit"),
+        (&[s, "--start", "0", "--end", "1", "--max-size", "2KB"], "too small for any GIF"),
     ];
     for (args, needle) in cases {
         let out = run(args, &dir);

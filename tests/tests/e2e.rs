@@ -582,6 +582,31 @@ fn shown_size_range(text: &str) -> (f64, f64) {
     (lo * unit(lu).0 - unit(lu).1, hi * unit(hu).0 + unit(hu).1)
 }
 
+/// "Fit under" a custom 1 MB: the GIF made and saved is at most that, and the window says so.
+#[test]
+fn a_size_limit_is_met_and_named() {
+    e2e("a_size_limit_is_met_and_named", |c| async move {
+        let srv = TestServer::start(media_dir()).expect("test server");
+        load_video(&c, &srv.url("long.mp4")).await;
+        pick_range(&c, "1:00", "1:20").await;
+        field(&c, "Fit under").await.select_by_label("Custom…").await.expect("choose Custom…");
+        set_field(&c, "Size limit in MB", "1").await;
+        let warned = wait_text(&c, "#size-warning", 60.0, "the note that settings will be lowered", |t| t.contains("over 1 MB")).await;
+        assert!(warned.contains("lower quality"), "{warned}");
+        save_screenshot(&c, "a_size_limit_is_met_and_named-form").await.expect("screenshot");
+        button(&c, "Make GIF").await.click().await.expect("click Make GIF");
+        wait_text(&c, "[role=status]", 120.0, "the status \"Done\"", |t| t == "Done").await;
+        let shown = wait_new_image(&c, "Your GIF", "", UI_WAIT).await;
+        assert_eq!(shown.width, 480, "the width stays; quality goes first");
+        let info = wait_text(&c, "#result-info", UI_WAIT, "the result's facts", |t| !t.is_empty()).await;
+        save_screenshot(&c, "a_size_limit_is_met_and_named-result").await.expect("screenshot");
+        assert!(info.contains("fits under 1 MB: quality 90 →"), "result info reads {info:?}");
+        let bytes = info.split(" · ").next().unwrap_or_default().to_string();
+        let (low, high) = shown_size_range(&format!("≈ {bytes}"));
+        assert!(high <= 1_000_000.0 + 52_429.0 && low >= 0.5e6, "the GIF is {bytes}: not just under 1 MB");
+    });
+}
+
 /// The window's time fields read times by the CLI's rules: the shared table, run in the page.
 #[test]
 fn time_fields_follow_the_cli_rules() {

@@ -454,7 +454,7 @@ fn the_app_work_folder_is_private_and_holds_one_gif() {
     drop(b);
     let _ = std::fs::remove_dir_all(&planted);
     let probed = a.probe(media("bikes.mp4").to_str().unwrap(), 480, 15).unwrap();
-    let request = |job: &str| GifRequest { id: probed.id.clone(), job_id: job.into(), spec: GifSpec { start: 0.0, end: 1.0, width: 320, fps: 10, quality: 80, loop_forever: true } };
+    let request = |job: &str| GifRequest { id: probed.id.clone(), job_id: job.into(), spec: GifSpec { start: 0.0, end: 1.0, width: 320, fps: 10, quality: 80, loop_forever: true, max_bytes: None } };
     a.make(&request("first"), &|_| {}).unwrap();
     a.make(&request("second"), &|_| {}).unwrap();
     let names: Vec<String> = std::fs::read_dir(a.work_dir()).unwrap().flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();

@@ -36,7 +36,7 @@ fn the_size_lands_in_the_estimated_range() {
     for (i, &(clip, start, end, width, fps, quality)) in CASES.iter().enumerate() {
         let source = Source::File(media(clip));
         let media_facts = probe::probe(&sidecars(), &source, &Default::default(), &cancel).expect("probe");
-        let spec = GifSpec { start, end, width, fps, quality, loop_forever: true };
+        let spec = GifSpec { start, end, width, fps, quality, loop_forever: true, max_bytes: None };
         let started = std::time::Instant::now();
         let guess = estimate::estimate(&sidecars(), &media_facts, &spec, &cancel).expect("estimate");
         let took = started.elapsed().as_secs_f64();
@@ -62,4 +62,57 @@ fn the_size_lands_in_the_estimated_range() {
     );
     // Generous here; the bench reports the real figure over more cases.
     assert!(hits as f64 >= 0.8 * n, "only {hits} of {} sizes fell inside their estimate", CASES.len());
+}
+
+/// Runs the CLI; (exit code, stderr).
+fn cli(args: &[&str], dir: &TempDir) -> (Option<i32>, String) {
+    let out = std::process::Command::new(cli_bin()).args(args).env("GIFGRAB_SIDECAR_DIR", bin_dir()).current_dir(&dir.0).output().expect("gifgrab-cli runs");
+    (out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+/// Each preset on a real clip: the GIF is under its limit, close to it, in at most two encodes,
+/// and the CLI names what it changed.
+#[test]
+fn gifs_fit_under_each_preset() {
+    let cases: &[(&str, &str, &str, &str, u64)] = &[
+        ("bikes.mp4", "0", "3", "slack-emoji", 128_000),
+        ("long.mp4", "100", "130", "3MB", 3_000_000),
+        ("bikes.mp4", "0", "8", "2MB", 2_000_000),
+        ("long.mp4", "0", "60", "discord", 10_000_000),
+    ];
+    let mut landed = Vec::new();
+    for (clip, start, end, limit, bytes) in cases {
+        let dir = TempDir::new("fit");
+        let src = media(clip);
+        let (code, err) = cli(&[src.to_str().unwrap(), "--start", start, "--end", end, "--max-size", limit, "-o", "f.gif"], &dir);
+        assert_eq!(code, Some(0), "{clip} under {limit}: {err}");
+        let size = std::fs::metadata(dir.path("f.gif")).unwrap().len();
+        assert!(size <= *bytes, "{clip}: {size} bytes is over {limit}");
+        let share = size as f64 / *bytes as f64;
+        landed.push(share);
+        let fits = err.lines().find(|l| l.starts_with("Fits under")).unwrap_or_else(|| panic!("no fit line: {err}"));
+        let encodes: u32 = fits.rsplit('(').next().and_then(|t| t.split_whitespace().next()).and_then(|n| n.parse().ok()).expect("encodes");
+        assert!(encodes <= 2, "{fits}");
+        eprintln!("{clip} {start}-{end} under {limit}: {size} bytes ({:.0} %), {fits}", share * 100.0);
+        if share < 0.9 * 0.999 && *limit != "discord" {
+            eprintln!("  (under 90 % of the limit)");
+        }
+        assert!(share > 0.5 || *limit == "discord", "{clip}: {size} bytes is far under {limit}: {fits}");
+        if *limit == "slack-emoji" {
+            assert!(gif_facts(&dir.path("f.gif")).width <= 128, "Slack's emoji are 128 px");
+        }
+    }
+    eprintln!("fit: landed at {:?} of the limits", landed.iter().map(|s| format!("{:.0} %", s * 100.0)).collect::<Vec<_>>());
+}
+
+/// A minute at 720 px cannot fit in 128 KB: said before encoding, with what would fit; nothing written.
+#[test]
+fn what_cannot_fit_says_so_and_what_would() {
+    let dir = TempDir::new("nofit");
+    let src = media("long.mp4");
+    let (code, err) = cli(&[src.to_str().unwrap(), "--start", "0", "--end", "60", "--width", "720", "--max-size", "128KB", "-o", "n.gif"], &dir);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains("cannot fit in 128 KB") && err.contains("would fit"), "{err}");
+    assert!(!err.contains("Encoding"), "it must say so before encoding: {err}");
+    assert!(dir.names().is_empty(), "nothing written: {:?}", dir.names());
 }

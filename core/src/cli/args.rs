@@ -25,9 +25,9 @@ pub struct Cli {
     /// The end, in the same forms as --start
     #[arg(short, long, value_name = "TIME", value_parser = time, allow_hyphen_values = true, required_unless_present_any = NOT_FOR_UPDATES)]
     pub end: Option<f64>,
-    /// Output width in pixels (0 keeps the source width; never upscales)
-    #[arg(short, long, value_name = "PX", default_value_t = GifSpec::default().width)]
-    pub width: u32,
+    /// Output width in pixels (0 keeps the source width; never upscales) [default: 480; 128 for slack-emoji]
+    #[arg(short, long, value_name = "PX")]
+    pub width: Option<u32>,
     /// Frames per second
     #[arg(short = 'r', long, value_name = "N", default_value_t = GifSpec::default().fps)]
     pub fps: u32,
@@ -43,6 +43,10 @@ pub struct Cli {
     /// Replace the output file if it exists
     #[arg(short = 'y', long)]
     pub overwrite: bool,
+    /// Fit under a size: 10MB, 128KB (decimal units) or discord, github, x, slack-emoji;
+    /// quality, then frame rate, then width are lowered as needed, and the change is shown
+    #[arg(long, value_name = "SIZE", allow_hyphen_values = true)]
+    pub max_size: Option<String>,
     /// Print the GIF's estimated size (from a few sample windows) and write nothing
     #[arg(long)]
     pub estimate: bool,
@@ -80,11 +84,13 @@ impl Cli {
         let spec = GifSpec {
             start,
             end,
-            width: self.width,
+            // Slack's emoji are 128 px: that preset sets the width unless one is given.
+            width: self.width.unwrap_or(if self.max_size.as_deref().is_some_and(|m| m.trim().eq_ignore_ascii_case("slack-emoji")) { 128 } else { GifSpec::default().width }),
             fps: self.fps,
             // Out of u8's range is out of 1-100 too: let the spec's check say so.
             quality: u8::try_from(self.quality).unwrap_or(u8::MAX),
             loop_forever: !self.once,
+            max_bytes: self.max_size.as_deref().map(spec::parse_size).transpose().map_err(|e| e.to_string())?,
         };
         spec.validate().map_err(|e| e.to_string())?;
         if let Some(browser) = &self.cookies_from_browser {

@@ -130,6 +130,7 @@ fn run(args: Job) -> Result<(), Error> {
     let on_signal = cancel.clone();
     // Ctrl-C cancels the job: children die, temp files go, we exit 130.
     let _ = ctrlc::set_handler(move || on_signal.cancel());
+    let req_limit = args.spec.max_bytes;
     let req = Request { spec: args.spec, overwrite: args.overwrite, sign_in: args.sign_in };
     if args.estimate {
         let media = crate::source::probe::probe(&sidecars, &source, &req.fit(), &cancel)?;
@@ -142,6 +143,10 @@ fn run(args: Job) -> Result<(), Error> {
     let made = pipeline::make_gif(&sidecars, &source, &req, &target, &cancel, &|p| bar.show(&p))?;
     bar.clear();
     let path = made.path.strip_prefix("./").unwrap_or(&made.path);
+    if let Some(limit) = req_limit {
+        let changed = made.fitted.as_deref().unwrap_or("no change needed");
+        eprintln!("Fits under {}: {changed} ({} encode{})", crate::render::fit::show_bytes(limit), made.encodes, if made.encodes == 1 { "" } else { "s" });
+    }
     eprintln!(
         "Saved {} ({}, {} frames, {}×{}, {:.2} s)",
         path.display(),

@@ -5,5 +5,6 @@ pub mod encode;
 pub mod estimate;
 pub mod ffmpeg;
 pub mod filters;
+pub mod fit;
 pub mod output;
 pub mod preview;

@@ -29,6 +29,7 @@ impl Staged {
         let stamp = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
         let temp = dir.join(format!(".{}.{}-{stamp}{PART_SUFFIX}", short(&name, 80), std::process::id()));
         let file = std::fs::OpenOptions::new()
+            .read(true)
             .write(true)
             .create_new(true)
             .open(&temp)

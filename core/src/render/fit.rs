@@ -1,0 +1,121 @@
+//! Fit under a size: pick the settings whose estimate lands just under the limit, changing the
+//! least visible knob first (quality, which sets gifski's lossy and motion coding; then the
+//! frame rate; then the width), and say what changed. The pipeline then encodes, stops a pass
+//! as soon as it is over the limit, and corrects once from what that pass measured.
+
+use crate::error::{Error, Result};
+use crate::render::estimate::SizeEstimate;
+use crate::spec::GifSpec;
+
+/// Aim here (of the limit) so the true size lands in 90–100 % of it.
+pub const AIM: f64 = 0.94;
+/// The floor: below these a GIF stops being worth posting.
+const MIN_QUALITY: u8 = 40;
+const MIN_FPS: u32 = 6;
+const MIN_WIDTH: u32 = 96;
+
+/// Settings whose estimate is `goal` bytes or just under, and that estimate. `sample`
+/// estimates one spec (a few windows encoded); `goal` is the limit times `AIM`, divided by
+/// the estimates' bias once a full pass has measured it.
+pub fn choose(spec: &GifSpec, source_width: u32, limit: u64, goal: f64, sample: &mut dyn FnMut(&GifSpec) -> Result<SizeEstimate>) -> Result<(GifSpec, f64)> {
+    let first = sample(spec)?.middle() as f64;
+    if first <= goal {
+        return Ok((spec.clone(), first));
+    }
+    let mut chosen = spec.clone();
+    let mut size = first;
+    // 1. Quality, interpolated between the current setting and the floor (size is near linear in it there).
+    if chosen.quality > MIN_QUALITY {
+        let floor = GifSpec { quality: MIN_QUALITY, ..chosen.clone() };
+        let at_floor = sample(&floor)?.middle() as f64;
+        if at_floor <= goal {
+            // Size falls with quality, but not in a straight line: bracket the goal and refine
+            // by secant with a couple more samples, keeping the best setting known to be under.
+            let (mut hi, mut lo) = ((chosen.quality, size), (MIN_QUALITY, at_floor));
+            for _ in 0..2 {
+                let share = (goal - lo.1) / (hi.1 - lo.1).max(1.0);
+                let q = (lo.0 as f64 + share * (hi.0 - lo.0) as f64).floor() as u8;
+                if q <= lo.0 || q >= hi.0 {
+                    break;
+                }
+                let at = sample(&GifSpec { quality: q, ..chosen.clone() })?.middle() as f64;
+                if at > goal {
+                    hi = (q, at);
+                } else {
+                    lo = (q, at);
+                    if at > goal * 0.96 {
+                        break;
+                    }
+                }
+            }
+            chosen.quality = lo.0;
+            return Ok((chosen, lo.1));
+        }
+        chosen.quality = MIN_QUALITY;
+        size = at_floor;
+    }
+    // 2. Frame rate: bytes grow a little slower than frames (measured: about fps^0.85).
+    if chosen.fps > MIN_FPS {
+        let fps = (chosen.fps as f64 * (goal / size).powf(1.0 / 0.85)).floor() as u32;
+        chosen.fps = fps.clamp(MIN_FPS, chosen.fps);
+        size = sample(&chosen)?.middle() as f64;
+        if size <= goal {
+            return Ok((chosen, size));
+        }
+    }
+    // 3. Width: bytes follow the picture's area.
+    let width = if chosen.width == 0 { source_width.max(MIN_WIDTH) } else { chosen.width.min(source_width.max(MIN_WIDTH)) };
+    for _ in 0..2 {
+        let current = if chosen.width == 0 { width } else { chosen.width.min(width) };
+        chosen.width = ((current as f64 * (goal / size).sqrt()).floor() as u32).clamp(MIN_WIDTH, current);
+        size = sample(&chosen)?.middle() as f64;
+        if size <= goal / AIM {
+            return Ok((chosen, size));
+        }
+        if chosen.width == MIN_WIDTH {
+            break;
+        }
+    }
+    // Even the floor is over: say what would fit instead.
+    let seconds = spec.length() * goal / size;
+    Err(Error::TooLarge(format!(
+        "This GIF cannot fit in {}: even at {} px, {} fps and quality {} it would be about {}. A range of about {:.1} s would fit, or choose a larger size.",
+        show_bytes(limit),
+        chosen.width,
+        chosen.fps,
+        chosen.quality,
+        show_bytes(size as u64),
+        seconds.max(0.1)
+    )))
+}
+
+/// A finished pass came out under 90 % of the limit after settings were lowered: worth one
+/// more, closer to it.
+pub fn worth_second_pass(chosen: &GifSpec, asked: &GifSpec, bytes: u64) -> bool {
+    chosen.max_bytes.is_some_and(|limit| (bytes as f64) < 0.9 * limit as f64) && chosen != asked
+}
+
+/// "480 → 400 px, quality 90 → 74": what fitting changed, for the user.
+pub fn describe_changes(original: &GifSpec, chosen: &GifSpec, source_width: u32) -> Option<String> {
+    let mut parts = Vec::new();
+    let shown = |w: u32| if w == 0 { source_width } else { w };
+    if chosen.width != original.width {
+        parts.push(format!("{} → {} px", shown(original.width), shown(chosen.width)));
+    }
+    if chosen.fps != original.fps {
+        parts.push(format!("{} → {} fps", original.fps, chosen.fps));
+    }
+    if chosen.quality != original.quality {
+        parts.push(format!("quality {} → {}", original.quality, chosen.quality));
+    }
+    (!parts.is_empty()).then(|| parts.join(", "))
+}
+
+/// Sizes in limits are decimal (10 MB = 10,000,000 bytes): under both ways sites count.
+pub fn show_bytes(bytes: u64) -> String {
+    if bytes >= 1_000_000 {
+        format!("{:.1} MB", bytes as f64 / 1e6)
+    } else {
+        format!("{} KB", bytes.div_ceil(1000))
+    }
+}
