@@ -200,7 +200,16 @@ pub fn render(
     let asked = req.spec.clone();
     // Estimates of the chosen settings; a full pass shows how far off they were.
     let mut expected = 0.0;
-    let mut sample = |s: &GifSpec| crate::render::estimate::estimate(sidecars, media, s, cancel);
+    // Fitting samples the same settings more than once: each is encoded once.
+    let mut sampled: Vec<(GifSpec, SizeEstimate)> = Vec::new();
+    let mut sample = |s: &GifSpec| -> Result<SizeEstimate> {
+        if let Some((_, known)) = sampled.iter().find(|(spec, _)| spec == s) {
+            return Ok(*known);
+        }
+        let estimate = crate::render::estimate::estimate(sidecars, media, s, cancel)?;
+        sampled.push((s.clone(), estimate));
+        Ok(estimate)
+    };
     if let Some(limit) = req.spec.max_bytes {
         on_progress(Progress::new(Stage::Sizing, 0, 0));
         wait_for(media, &media.input, cancel, on_progress)?;
@@ -237,7 +246,7 @@ pub fn render(
                 kept = Some((encoded, read_back(&file, target)?, req.spec.clone(), total));
                 let bias = file_len(&file) as f64 / expected.max(1.0);
                 on_progress(Progress::new(Stage::Sizing, 0, 0));
-                let (chosen, predicted) = fit::choose(&asked, media.width, limit, limit as f64 * fit::AIM / bias, &mut sample)?;
+                let (chosen, predicted) = fit::raise(&req.spec, &asked, expected, limit as f64 * fit::AIM / bias, &mut sample)?;
                 if chosen == req.spec {
                     break kept.take().expect("kept").0;
                 }
@@ -258,11 +267,13 @@ pub fn render(
             }
             Ok(encoded) => break encoded,
             // Over the limit: the pass stopped early; correct once from what it measured.
-            Err(Stop::Oversize { bytes, frames }) if encodes < 2 => {
-                let projected = bytes as f64 * total as f64 / frames.max(1) as f64;
+            Err(Stop::Oversize { bytes, first, frames }) if encodes < 2 => {
+                // The first frame is whole, the rest are changes: project those to the end.
+                let per_frame = bytes.saturating_sub(first) as f64 / frames.saturating_sub(1).max(1) as f64;
+                let projected = first as f64 + per_frame * total.saturating_sub(1) as f64;
                 let limit = req.spec.max_bytes.unwrap_or(0);
                 // The estimates were low by this much: aim that much (and a little more) lower.
-                let bias = (projected / expected.max(1.0)).max(1.0) * 1.04;
+                let bias = (projected / expected.max(1.0)).max(1.0) * 1.02;
                 on_progress(Progress::new(Stage::Sizing, 0, 0));
                 let (chosen, predicted) = fit::choose(&asked, media.width, limit, limit as f64 * fit::AIM / bias, &mut sample)?;
                 (req.spec, expected) = (chosen, predicted);
@@ -433,7 +444,7 @@ enum Stop {
     Failed(Error),
     Redo(Plan),
     /// The GIF grew past its size limit after `frames` frames (`bytes` written).
-    Oversize { bytes: u64, frames: u64 },
+    Oversize { bytes: u64, first: u64, frames: u64 },
 }
 
 impl From<Error> for Stop {
@@ -518,12 +529,14 @@ fn encode_stream(job: &Job, out: impl std::io::Write, target: &Path) -> std::res
         // A pass with a size limit stops as soon as it is past it: it can only grow.
         let limit = job.req.spec.max_bytes;
         let over = std::sync::atomic::AtomicU64::new(0);
+        let first_frame = std::sync::atomic::AtomicU64::new(0);
         let frames_done = std::sync::atomic::AtomicU64::new(0);
         let on_frame = |written: u64| {
             frames_done.store(written, std::sync::atomic::Ordering::Relaxed);
             on_frame(written)
         };
         let on_bytes = |bytes: u64| {
+            let _ = first_frame.compare_exchange(0, bytes, std::sync::atomic::Ordering::Relaxed, std::sync::atomic::Ordering::Relaxed);
             let fits = limit.is_none_or(|l| bytes <= l);
             if !fits {
                 over.store(bytes, std::sync::atomic::Ordering::Relaxed);
@@ -537,7 +550,8 @@ fn encode_stream(job: &Job, out: impl std::io::Write, target: &Path) -> std::res
         cancel.check()?;
         let bytes = over.load(std::sync::atomic::Ordering::Relaxed);
         if bytes > 0 {
-            return Err(Stop::Oversize { bytes, frames: frames_done.load(std::sync::atomic::Ordering::Relaxed) });
+            let first = first_frame.load(std::sync::atomic::Ordering::Relaxed);
+            return Err(Stop::Oversize { bytes, first, frames: frames_done.load(std::sync::atomic::Ordering::Relaxed) });
         }
         // A failed write (disk full) stops everything else: it is the cause to report.
         if let Some(e) = out.error.take() {

@@ -29,27 +29,9 @@ pub fn choose(spec: &GifSpec, source_width: u32, limit: u64, goal: f64, sample: 
         let floor = GifSpec { quality: MIN_QUALITY, ..chosen.clone() };
         let at_floor = sample(&floor)?.middle() as f64;
         if at_floor <= goal {
-            // Size falls with quality, but not in a straight line: bracket the goal and refine
-            // by secant with a couple more samples, keeping the best setting known to be under.
-            let (mut hi, mut lo) = ((chosen.quality, size), (MIN_QUALITY, at_floor));
-            for _ in 0..2 {
-                let share = (goal - lo.1) / (hi.1 - lo.1).max(1.0);
-                let q = (lo.0 as f64 + share * (hi.0 - lo.0) as f64).floor() as u8;
-                if q <= lo.0 || q >= hi.0 {
-                    break;
-                }
-                let at = sample(&GifSpec { quality: q, ..chosen.clone() })?.middle() as f64;
-                if at > goal {
-                    hi = (q, at);
-                } else {
-                    lo = (q, at);
-                    if at > goal * 0.96 {
-                        break;
-                    }
-                }
-            }
-            chosen.quality = lo.0;
-            return Ok((chosen, lo.1));
+            let (quality, at) = refine_quality(&chosen, (MIN_QUALITY, at_floor), (chosen.quality, size), goal, sample)?;
+            chosen.quality = quality;
+            return Ok((chosen, at));
         }
         chosen.quality = MIN_QUALITY;
         size = at_floor;
@@ -87,6 +69,54 @@ pub fn choose(spec: &GifSpec, source_width: u32, limit: u64, goal: f64, sample: 
         show_bytes(size as u64),
         seconds.max(0.1)
     )))
+}
+
+/// The highest quality in `lo..hi` whose estimate is under `goal`, and that estimate. Size
+/// rises steeply toward high quality (lossy coding switches off), so a plain secant creeps:
+/// regula falsi with the Illinois step, a few samples at most.
+fn refine_quality(
+    spec: &GifSpec,
+    mut lo: (u8, f64),
+    mut hi: (u8, f64),
+    goal: f64,
+    sample: &mut dyn FnMut(&GifSpec) -> Result<SizeEstimate>,
+) -> Result<(u8, f64)> {
+    let (mut lo_weight, mut hi_weight) = (1.0, 1.0);
+    for _ in 0..4 {
+        if hi.0 <= lo.0 + 1 {
+            break;
+        }
+        let (a, b) = (lo.1 - goal, hi.1 - goal);
+        let share = (-a * lo_weight) / (b * hi_weight - a * lo_weight);
+        let q = (lo.0 as f64 + share.clamp(0.0, 1.0) * (hi.0 - lo.0) as f64).round() as u8;
+        let q = q.clamp(lo.0 + 1, hi.0 - 1);
+        let at = sample(&GifSpec { quality: q, ..spec.clone() })?.middle() as f64;
+        if at > goal {
+            hi = (q, at);
+            (hi_weight, lo_weight) = (1.0, lo_weight * 0.5);
+        } else {
+            lo = (q, at);
+            (lo_weight, hi_weight) = (1.0, hi_weight * 0.5);
+            if at > goal * 0.97 {
+                break;
+            }
+        }
+    }
+    Ok(lo)
+}
+
+/// After a full pass came out under 90 % of the limit: a higher quality between what it used
+/// (`at`: its estimate) and what was asked, aiming at `goal` in the estimates' terms.
+pub fn raise(chosen: &GifSpec, asked: &GifSpec, at: f64, goal: f64, sample: &mut dyn FnMut(&GifSpec) -> Result<SizeEstimate>) -> Result<(GifSpec, f64)> {
+    if chosen.quality >= asked.quality || chosen.fps != asked.fps || chosen.width != asked.width {
+        return Ok((chosen.clone(), at));
+    }
+    let top = sample(&GifSpec { quality: asked.quality, ..chosen.clone() })?.middle() as f64;
+    if top <= goal {
+        return Ok((GifSpec { quality: asked.quality, ..chosen.clone() }, top));
+    }
+    let (quality, at) = refine_quality(chosen, (chosen.quality, at), (asked.quality, top), goal, sample)?;
+    Ok((GifSpec { quality, ..chosen.clone() }, at))
 }
 
 /// A finished pass came out under 90 % of the limit after settings were lowered: worth one
