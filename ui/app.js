@@ -551,20 +551,27 @@ function setProgress(done, total) {
   else els.progress.removeAttribute('value'); // unknown amount of work: indeterminate bar
 }
 
-const STAGE_TEXT = {
-  probing: 'Looking up the video…',
-  waiting: 'Waiting for the video site…',
-  fetching: 'Fetching video…',
-  encoding: 'Encoding…',
-  saving: 'Finishing…',
-  done: 'Done',
-};
+/** The window's words for a progress report (the Rust side sends facts only). */
+function progressText(p) {
+  const done = Number(p.done) || 0;
+  const total = Number(p.total) || 0;
+  switch (p.stage) {
+    case 'probing': return 'Looking up the video…';
+    case 'waiting': return `${p.site || 'The video site'} asks every viewer to wait ${Math.max(0, total - done)} s before the video plays…`;
+    case 'sizing': return 'Choosing settings that fit the size limit…';
+    case 'fetching': return 'Fetching video…';
+    case 'encoding': return total > 0 ? `Encoding ${done} of ${total} frames…` : 'Encoding…';
+    case 'saving': return 'Saving…';
+    case 'done': return 'Done';
+    default: return '';
+  }
+}
 
 function showProgress(p) {
   if (!p) return;
   if (p.stage === 'done') setProgress(1, 1);
   else setProgress(Number(p.done) || 0, Number(p.total) || 0);
-  setStatus(p.text || STAGE_TEXT[p.stage] || '');
+  setStatus(progressText(p));
 }
 
 async function cancelJob() {

@@ -39,37 +39,26 @@ pub enum Stage {
     Done,
 }
 
+/// Where a job is: facts only. The words are the adapters' (`text::progress` for the CLI,
+/// `progressText` in the window), so a second language needs no change here.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Progress {
     pub stage: Stage,
     pub done: u64,
     pub total: u64,
-    /// Ready to show: "Encoding 42 of 75 frames…".
-    pub text: String,
+    /// The site asking for a pre-roll wait (Waiting only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub site: Option<String>,
 }
 
 impl Progress {
     fn new(stage: Stage, done: u64, total: u64) -> Progress {
-        let text = match stage {
-            Stage::Probing => "Looking up the video…".to_string(),
-            Stage::Waiting => Progress::waiting_text("The video site", total.saturating_sub(done)),
-            Stage::Sizing => "Choosing settings that fit the size limit…".to_string(),
-            Stage::Fetching => "Fetching video…".to_string(),
-            Stage::Encoding => format!("Encoding {done} of {total} frames…"),
-            Stage::Saving => "Saving…".to_string(),
-            Stage::Done => "Done".to_string(),
-        };
-        Progress { stage, done, total, text }
+        Progress { stage, done, total, site: None }
     }
 
     /// The pre-roll wait's countdown, naming the site that asks for it.
     fn waiting(site: &str, waited: u64, total: u64) -> Progress {
-        let text = Progress::waiting_text(site, total.saturating_sub(waited));
-        Progress { stage: Stage::Waiting, done: waited, total, text }
-    }
-
-    fn waiting_text(site: &str, left: u64) -> String {
-        format!("{site} asks every viewer to wait {left} s before the video plays…")
+        Progress { stage: Stage::Waiting, done: waited, total, site: Some(site.to_string()) }
     }
 
     pub fn fraction(&self) -> Option<f64> {

@@ -25,13 +25,13 @@ impl Bar {
         if self.live {
             let filled = pct.unwrap_or(0) as usize / 5;
             let bar = format!("{}{}", "#".repeat(filled), "-".repeat(20 - filled.min(20)));
-            let _ = write!(err, "\r\x1b[2K[{bar}] {:>3}% {}", pct.unwrap_or(0), p.text);
+            let _ = write!(err, "\r\x1b[2K[{bar}] {:>3}% {}", pct.unwrap_or(0), crate::text::progress(p));
         } else {
             let decile = pct.unwrap_or(0) / 10;
             if last.0 != Some(p.stage) || decile != last.1 {
                 let _ = match pct {
-                    Some(pct) => writeln!(err, "{:?}: {pct}% {}", p.stage, p.text),
-                    None => writeln!(err, "{:?}: {}", p.stage, p.text),
+                    Some(pct) => writeln!(err, "{:?}: {pct}% {}", p.stage, crate::text::progress(p)),
+                    None => writeln!(err, "{:?}: {}", p.stage, crate::text::progress(p)),
                 };
             }
             *last = (Some(p.stage), decile);
