@@ -119,6 +119,7 @@ const state = {
   resultUrl: null,
   saving: false,
   estimateKey: '',      // the spec last sent to estimate_size (avoids repeats)
+  lastLength: 3,        // the clip length a start moved past the end keeps
   estimateSeq: 0,
   estimateTimer: 0,
   estimate: null,       // { key, low, high } of the last answer
@@ -231,6 +232,7 @@ function loadVideo(info) {
   const end = duration !== null ? Math.min(start + 3, duration) : start + 3;
   setTime('start', roundMs(start));
   setTime('end', roundMs(end));
+  rememberLength();
 
   els.mediaTitle.textContent = info.title || els.source.value.trim();
   els.mediaTitle.title = els.mediaTitle.textContent;
@@ -275,13 +277,30 @@ function onTimeInput(which) {
 function onTimeCommit(which) {
   state.revealed[which] = true;
   if (!state.unparsed[which]) els[which].value = formatTime(state[which]);
+  if (which === 'start') keepLength();
+  rememberLength();
   updateForm();
+}
+
+/** The length of the range as last settled (typing in between does not count). */
+function rememberLength() {
+  if (!state.unparsed.start && !state.unparsed.end && state.end - state.start > EPS) state.lastLength = state.end - state.start;
+}
+
+/** A start moved to or past the end takes the end along: the clip keeps its length. */
+function keepLength() {
+  if (state.unparsed.start || state.unparsed.end || state.start < state.end - EPS) return;
+  const max = knownDuration() ?? Infinity;
+  setTime('end', roundMs(Math.min(state.start + (state.lastLength || 3), max)));
+  scheduleFrame('end', 300);
 }
 
 function nudge(which, delta) {
   if (state.view !== 'form') return;
   const max = knownDuration() ?? Infinity;
   setTime(which, roundMs(clamp(state[which] + delta, 0, max)));
+  if (which === 'start') keepLength();
+  rememberLength();
   updateForm();
   scheduleFrame(which, 300);
 }

@@ -11,7 +11,7 @@ fn env_path(var: &str, fallback: impl FnOnce() -> PathBuf) -> PathBuf {
     std::env::var_os(var).map(PathBuf::from).unwrap_or_else(fallback)
 }
 
-fn workspace() -> PathBuf {
+pub fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace").to_path_buf()
 }
 

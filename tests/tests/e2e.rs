@@ -607,6 +607,21 @@ fn a_size_limit_is_met_and_named() {
     });
 }
 
+/// A start typed past the end takes the end along, keeping the clip's length.
+#[test]
+fn moving_the_start_past_the_end_keeps_the_length() {
+    e2e("moving_the_start_past_the_end_keeps_the_length", |c| async move {
+        let srv = TestServer::start(media_dir()).expect("test server");
+        load_video(&c, &srv.url("long.mp4")).await;
+        pick_range(&c, "1:00", "1:04").await;
+        set_field(&c, "Start", "2:00").await;
+        assert_eq!(value(&field(&c, "End").await).await, "2:04.0", "the end follows, 4 s on");
+        assert_eq!(visible_text(&c, "#range-error").await, "", "no complaint about the range");
+        let make = button(&c, "Make GIF").await;
+        assert!(make.is_enabled().await.unwrap(), "Make GIF stays enabled");
+    });
+}
+
 /// The window's time fields read times by the CLI's rules: the shared table, run in the page.
 #[test]
 fn time_fields_follow_the_cli_rules() {

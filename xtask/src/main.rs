@@ -16,7 +16,8 @@ const USAGE: &str = "usage: cargo xtask <run|test|setup|bundle>
   setup   only install what is missing (add --test for the test tools and media;
           --target TRIPLE: that system's sidecars, format-checked, for its bundle)
   bundle  build the installable Linux package (.deb) with the sidecars inside
-  bench   time gifgrab against other ways to make a GIF (--quick: one case, one run; --rate MBIT)";
+  bench   time gifgrab against other ways to make a GIF (--quick: one case, one run; --rate MBIT;
+          --quality: bytes against SSIMULACRA 2 beside gifski, ffmpeg's best recipes and gifsicle)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -133,8 +134,14 @@ fn bench(extra: &[String]) -> Result {
     sh::run(sh::cargo().args(["build", "--release", "--package", "gifgrab", "--package", "gifgrab-core"]))?;
     let release = sh::target_dir().join("release");
     let mut cmd = sh::cargo();
-    cmd.args(["run", "--release", "--quiet", "--package", "gifgrab-tests", "--bin", "bench", "--"])
-        .args(extra)
+    // --quality: bytes against SSIMULACRA 2 beside the best of the field, instead of timings.
+    let quality = extra.iter().any(|a| a == "--quality");
+    if quality {
+        system::ensure_bench_packages()?;
+    }
+    let bin = if quality { "quality" } else { "bench" };
+    cmd.args(["run", "--release", "--quiet", "--package", "gifgrab-tests", "--bin", bin, "--"])
+        .args(extra.iter().filter(|a| *a != "--quality"))
         .env("GIFGRAB_MEDIA_DIR", &s.media_dir)
         .env("GIFGRAB_SIDECAR_DIR", &release)
         .env("GIFGRAB_APP_BIN", release.join("gifgrab"));

@@ -15,14 +15,24 @@ const BUILD_PACKAGES: &[&str] = &[
     "python3-venv",
 ];
 const TEST_PACKAGES: &[&str] = &["xvfb", "xauth", "webkit2gtk-driver", "xdotool", "imagemagick", "dbus-x11"];
+/// The quality bench's peer: Debian's gifsicle (1.93; 1.96 changed `--lossy`'s scale).
+const BENCH_PACKAGES: &[&str] = &["gifsicle"];
 const TAURI_DRIVER_VERSION: &str = "2.1.0";
 const TAURI_CLI_VERSION: &str = "2.12.5";
+
+pub fn ensure_bench_packages() -> Result {
+    ensure(BENCH_PACKAGES.to_vec())
+}
 
 pub fn ensure_packages(for_tests: bool) -> Result {
     let mut wanted: Vec<&str> = BUILD_PACKAGES.to_vec();
     if for_tests {
         wanted.extend_from_slice(TEST_PACKAGES);
     }
+    ensure(wanted)
+}
+
+fn ensure(wanted: Vec<&str>) -> Result {
     if !cfg!(target_os = "linux") || !sh::works(Command::new("dpkg-query").arg("--version")) {
         return Err(format!(
             "automatic set-up supports Debian and Ubuntu. Install the Tauri 2 prerequisites for your \

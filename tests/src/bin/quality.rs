@@ -1,0 +1,188 @@
+//! `cargo xtask bench --quality`: bytes against SSIMULACRA 2 for gifgrab and the best of the
+//! field, every tool fed the same exact frames (ffmpeg's accurate seek, Lanczos to the GIF's size).
+//! Prints a table per clip, writes `target/bench/quality.json` and `quality.svg`.
+
+use gifgrab_tests::*;
+use std::path::Path;
+use std::process::Command;
+
+struct Clip {
+    name: &'static str,
+    file: &'static str,
+    start: f64,
+    length: f64,
+    width: u32,
+    height: u32,
+}
+
+const CLIPS: &[Clip] = &[
+    Clip { name: "bikes", file: "bikes.mp4", start: 0.5, length: 3.0, width: 480, height: 204 },
+    Clip { name: "bigbuckbunny", file: "bigbuckbunny.mp4", start: 0.5, length: 3.0, width: 480, height: 270 },
+    Clip { name: "carphone", file: "carphone_pristine.mp4", start: 0.5, length: 3.0, width: 176, height: 144 },
+];
+const FPS: u32 = 15;
+
+/// One GIF: who made it, with which setting, its size and its scores.
+struct Point {
+    tool: String,
+    setting: String,
+    bytes: u64,
+    mean: f64,
+    p10: f64,
+}
+
+fn main() {
+    let work = TempDir::new("quality");
+    let gifsicle = Command::new("gifsicle").arg("--version").output().ok().filter(|o| o.status.success());
+    let gifsicle_version = gifsicle.map(|o| String::from_utf8_lossy(&o.stdout).lines().next().unwrap_or("").to_string());
+    let mut all = Vec::new();
+    for clip in CLIPS {
+        let reference = reference_frames(&media(clip.file), clip.start, clip.length, FPS as f64, clip.width, clip.height);
+        let raw = work.path(&format!("{}.rgb", clip.name));
+        std::fs::write(&raw, reference.concat()).expect("reference frames");
+        let mut points = Vec::new();
+        for q in [40u8, 60, 75, 90, 100] {
+            let out = work.path(&format!("{}-gifgrab-{q}.gif", clip.name));
+            let ok = Command::new(cli_bin())
+                .arg(media(clip.file))
+                .args(["--start", &clip.start.to_string(), "--end", &(clip.start + clip.length).to_string()])
+                .args(["--width", &clip.width.to_string(), "--fps", &FPS.to_string(), "--quality", &q.to_string(), "-y", "-o"])
+                .arg(&out)
+                .env("GIFGRAB_SIDECAR_DIR", bin_dir())
+                .output()
+                .is_ok_and(|o| o.status.success());
+            if ok {
+                points.push(score("gifgrab", &format!("q{q}"), &out, &reference, clip));
+            }
+            let out = work.path(&format!("{}-gifski-{q}.gif", clip.name));
+            gifski_defaults(&reference, clip, q, &out);
+            points.push(score("gifski 1.34 (library defaults, not fast)", &format!("q{q}"), &out, &reference, clip));
+        }
+        let recipes = [
+            ("ffmpeg bayer:5 diff", "palettegen=stats_mode=diff[p];[b][p]paletteuse=dither=bayer:bayer_scale=5:diff_mode=rectangle"),
+            ("ffmpeg sierra2_4a diff", "palettegen=stats_mode=diff[p];[b][p]paletteuse=dither=sierra2_4a:diff_mode=rectangle"),
+            ("ffmpeg per-frame palettes", "palettegen=stats_mode=single[p];[b][p]paletteuse=new=1:dither=bayer:bayer_scale=5"),
+        ];
+        for (name, graph) in recipes {
+            let out = work.path(&format!("{}-{}.gif", clip.name, name.replace([' ', ':'], "_")));
+            let status = ffmpeg()
+                .args(["-y", "-loglevel", "error", "-f", "rawvideo", "-pix_fmt", "rgb24"])
+                .args(["-s", &format!("{}x{}", clip.width, clip.height), "-r", &FPS.to_string(), "-i"])
+                .arg(&raw)
+                .args(["-filter_complex", &format!("split[a][b];[a]{graph}")])
+                .arg(&out)
+                .status()
+                .expect("ffmpeg runs");
+            assert!(status.success(), "{name} failed");
+            points.push(score(name, "", &out, &reference, clip));
+            if gifsicle_version.is_some() && name == "ffmpeg bayer:5 diff" {
+                for lossy in [20, 40, 80] {
+                    let lossy_out = work.path(&format!("{}-gifsicle-{lossy}.gif", clip.name));
+                    let ok = Command::new("gifsicle").args(["-O3", &format!("--lossy={lossy}"), "-o"]).arg(&lossy_out).arg(&out).status().is_ok_and(|s| s.success());
+                    if ok {
+                        points.push(score("ffmpeg bayer + gifsicle -O3", &format!("lossy {lossy}"), &lossy_out, &reference, clip));
+                    }
+                }
+            }
+        }
+        print_clip(clip, &points);
+        all.push((clip.name, points));
+    }
+    if let Some(v) = &gifsicle_version {
+        println!("gifsicle: {v}");
+    } else {
+        println!("gifsicle: not installed (apt-get install gifsicle): its rows are left out");
+    }
+    write_outputs(&all);
+}
+
+/// gifski's library at its defaults (not fast), given the reference frames.
+fn gifski_defaults(reference: &[Vec<u8>], clip: &Clip, quality: u8, out: &Path) {
+    let settings = gifski::Settings { width: None, height: None, quality, fast: false, repeat: gifski::Repeat::Infinite };
+    let (collector, writer) = gifski::new(settings).expect("gifski starts");
+    let frames: Vec<Vec<u8>> = reference.to_vec();
+    let (w, h) = (clip.width as usize, clip.height as usize);
+    std::thread::scope(|s| {
+        s.spawn(move || {
+            for (i, f) in frames.iter().enumerate() {
+                let pixels: Vec<rgb::RGBA8> = f.chunks_exact(3).map(|p| rgb::RGBA8::new(p[0], p[1], p[2], 255)).collect();
+                collector.add_frame_rgba(i, imgref::ImgVec::new(pixels, w, h), i as f64 / FPS as f64).expect("frame in");
+            }
+        });
+        let file = std::fs::File::create(out).expect("gif file");
+        writer.write(std::io::BufWriter::new(file), &mut gifski::progress::NoProgress {}).expect("gifski writes");
+    });
+}
+
+/// SSIMULACRA 2 of every GIF frame against its reference frame: mean and 10th percentile.
+fn score(tool: &str, setting: &str, gif: &Path, reference: &[Vec<u8>], clip: &Clip) -> Point {
+    let frames = gif_frames_rgb(gif, clip.width, clip.height);
+    let n = frames.len().min(reference.len());
+    let linear = |rgb: &[u8]| {
+        let data: Vec<[f32; 3]> = rgb.chunks_exact(3).map(|p| [p[0] as f32 / 255.0, p[1] as f32 / 255.0, p[2] as f32 / 255.0]).collect();
+        ssimulacra2::Rgb::new(data, clip.width as usize, clip.height as usize, ssimulacra2::TransferCharacteristic::SRGB, ssimulacra2::ColorPrimaries::BT709)
+            .expect("an image")
+    };
+    let mut scores: Vec<f64> =
+        (0..n).map(|i| ssimulacra2::compute_frame_ssimulacra2(linear(&reference[i]), linear(&frames[i])).expect("a score")).collect();
+    scores.sort_by(|a, b| a.total_cmp(b));
+    let mean = scores.iter().sum::<f64>() / n.max(1) as f64;
+    let p10 = scores.get(n / 10).copied().unwrap_or(0.0);
+    Point { tool: tool.into(), setting: setting.into(), bytes: std::fs::metadata(gif).map(|m| m.len()).unwrap_or(0), mean, p10 }
+}
+
+fn print_clip(clip: &Clip, points: &[Point]) {
+    println!("\n{} {:.1}-{:.1} s, {}×{}, {FPS} fps (SSIMULACRA 2: 100 identical, ~90 visually lossless, ~70 high)", clip.name, clip.start, clip.start + clip.length, clip.width, clip.height);
+    println!("{:<42} {:>9} {:>9} {:>6} {:>6}", "tool", "setting", "KB", "mean", "p10");
+    for p in points {
+        println!("{:<42} {:>9} {:>9} {:>6.1} {:>6.1}", p.tool, p.setting, p.bytes.div_ceil(1024), p.mean, p.p10);
+    }
+}
+
+fn write_outputs(all: &[(&str, Vec<Point>)]) {
+    let dir = workspace().join("target/bench");
+    let _ = std::fs::create_dir_all(&dir);
+    let json: Vec<serde_json::Value> = all
+        .iter()
+        .flat_map(|(clip, points)| {
+            points.iter().map(move |p| serde_json::json!({"clip": clip, "tool": p.tool, "setting": p.setting, "bytes": p.bytes, "mean": p.mean, "p10": p.p10}))
+        })
+        .collect();
+    let _ = std::fs::write(dir.join("quality.json"), serde_json::to_string_pretty(&json).unwrap_or_default());
+    let _ = std::fs::write(dir.join("quality.svg"), svg(all));
+    println!("\nwrote {} and quality.svg", dir.join("quality.json").display());
+}
+
+/// One panel per clip: KB across, mean SSIMULACRA 2 up, one colour per tool.
+fn svg(all: &[(&str, Vec<Point>)]) -> String {
+    let (pw, ph, pad) = (360.0, 260.0, 40.0);
+    let colours = ["#6c3bea", "#e8590c", "#0b7285", "#2b8a3e", "#c2255c", "#5c940d"];
+    let mut out = format!("<svg xmlns='http://www.w3.org/2000/svg' width='{}' height='{}' font-family='sans-serif' font-size='11'>", pw * all.len() as f64, ph + 90.0);
+    let mut tools: Vec<String> = Vec::new();
+    for (i, (clip, points)) in all.iter().enumerate() {
+        let x0 = i as f64 * pw;
+        let max_kb = points.iter().map(|p| p.bytes as f64 / 1024.0).fold(1.0, f64::max) * 1.05;
+        let (min_s, max_s) = points.iter().fold((100.0f64, 0.0f64), |(lo, hi), p| (lo.min(p.mean), hi.max(p.mean)));
+        let (min_s, max_s) = ((min_s - 2.0).floor(), (max_s + 2.0).ceil());
+        let x = |kb: f64| x0 + pad + kb / max_kb * (pw - 2.0 * pad);
+        let y = |s: f64| ph - pad - (s - min_s) / (max_s - min_s).max(1.0) * (ph - 2.0 * pad);
+        out += &format!("<text x='{}' y='16' font-weight='bold'>{clip}</text>", x0 + pad);
+        out += &format!("<line x1='{}' y1='{}' x2='{}' y2='{}' stroke='#999'/>", x(0.0), y(min_s), x(max_kb), y(min_s));
+        out += &format!("<line x1='{}' y1='{}' x2='{}' y2='{}' stroke='#999'/>", x(0.0), y(min_s), x(0.0), y(max_s));
+        out += &format!("<text x='{}' y='{}'>{:.0} KB</text><text x='{}' y='{}'>{min_s:.0}</text><text x='{}' y='{}'>{max_s:.0}</text>", x(max_kb) - 40.0, y(min_s) + 14.0, max_kb, x0 + 8.0, y(min_s), x0 + 8.0, y(max_s) + 4.0);
+        for p in points {
+            let t = match tools.iter().position(|t| *t == p.tool) {
+                Some(t) => t,
+                None => {
+                    tools.push(p.tool.clone());
+                    tools.len() - 1
+                }
+            };
+            out += &format!("<circle cx='{:.1}' cy='{:.1}' r='3.5' fill='{}'><title>{} {} {} KB {:.1}</title></circle>", x(p.bytes as f64 / 1024.0), y(p.mean), colours[t % colours.len()], p.tool, p.setting, p.bytes / 1024, p.mean);
+        }
+    }
+    for (t, tool) in tools.iter().enumerate() {
+        out += &format!("<circle cx='{}' cy='{}' r='4' fill='{}'/><text x='{}' y='{}'>{tool}</text>", 50.0 + (t % 3) as f64 * 330.0, ph + 20.0 + (t / 3) as f64 * 18.0, colours[t % colours.len()], 58.0 + (t % 3) as f64 * 330.0, ph + 24.0 + (t / 3) as f64 * 18.0);
+    }
+    out + "</svg>"
+}
