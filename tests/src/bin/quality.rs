@@ -40,18 +40,33 @@ fn main() {
         let reference = reference_frames(&media(clip.file), clip.start, clip.length, FPS as f64, clip.width, clip.height);
         let raw = work.path(&format!("{}.rgb", clip.name));
         std::fs::write(&raw, reference.concat()).expect("reference frames");
+        // gifgrab reads video, not raw frames: the same frames, losslessly as FFV1 RGB, so its
+        // decode (frame rate, scale, colours) meets exactly what the others are given.
+        let lossless = work.path(&format!("{}-reference.mkv", clip.name));
+        let made = ffmpeg()
+            .args(["-y", "-loglevel", "error", "-f", "rawvideo", "-pix_fmt", "rgb24"])
+            .args(["-s", &format!("{}x{}", clip.width, clip.height), "-r", &FPS.to_string(), "-i"])
+            .arg(&raw)
+            .args(["-c:v", "ffv1", "-pix_fmt", "bgr0"])
+            .arg(&lossless)
+            .status()
+            .expect("ffmpeg runs");
+        assert!(made.success(), "the lossless reference");
         let mut points = Vec::new();
         for q in [40u8, 60, 75, 90, 100] {
             let out = work.path(&format!("{}-gifgrab-{q}.gif", clip.name));
-            let ok = Command::new(cli_bin())
-                .arg(media(clip.file))
-                .args(["--start", &clip.start.to_string(), "--end", &(clip.start + clip.length).to_string()])
+            let run = Command::new(cli_bin())
+                .arg(&lossless)
+                // The reference's own length (ffmpeg may give one frame fewer than asked).
+                .args(["--start", "0", "--end", &format!("{:.3}", reference.len() as f64 / FPS as f64 - 0.01)])
                 .args(["--width", &clip.width.to_string(), "--fps", &FPS.to_string(), "--quality", &q.to_string(), "-y", "-o"])
                 .arg(&out)
                 .env("GIFGRAB_SIDECAR_DIR", bin_dir())
                 .output()
-                .is_ok_and(|o| o.status.success());
-            if ok {
+                .expect("gifgrab-cli runs");
+            if !run.status.success() {
+                eprintln!("gifgrab q{q} on {}: {}", clip.name, String::from_utf8_lossy(&run.stderr).lines().last().unwrap_or(""));
+            } else {
                 points.push(score("gifgrab", &format!("q{q}"), &out, &reference, clip));
             }
             let out = work.path(&format!("{}-gifski-{q}.gif", clip.name));
@@ -114,9 +129,24 @@ fn gifski_defaults(reference: &[Vec<u8>], clip: &Clip, quality: u8, out: &Path) 
     });
 }
 
+/// The GIF's pictures at the reference's rate: encoders merge identical frames into longer ones,
+/// so frames are taken by time, not by count.
+fn frames_at_rate(gif: &Path, clip: &Clip) -> Vec<Vec<u8>> {
+    let out = ffmpeg()
+        .arg("-i")
+        .arg(gif)
+        .args(["-vf", &format!("fps={FPS}"), "-f", "rawvideo", "-pix_fmt", "rgb24", "-"])
+        .output()
+        .expect("ffmpeg runs");
+    assert!(out.status.success(), "decode {}", gif.display());
+    out.stdout.chunks_exact((clip.width * clip.height * 3) as usize).map(|c| c.to_vec()).collect()
+}
+
 /// SSIMULACRA 2 of every GIF frame against its reference frame: mean and 10th percentile.
 fn score(tool: &str, setting: &str, gif: &Path, reference: &[Vec<u8>], clip: &Clip) -> Point {
-    let frames = gif_frames_rgb(gif, clip.width, clip.height);
+    let facts = gif_facts(gif);
+    assert_eq!((facts.width, facts.height), (clip.width, clip.height), "{tool} {setting} made another size");
+    let frames = frames_at_rate(gif, clip);
     let n = frames.len().min(reference.len());
     let linear = |rgb: &[u8]| {
         let data: Vec<[f32; 3]> = rgb.chunks_exact(3).map(|p| [p[0] as f32 / 255.0, p[1] as f32 / 255.0, p[2] as f32 / 255.0]).collect();
