@@ -135,7 +135,7 @@ function grabElements() {
     'end-frame', 'range-error', 'frame-error', 'estimate', 'size-warning', 'width', 'custom-width-wrap',
     'custom-width', 'fit', 'custom-fit-wrap', 'custom-fit', 'fit-note', 'fps', 'quality', 'quality-value', 'loop', 'width-note', 'options-error',
     'result-view', 'result-img', 'result-info', 'progress-wrap', 'progress', 'status', 'error',
-    'make-gif', 'cancel', 'change-range', 'save', 'drop-overlay',
+    'make-gif', 'cancel', 'change-range', 'save', 'drop-overlay', 'open-file',
   ]) {
     els[id.replace(/-(\w)/g, (_, c) => c.toUpperCase())] = $(id);
   }
@@ -676,12 +676,32 @@ function droppedText(dataTransfer) {
   return (dataTransfer.getData('text/plain') || '').trim().split(/\r?\n/)[0].trim();
 }
 
+const VIDEO_EXTENSIONS = ['mp4', 'm4v', 'mov', 'webm', 'mkv', 'avi', 'ts', 'mts', 'm2ts', 'flv', 'ogv', 'mpg', 'mpeg', '3gp', 'wmv'];
+
+/** "Open file…": the system's own open dialog, filtered to video files. */
+async function openVideoFile() {
+  if (state.job) return;
+  const dialog = tauriApi()?.dialog;
+  if (!dialog?.open) return;
+  const path = await dialog.open({
+    multiple: false,
+    directory: false,
+    title: 'Open a video',
+    filters: [{ name: 'Video', extensions: VIDEO_EXTENSIONS }, { name: 'All files', extensions: ['*'] }],
+  });
+  if (path) acceptDrop(String(path));
+}
+
 function acceptDrop(text) {
   if (!text || state.job) return;
   if (state.view === 'result') changeRange();
   els.source.value = text;
   els.source.focus();
   probe(true);
+}
+
+function wireOpenFile() {
+  els.openFile.addEventListener('click', () => openVideoFile().catch(() => {}));
 }
 
 function setupDragDrop() {
@@ -819,6 +839,7 @@ function init() {
   wireOptions();
   wireForm();
   setupDragDrop();
+  wireOpenFile();
   setView('form');
   updateForm();
   els.source.focus();

@@ -607,6 +607,29 @@ fn a_size_limit_is_met_and_named() {
     });
 }
 
+/// "Open file…" opens the system's dialog; the file chosen there is loaded.
+#[test]
+fn open_file_loads_the_chosen_video() {
+    e2e("open_file_loads_the_chosen_video", |c| async move {
+        button(&c, "Open file…").await.click().await.expect("click Open file…");
+        let file = media("bikes.mp4");
+        run_blocking(move || {
+            let found = xdotool(&["search", "--sync", "--onlyvisible", "--name", "^Open a video$"]);
+            let window = found.lines().next().expect("the Open dialog").trim().to_string();
+            std::thread::sleep(Duration::from_millis(700)); // let the chooser settle
+            xdotool(&["windowfocus", "--sync", &window]);
+            xdotool(&["key", "--clearmodifiers", "ctrl+l"]);
+            xdotool(&["type", "--delay", "20", file.to_str().expect("UTF-8 path")]);
+            std::thread::sleep(Duration::from_millis(300));
+            screen_shot("open_file_loads_the_chosen_video-dialog");
+            xdotool(&["key", "Return"]);
+        })
+        .await;
+        wait_text(&c, "#media-title", 30.0, "the chosen file's title", |t| t == "bikes").await;
+        assert!(value(&field(&c, "Video link or file").await).await.ends_with("bikes.mp4"), "its path is in the field");
+    });
+}
+
 /// A start typed past the end takes the end along, keeping the clip's length.
 #[test]
 fn moving_the_start_past_the_end_keeps_the_length() {

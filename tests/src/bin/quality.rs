@@ -201,14 +201,22 @@ fn svg(all: &[(&str, Vec<Point>)]) -> String {
         out += &format!("<line x1='{}' y1='{}' x2='{}' y2='{}' stroke='#999'/>", x(0.0), y(min_s), x(0.0), y(max_s));
         out += &format!("<text x='{}' y='{}'>{:.0} KB</text><text x='{}' y='{}'>{min_s:.0}</text><text x='{}' y='{}'>{max_s:.0}</text>", x(max_kb) - 40.0, y(min_s) + 14.0, max_kb, x0 + 8.0, y(min_s), x0 + 8.0, y(max_s) + 4.0);
         for p in points {
-            let t = match tools.iter().position(|t| *t == p.tool) {
-                Some(t) => t,
-                None => {
-                    tools.push(p.tool.clone());
-                    tools.len() - 1
-                }
-            };
-            out += &format!("<circle cx='{:.1}' cy='{:.1}' r='3.5' fill='{}'><title>{} {} {} KB {:.1}</title></circle>", x(p.bytes as f64 / 1024.0), y(p.mean), colours[t % colours.len()], p.tool, p.setting, p.bytes / 1024, p.mean);
+            if !tools.contains(&p.tool) {
+                tools.push(p.tool.clone());
+            }
+        }
+        // Each tool's settings as one curve, smallest file first.
+        for (t, tool) in tools.iter().enumerate() {
+            let mut mine: Vec<&Point> = points.iter().filter(|p| p.tool == *tool).collect();
+            mine.sort_by_key(|p| p.bytes);
+            let colour = colours[t % colours.len()];
+            let line: Vec<String> = mine.iter().map(|p| format!("{:.1},{:.1}", x(p.bytes as f64 / 1024.0), y(p.mean))).collect();
+            if line.len() > 1 {
+                out += &format!("<polyline points='{}' fill='none' stroke='{colour}' stroke-width='1.5'/>", line.join(" "));
+            }
+            for p in mine {
+                out += &format!("<circle cx='{:.1}' cy='{:.1}' r='3.5' fill='{colour}'/>", x(p.bytes as f64 / 1024.0), y(p.mean));
+            }
         }
     }
     for (t, tool) in tools.iter().enumerate() {
