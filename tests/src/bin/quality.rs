@@ -73,6 +73,11 @@ fn main() {
             gifski_defaults(&reference, clip, q, &out);
             points.push(score("gifski 1.34 (library defaults, not fast)", &format!("q{q}"), &out, &reference, clip));
         }
+        for (knob, q) in [("lossy", 40u8), ("lossy", 70), ("lossy", 85), ("motion", 50), ("motion", 80)] {
+            let out = work.path(&format!("{}-gifski-{knob}-{q}.gif", clip.name));
+            gifski_with(&reference, clip, 100, Some((knob, q)), &out);
+            points.push(score(&format!("gifski q100, {knob} alone"), &format!("{knob} {q}"), &out, &reference, clip));
+        }
         let recipes = [
             ("ffmpeg bayer:5 diff", "palettegen=stats_mode=diff[p];[b][p]paletteuse=dither=bayer:bayer_scale=5:diff_mode=rectangle"),
             ("ffmpeg sierra2_4a diff", "palettegen=stats_mode=diff[p];[b][p]paletteuse=dither=sierra2_4a:diff_mode=rectangle"),
@@ -113,8 +118,20 @@ fn main() {
 
 /// gifski's library at its defaults (not fast), given the reference frames.
 fn gifski_defaults(reference: &[Vec<u8>], clip: &Clip, quality: u8, out: &Path) {
+    gifski_with(reference, clip, quality, None, out)
+}
+
+/// gifski at full palette quality with one of its coupled knobs lowered alone:
+/// `("lossy", q)` (LZW) or `("motion", q)` (the temporal denoiser).
+#[allow(deprecated)]
+fn gifski_with(reference: &[Vec<u8>], clip: &Clip, quality: u8, knob: Option<(&str, u8)>, out: &Path) {
     let settings = gifski::Settings { width: None, height: None, quality, fast: false, repeat: gifski::Repeat::Infinite };
-    let (collector, writer) = gifski::new(settings).expect("gifski starts");
+    let (collector, mut writer) = gifski::new(settings).expect("gifski starts");
+    match knob {
+        Some(("lossy", q)) => writer.set_lossy_quality(q),
+        Some(("motion", q)) => writer.set_motion_quality(q),
+        _ => {}
+    }
     let frames: Vec<Vec<u8>> = reference.to_vec();
     let (w, h) = (clip.width as usize, clip.height as usize);
     std::thread::scope(|s| {
