@@ -203,7 +203,7 @@ fn write_outputs(all: &[(&str, Vec<Point>)]) {
 /// One panel per clip: KB across, mean SSIMULACRA 2 up, one colour per tool.
 fn svg(all: &[(&str, Vec<Point>)]) -> String {
     let (pw, ph, pad) = (360.0, 260.0, 40.0);
-    let colours = ["#6c3bea", "#e8590c", "#0b7285", "#2b8a3e", "#c2255c", "#5c940d"];
+    let colours = ["#6c3bea", "#e8590c", "#0b7285", "#2b8a3e", "#c2255c", "#868e96", "#f59f00", "#1c7ed6"];
     let mut out = format!("<svg xmlns='http://www.w3.org/2000/svg' width='{}' height='{}' font-family='sans-serif' font-size='11'>", pw * all.len() as f64, ph + 90.0);
     let mut tools: Vec<String> = Vec::new();
     for (i, (clip, points)) in all.iter().enumerate() {
