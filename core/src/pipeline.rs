@@ -79,7 +79,7 @@ pub struct Made {
     pub duration: f64,
     /// What fitting under a size limit changed ("480 → 400 px, quality 90 → 74").
     pub fitted: Option<String>,
-    /// Full encodes it took (1, or 2 when a size limit needed a correction).
+    /// Passes with different settings it took (1, or 2 when a size limit needed a correction).
     pub encodes: u32,
 }
 
@@ -222,26 +222,30 @@ pub fn render(
     let mut waited = wait::seconds_left(&input) > 0;
     wait_for(media, &input, cancel, on_progress)?;
     on_progress(Progress::new(Stage::Fetching, 0, total));
-    let (mut retries, mut located_again, mut redone, mut encodes) = (0, false, false, 0u32);
+    let (mut retries, mut located_again, mut redone) = (0, false, false);
+    // Passes with different settings (a size limit allows one correction); retries of the
+    // same pass (colours, Range, the pre-roll edge, a new URL) do not count.
+    let mut encodes = 1u32;
+    let limit = req.spec.max_bytes.unwrap_or(0);
     let mut kept = None;
     let encoded = loop {
-        encodes += 1;
         let job = Job { sidecars, input: &input, plan: &plan, req, cancel, on_progress, total };
         match encode_stream(&job, file_writer(&file), target) {
             // Well under the limit after changing settings: one more pass, a little closer to it.
             Ok(encoded) if encodes < 2 && fit::worth_second_pass(&req.spec, &asked, file_len(&file)) => {
-                let limit = req.spec.max_bytes.unwrap_or(0);
                 // This one fits: kept (at most the limit, in memory) in case the closer pass is over.
-                kept = Some((encoded, read_back(&file, target)?, req.spec.clone(), total));
-                let bias = file_len(&file) as f64 / expected.max(1.0);
+                let bytes = read_back(&file, target)?;
+                let bias = bytes.len() as f64 / expected.max(1.0);
+                kept = Some((encoded, bytes, req.spec.clone(), total));
                 on_progress(Progress::new(Stage::Sizing, 0, 0));
                 let (chosen, predicted) = fit::raise(&req.spec, &asked, expected, limit as f64 * fit::AIM / bias, &mut sample)?;
                 if chosen == req.spec {
                     break kept.take().expect("kept").0;
                 }
                 (req.spec, expected) = (chosen, predicted);
-                plan = Plan { fps: req.spec.fps, width: req.spec.width, ..Plan::gif(&req.spec, media) };
+                plan = plan.with_settings(&req.spec);
                 total = plan.frame_count();
+                encodes += 1;
             }
             // The closer pass went over: the first, which fits, stands.
             Err(Stop::Oversize { .. }) if kept.is_some() => {
@@ -251,7 +255,7 @@ pub fn render(
                 std::io::Write::write_all(&mut &file, &bytes).map_err(|e| Error::from_write(&e, target))?;
                 req.spec = spec;
                 total = frames;
-                plan = Plan { fps: req.spec.fps, width: req.spec.width, ..plan };
+                plan = plan.with_settings(&req.spec);
                 break encoded;
             }
             Ok(encoded) => break encoded,
@@ -260,17 +264,16 @@ pub fn render(
                 // The first frame is whole, the rest are changes: project those to the end.
                 let per_frame = bytes.saturating_sub(first) as f64 / frames.saturating_sub(1).max(1) as f64;
                 let projected = first as f64 + per_frame * total.saturating_sub(1) as f64;
-                let limit = req.spec.max_bytes.unwrap_or(0);
                 // The estimates were low by this much: aim that much (and a little more) lower.
                 let bias = (projected / expected.max(1.0)).max(1.0) * 1.02;
                 on_progress(Progress::new(Stage::Sizing, 0, 0));
                 let (chosen, predicted) = fit::choose(&asked, media.width, limit, limit as f64 * fit::AIM / bias, &mut sample)?;
                 (req.spec, expected) = (chosen, predicted);
-                plan = Plan { fps: req.spec.fps, width: req.spec.width, ..Plan::gif(&req.spec, media) };
+                plan = plan.with_settings(&req.spec);
                 total = plan.frame_count();
+                encodes += 1;
             }
             Err(Stop::Oversize { .. }) => {
-                let limit = req.spec.max_bytes.unwrap_or(0);
                 return Err(Error::TooLarge(format!(
                     "This GIF came out over {} twice; nothing was written. Choose a shorter range or a smaller width.",
                     fit::show_bytes(limit)
@@ -308,11 +311,9 @@ pub fn render(
         std::io::Seek::rewind(&mut &file).map_err(|e| Error::from_write(&e, target))?;
     };
     cancel.check()?;
-    if let Some(limit) = req.spec.max_bytes {
-        // Never a file over the limit while claiming it fits.
-        if file_len(&file) > limit {
-            return Err(Error::TooLarge(format!("This GIF came out over {}; nothing was written.", fit::show_bytes(limit))));
-        }
+    // Never a file over the limit while claiming it fits.
+    if req.spec.max_bytes.is_some() && file_len(&file) > limit {
+        return Err(Error::TooLarge(format!("This GIF came out over {}; nothing was written.", fit::show_bytes(limit))));
     }
     on_progress(Progress::new(Stage::Saving, encoded.written, total));
     let path = staged.commit(file, overwrite)?;

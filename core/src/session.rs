@@ -207,6 +207,24 @@ impl Session {
         if slot.len() > 32 {
             return Err(Error::InvalidOption("Invalid preview slot.".into()));
         }
+        self.in_slot(slot, |cancel| {
+            let media = self.current_source(id, None, cancel)?;
+            crate::render::preview::frame_jpeg(&*self.sidecars()?, &media, at, cancel)
+        })
+    }
+
+    /// The size range of `spec`'s GIF; a newer estimate cancels an older one still sampling.
+    pub fn estimate(&self, id: &str, spec: &GifSpec) -> Result<SizeEstimate> {
+        let req = pipeline::Request { spec: spec.clone(), overwrite: true, sign_in: lock(&self.sign_in).clone() };
+        self.in_slot(ESTIMATE_SLOT, |cancel| {
+            let media = self.current_source(id, Some(req.fit()), cancel)?;
+            pipeline::estimate(&*self.sidecars()?, &media, &req, cancel)
+        })
+    }
+
+    /// Runs `work` with its own cancel token under `slot`: a newer call in the same slot
+    /// cancels it (the window dropped that request), and so does closing the window.
+    fn in_slot<T>(&self, slot: &str, work: impl FnOnce(&CancelToken) -> Result<T>) -> Result<T> {
         let cancel = CancelToken::new();
         if let Some(older) = lock(&self.previews).insert(slot.to_string(), cancel.clone()) {
             older.cancel();
@@ -214,32 +232,10 @@ impl Session {
         if self.background.is_cancelled() {
             cancel.cancel();
         }
-        let result = self
-            .current_source(id, None, &cancel)
-            .and_then(|media| crate::render::preview::frame_jpeg(&*self.sidecars()?, &media, at, &cancel));
-        let mut previews = lock(&self.previews);
-        if previews.get(slot).is_some_and(|c| c.same_as(&cancel)) {
-            previews.remove(slot);
-        }
-        result
-    }
-
-    /// The size range of `spec`'s GIF; a newer estimate cancels an older one still sampling.
-    pub fn estimate(&self, id: &str, spec: &GifSpec) -> Result<SizeEstimate> {
-        let cancel = CancelToken::new();
-        if let Some(older) = lock(&self.previews).insert(ESTIMATE_SLOT.to_string(), cancel.clone()) {
-            older.cancel();
-        }
-        if self.background.is_cancelled() {
-            cancel.cancel();
-        }
-        let req = pipeline::Request { spec: spec.clone(), overwrite: true, sign_in: lock(&self.sign_in).clone() };
-        let result = self
-            .current_source(id, Some(req.fit()), &cancel)
-            .and_then(|media| pipeline::estimate(&*self.sidecars()?, &media, &req, &cancel));
-        let mut previews = lock(&self.previews);
-        if previews.get(ESTIMATE_SLOT).is_some_and(|c| c.same_as(&cancel)) {
-            previews.remove(ESTIMATE_SLOT);
+        let result = work(&cancel);
+        let mut slots = lock(&self.previews);
+        if slots.get(slot).is_some_and(|c| c.same_as(&cancel)) {
+            slots.remove(slot);
         }
         result
     }

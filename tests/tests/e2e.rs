@@ -490,11 +490,18 @@ fn screen_shot(name: &str) {
 
 /// Chooses `path` in the GTK "Save GIF" dialog the way a user would: type it, press Return.
 fn answer_save_dialog(path: &Path, shot: &str) {
-    let found = xdotool(&["search", "--sync", "--onlyvisible", "--name", "^Save GIF$"]);
-    let window = found.lines().next().expect("the Save GIF dialog").trim().to_string();
+    // In the Save dialog the name field has the focus: select its text and type over it.
+    answer_file_dialog("^Save GIF$", "ctrl+a", path, shot);
+}
+
+/// Answers the GTK file dialog titled `title` (a regex): `select` readies the text field
+/// (the name, or the location bar of an Open dialog), then `path` is typed and confirmed.
+fn answer_file_dialog(title: &str, select: &str, path: &Path, shot: &str) {
+    let found = xdotool(&["search", "--sync", "--onlyvisible", "--name", title]);
+    let window = found.lines().next().unwrap_or_else(|| panic!("no dialog titled {title}")).trim().to_string();
     std::thread::sleep(Duration::from_millis(700)); // let the chooser settle
     xdotool(&["windowfocus", "--sync", &window]);
-    xdotool(&["key", "--clearmodifiers", "ctrl+a"]);
+    xdotool(&["key", "--clearmodifiers", select]);
     xdotool(&["type", "--delay", "20", path.to_str().expect("UTF-8 path")]);
     std::thread::sleep(Duration::from_millis(300));
     screen_shot(shot);
@@ -613,18 +620,7 @@ fn open_file_loads_the_chosen_video() {
     e2e("open_file_loads_the_chosen_video", |c| async move {
         button(&c, "Open file…").await.click().await.expect("click Open file…");
         let file = media("bikes.mp4");
-        run_blocking(move || {
-            let found = xdotool(&["search", "--sync", "--onlyvisible", "--name", "^Open a video$"]);
-            let window = found.lines().next().expect("the Open dialog").trim().to_string();
-            std::thread::sleep(Duration::from_millis(700)); // let the chooser settle
-            xdotool(&["windowfocus", "--sync", &window]);
-            xdotool(&["key", "--clearmodifiers", "ctrl+l"]);
-            xdotool(&["type", "--delay", "20", file.to_str().expect("UTF-8 path")]);
-            std::thread::sleep(Duration::from_millis(300));
-            screen_shot("open_file_loads_the_chosen_video-dialog");
-            xdotool(&["key", "Return"]);
-        })
-        .await;
+        run_blocking(move || answer_file_dialog("^Open a video$", "ctrl+l", &file, "open_file_loads_the_chosen_video-dialog")).await;
         wait_text(&c, "#media-title", 30.0, "the chosen file's title", |t| t == "bikes").await;
         assert!(value(&field(&c, "Video link or file").await).await.ends_with("bikes.mp4"), "its path is in the field");
     });

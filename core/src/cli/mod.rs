@@ -165,9 +165,10 @@ pub fn size_range(low: u64, high: u64) -> String {
         return format!("{} (exact)", human_size(low));
     }
     let (lo, hi) = (human_size(low), human_size(high));
-    match (lo.strip_suffix(" MB"), hi.strip_suffix(" MB"), lo.strip_suffix(" KB"), hi.strip_suffix(" KB")) {
-        (Some(a), Some(b), _, _) | (_, _, Some(a), Some(b)) if a != b => format!("about {a}–{}", hi),
+    // The unit once when both ends share it, as the window shows it.
+    match (lo.rsplit_once(' '), hi.rsplit_once(' ')) {
         _ if lo == hi => format!("about {lo}"),
+        (Some((number, unit)), Some((_, other))) if unit == other => format!("about {number}–{hi}"),
         _ => format!("about {lo} – {hi}"),
     }
 }

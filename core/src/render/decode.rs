@@ -39,6 +39,12 @@ impl Plan {
         Plan { start: spec.start, length: spec.length(), width: spec.width, fps: spec.fps, ..Plan::still(0.0, 0, media) }
     }
 
+    /// This plan at another size and rate (fitting under a size limit), keeping what the
+    /// stream's listing taught it (colours, HDR).
+    pub fn with_settings(&self, spec: &GifSpec) -> Plan {
+        Plan { width: spec.width, fps: spec.fps, ..self.clone() }
+    }
+
     /// One picture at `at`, as the GIF would show it (the previews).
     pub fn still(at: f64, width: u32, media: &Media) -> Plan {
         Plan {

@@ -48,18 +48,9 @@ impl gifski::progress::ProgressReporter for Reporter<'_> {
     }
 }
 
-/// Runs the writer until the collector is dropped; returns frames written.
-pub fn write(
-    writer: gifski::Writer,
-    out: impl Write,
-    cancel: &CancelToken,
-    on_frame: &(dyn Fn(u64) + Sync),
-) -> Result<u64, gifski::Error> {
-    write_watched(writer, out, cancel, on_frame, &|_| true)
-}
-
-/// As `write`, and `on_bytes` sees the file's size after each frame; returning `false` stops
-/// the writer (gifski then reports `Aborted`).
+/// Runs the writer until the collector is dropped; returns frames written. `on_bytes` sees
+/// the file's size after each frame; returning `false` stops the writer (gifski then reports
+/// `Aborted`).
 pub fn write_watched(
     writer: gifski::Writer,
     out: impl Write,

@@ -37,7 +37,8 @@ impl SizeEstimate {
     }
 }
 
-/// What one sample window cost: the file after its first frame, and after all `frames`.
+/// What one sample window cost: the file after its first frame, after all its frames, and
+/// per frame once settled.
 #[derive(Debug, Clone, Copy)]
 struct Window {
     first: u64,

@@ -24,7 +24,7 @@ pub fn choose(spec: &GifSpec, source_width: u32, limit: u64, goal: f64, sample: 
     }
     let mut chosen = spec.clone();
     let mut size = first;
-    // 1. Quality, interpolated between the current setting and the floor (size is near linear in it there).
+    // 1. Quality, searched between the current setting and the floor.
     if chosen.quality > MIN_QUALITY {
         let floor = GifSpec { quality: MIN_QUALITY, ..chosen.clone() };
         let at_floor = sample(&floor)?.middle() as f64;
