@@ -140,7 +140,10 @@ impl Driver {
             }
         };
         match tokio::time::timeout(SESSION_TIMEOUT, connect).await {
-            Ok(Ok(client)) => client,
+            Ok(Ok(client)) => {
+                wait_ready(&client).await;
+                client
+            }
             Ok(Err(e)) => panic!("no WebDriver session: {e}; see {}", self.log.display()),
             Err(_) => panic!(
                 "no WebDriver session within {} s (did the app crash at start?); see {}",
@@ -232,6 +235,19 @@ fn pids_with_env(var: &str, value: &str) -> Vec<i32> {
         }
     }
     pids
+}
+
+/// The window is ready once its modules have run: the caret is in the link field, as a user sees it.
+async fn wait_ready(c: &Client) {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let focused = c.execute("return document.activeElement && document.activeElement.id;", vec![]).await;
+        if matches!(&focused, Ok(serde_json::Value::String(id)) if id == "source") {
+            return;
+        }
+        assert!(Instant::now() < deadline, "the window never put the caret in the link field: {focused:?}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }
 
 /// Runs one test: its own driver and app, `body` against the session, then a screenshot of
@@ -650,7 +666,11 @@ fn time_fields_follow_the_cli_rules() {
         let cases = table["cases"].as_array().expect("cases").clone();
         let texts: Vec<serde_json::Value> = cases.iter().map(|case| case[0].clone()).collect();
         let got = c
-            .execute("return arguments[0].map((t) => parseTime(t));", vec![json!(texts)])
+            .execute_async(
+                "const [texts, done] = arguments;
+                 import('./lib/time.js').then((m) => done(texts.map((t) => m.parseTime(t))), (e) => done(String(e)));",
+                vec![json!(texts)],
+            )
             .await
             .expect("parseTime runs in the page");
         let got = got.as_array().expect("an array").clone();

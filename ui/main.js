@@ -1,0 +1,56 @@
+// The window's entry point: wires each view and the keys that work everywhere.
+
+import { els, grabElements } from './lib/dom.js';
+import { wireSource, hideOverlay } from './views/source.js';
+import { wireRange } from './views/range.js';
+import { wireOptions } from './views/options.js';
+import { setView, updateForm } from './views/form.js';
+import { makeGif, cancelJob } from './views/job.js';
+import { saveGif, changeRange } from './views/result.js';
+import { wireSettings } from './views/settings.js';
+
+function wireForm() {
+  els.gifForm.addEventListener('submit', (e) => {
+    e.preventDefault();
+    makeGif();
+  });
+  // Enter on controls that don't submit by themselves (selects, slider, checkbox)
+  els.gifForm.addEventListener('keydown', (e) => {
+    if (e.key !== 'Enter' || e.isComposing || e.defaultPrevented) return;
+    const t = e.target;
+    if (t.tagName === 'SELECT' || (t.tagName === 'INPUT' && (t.type === 'range' || t.type === 'checkbox'))) {
+      e.preventDefault();
+      makeGif();
+    }
+  });
+  els.cancel.addEventListener('click', cancelJob);
+  els.save.addEventListener('click', saveGif);
+  els.changeRange.addEventListener('click', changeRange);
+}
+
+function wireKeys() {
+  document.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape') {
+      if (cancelJob() || hideOverlay()) e.preventDefault();
+    } else if ((e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === 's') {
+      e.preventDefault(); // no "save page" in a webview
+      saveGif();
+    }
+  });
+}
+
+function init() {
+  grabElements();
+  wireSource();
+  wireRange();
+  wireOptions();
+  wireForm();
+  wireKeys();
+  wireSettings();
+  setView('form');
+  updateForm();
+  els.source.focus();
+}
+
+// A module runs after the document is parsed, so the elements exist already.
+init();

@@ -1,0 +1,88 @@
+// The form as a whole: which view shows, what is wrong with it, and one redraw from the state.
+
+import { els, showMessage } from '../lib/dom.js';
+import { formatTime, formatLength } from '../lib/time.js';
+import { EPS, MAX_LENGTH, MIN_LENGTH, state, knownDuration } from '../state.js';
+import { customWidthProblem, customFitProblem, currentSpec, showEstimate, showOptions } from './options.js';
+
+/** Switch between 'form', 'running' and 'result'. */
+export function setView(view) {
+  state.view = view;
+  const running = view === 'running';
+  els.gifForm.hidden = view === 'result';
+  els.formFields.disabled = running;
+  els.resultView.hidden = view !== 'result';
+  els.progressWrap.hidden = !running;
+  els.makeGif.hidden = view !== 'form';
+  els.cancel.hidden = !running;
+  els.changeRange.hidden = view !== 'result';
+  els.save.hidden = view !== 'result';
+}
+
+/** What's wrong with the form, if anything: { ok, field, message } (message '' = nothing to say yet). */
+export function validate() {
+  if (!state.video) return { ok: false, field: null, message: '' };
+  for (const which of ['start', 'end']) {
+    if (state.unparsed[which]) {
+      const label = which === 'start' ? 'Start' : 'End';
+      const message = state.revealed[which] ? `${label} isn't a time I understand. Try 83, 83.25 or 1:23.4.` : '';
+      return { ok: false, field: which, message };
+    }
+  }
+  const { start, end } = state;
+  const duration = knownDuration();
+  const length = end - start;
+  if (duration !== null && start >= duration - EPS) {
+    return { ok: false, field: 'start', message: `Start must be before the end of the video (${formatTime(duration)}).` };
+  }
+  if (duration !== null && end > duration + EPS) {
+    return { ok: false, field: 'end', message: `End is past the end of the video (${formatTime(duration)}).` };
+  }
+  if (length <= EPS) return { ok: false, field: 'end', message: 'End must be after start.' };
+  if (length < MIN_LENGTH - EPS) return { ok: false, field: 'end', message: 'Make the GIF at least 0.1 s long.' };
+  if (length > MAX_LENGTH + EPS) {
+    return { ok: false, field: 'end', message: `That's ${formatLength(length)}. A GIF can be at most 60 s long.` };
+  }
+  return { ok: true, field: null, message: '' };
+}
+
+/** Whether Make GIF may run now. */
+export function ready() {
+  return validate().ok && !customWidthProblem() && !customFitProblem();
+}
+
+/** Refresh every read-out, message and the Make GIF button from the current state. */
+export function updateForm() {
+  const check = validate();
+  const widthProblem = customWidthProblem();
+  const fitProblem = customFitProblem();
+  showMessage(els.rangeError, check.message);
+  showMessage(els.optionsError, fitProblem || widthProblem);
+  for (const which of ['start', 'end']) {
+    const bad = state.unparsed[which] ? state.revealed[which] : check.field === which && check.message !== '';
+    els[which].setAttribute('aria-invalid', String(bad));
+  }
+  els.customWidth.setAttribute('aria-invalid', String(Boolean(widthProblem)));
+
+  const timesOk = !state.unparsed.start && !state.unparsed.end;
+  const length = timesOk ? state.end - state.start : 0;
+  els.length.textContent = timesOk ? `Length: ${formatLength(Math.max(0, length))}` : 'Length: –';
+  const ok = check.ok && !widthProblem && !fitProblem;
+  showEstimate(ok ? currentSpec() : null, length);
+  showOptions();
+  els.makeGif.disabled = !ok;
+}
+
+/** Show any parse error the user hasn't seen yet (e.g. when they press Enter). */
+export function revealProblems() {
+  state.revealed.start = true;
+  state.revealed.end = true;
+  updateForm();
+}
+
+export function backToForm(focusTarget) {
+  setView('form');
+  updateForm();
+  // Make GIF may be disabled; fall back to a field that can take focus
+  (focusTarget && !focusTarget.disabled ? focusTarget : els.start).focus();
+}

@@ -1,0 +1,135 @@
+// Width, frame rate, quality, loop and "Fit under": what they ask for, and the size estimate they lead to.
+
+import { invoke } from '../lib/backend.js';
+import { els } from '../lib/dom.js';
+import { roundMs } from '../lib/time.js';
+import { formatSizeRange, formatLimit } from '../lib/size.js';
+import { state } from '../state.js';
+import { updateForm } from './form.js';
+
+const LARGE_GIF_BYTES = 50 * 1024 * 1024;
+
+export function selectedWidth() {
+  if (els.width.value === 'custom') return Number(els.customWidth.value);
+  return Number(els.width.value);
+}
+
+export function selectedFps() {
+  return Number(els.fps.value);
+}
+
+export function widthNote() {
+  const sourceWidth = state.video?.width;
+  const wanted = selectedWidth();
+  if (sourceWidth && wanted > sourceWidth) {
+    return `The source is ${sourceWidth} px wide, so the GIF stays at ${sourceWidth} px (no upscaling).`;
+  }
+  if (sourceWidth && wanted === 0) return `The GIF keeps the source width of ${sourceWidth} px. Big GIFs get large fast.`;
+  return 'Widths larger than the source are not upscaled.';
+}
+
+export function customWidthProblem() {
+  if (els.width.value !== 'custom') return '';
+  const w = Number(els.customWidth.value);
+  return Number.isInteger(w) && w >= 16 && w <= 1920 ? '' : 'Custom width must be a whole number from 16 to 1920 px.';
+}
+
+/** The chosen size limit in bytes (decimal MB), or null. */
+function selectedLimit() {
+  if (els.fit.value === '') return null;
+  if (els.fit.value === 'custom') {
+    const mb = Number(els.customFit.value);
+    return Number.isFinite(mb) && mb > 0 ? Math.floor(mb * 1e6) : null;
+  }
+  return Number(els.fit.value);
+}
+
+export function customFitProblem() {
+  if (els.fit.value !== 'custom') return '';
+  const mb = Number(els.customFit.value);
+  return Number.isFinite(mb) && mb >= 0.01 && mb <= 4000 ? '' : 'The size limit must be from 0.01 to 4000 MB.';
+}
+
+/** The GIF the form describes, as the Rust side's GifSpec. */
+export function currentSpec() {
+  return {
+    start: roundMs(state.start),
+    end: roundMs(state.end),
+    width: selectedWidth(),
+    fps: selectedFps(),
+    quality: Number(els.quality.value),
+    loopForever: els.loop.checked,
+    maxBytes: selectedLimit(),
+  };
+}
+
+function fitNote(sized, limit) {
+  return `As set it would be ${formatSizeRange(sized.low, sized.high)}, over ${formatLimit(limit)}: gifgrab will lower quality, then the frame rate, then the width to fit.`;
+}
+
+function largeGifNote(sized) {
+  return `A large GIF (${formatSizeRange(sized.low, sized.high)}): many sites refuse over 10–15 MB. A shorter range, a smaller width or fewer frames per second make it smaller.`;
+}
+
+/** Asks for the size range once the form has been still for a moment; stale answers are dropped. */
+function scheduleEstimate(key, spec) {
+  if (key === state.estimateKey) return;
+  state.estimateKey = key;
+  clearTimeout(state.estimateTimer);
+  state.estimateTimer = setTimeout(async () => {
+    const seq = ++state.estimateSeq;
+    try {
+      const answer = await invoke('estimate_size', { id: state.video.id, spec });
+      if (seq !== state.estimateSeq) return;
+      state.estimate = { key, low: answer.low, high: answer.high };
+      updateForm();
+    } catch (e) {
+      // A newer estimate cancelled this one, or the range can't be sampled: the frame count stands.
+      if (seq === state.estimateSeq) state.estimateKey = '';
+    }
+  }, 350);
+}
+
+/** The frame count, the size range once known, and a warning when the GIF is huge or over its limit. */
+export function showEstimate(spec, length) {
+  const frames = `About ${Math.max(0, Math.round(length * selectedFps()))} frames`;
+  // The estimate is of the settings as chosen; a size limit applies when the GIF is made.
+  const key = spec ? JSON.stringify([state.video.id, { ...spec, maxBytes: null }]) : '';
+  const sized = state.estimate && state.estimate.key === key ? state.estimate : null;
+  els.estimate.textContent = sized ? `${frames} · ${formatSizeRange(sized.low, sized.high)}` : frames;
+  const limit = spec ? spec.maxBytes : null;
+  const overLimit = sized && limit && sized.high > limit;
+  els.sizeWarning.hidden = !(sized && (overLimit || sized.low > LARGE_GIF_BYTES));
+  if (sized) els.sizeWarning.textContent = overLimit ? fitNote(sized, limit) : largeGifNote(sized);
+  if (spec) scheduleEstimate(key, spec);
+}
+
+/** The option read-outs that follow the controls: custom fields, the quality figure, the width note. */
+export function showOptions() {
+  els.customFitWrap.hidden = els.fit.value !== 'custom';
+  els.fitNote.hidden = els.fit.value === '';
+  els.qualityValue.textContent = els.quality.value;
+  els.customWidthWrap.hidden = els.width.value !== 'custom';
+  els.widthNote.textContent = widthNote();
+}
+
+export function wireOptions() {
+  els.width.addEventListener('change', () => {
+    updateForm();
+    if (els.width.value === 'custom') els.customWidth.focus();
+  });
+  els.fit.addEventListener('change', () => {
+    // Slack's emoji are 128 px wide at most.
+    const width = els.fit.selectedOptions[0]?.dataset.width;
+    if (width) {
+      els.width.value = 'custom';
+      els.customWidth.value = width;
+    }
+    updateForm();
+    if (els.fit.value === 'custom') els.customFit.focus();
+  });
+  for (const el of [els.customWidth, els.customFit, els.fps, els.quality, els.loop]) {
+    el.addEventListener('input', updateForm);
+    el.addEventListener('change', updateForm);
+  }
+}

@@ -1,0 +1,127 @@
+// Start and end: the time fields, the nudge buttons and arrow keys, and a frame preview for each.
+
+import { invoke, errorMessage, blobUrl } from '../lib/backend.js';
+import { els, showMessage } from '../lib/dom.js';
+import { parseTime, formatTime, roundMs, clamp } from '../lib/time.js';
+import { EPS, state, knownDuration } from '../state.js';
+import { updateForm } from './form.js';
+
+/** Set a time from code (prefill, nudge) and show it formatted. */
+export function setTime(which, seconds) {
+  state[which] = seconds;
+  state.unparsed[which] = false;
+  els[which].value = formatTime(seconds);
+}
+
+function onTimeInput(which) {
+  const value = parseTime(els[which].value);
+  state.unparsed[which] = value === null;
+  state.revealed[which] = false; // don't scold while the user is still typing
+  if (value !== null) state[which] = value;
+  updateForm();
+  if (value !== null) scheduleFrame(which, 300);
+}
+
+function onTimeCommit(which) {
+  state.revealed[which] = true;
+  if (!state.unparsed[which]) els[which].value = formatTime(state[which]);
+  if (which === 'start') keepLength();
+  rememberLength();
+  updateForm();
+}
+
+/** The length of the range as last settled (typing in between does not count). */
+export function rememberLength() {
+  if (!state.unparsed.start && !state.unparsed.end && state.end - state.start > EPS) state.lastLength = state.end - state.start;
+}
+
+/** A start moved to or past the end takes the end along: the clip keeps its length. */
+function keepLength() {
+  if (state.unparsed.start || state.unparsed.end || state.start < state.end - EPS) return;
+  const max = knownDuration() ?? Infinity;
+  setTime('end', roundMs(Math.min(state.start + (state.lastLength || 3), max)));
+  scheduleFrame('end', 300);
+}
+
+function nudge(which, delta) {
+  if (state.view !== 'form') return;
+  const max = knownDuration() ?? Infinity;
+  setTime(which, roundMs(clamp(state[which] + delta, 0, max)));
+  if (which === 'start') keepLength();
+  rememberLength();
+  updateForm();
+  scheduleFrame(which, 300);
+}
+
+export function scheduleFrame(which, delay) {
+  clearTimeout(state.frameTimers[which]);
+  state.frameTimers[which] = setTimeout(() => loadFrame(which), delay);
+}
+
+async function loadFrame(which) {
+  const video = state.video;
+  if (!video || state.unparsed[which]) return;
+  const duration = knownDuration();
+  let at = state[which];
+  if (duration !== null) {
+    if (at > duration + EPS) return;
+    at = Math.min(at, Math.max(0, duration - 0.05)); // the very last instant often has no frame
+  }
+  const seq = ++state.frameSeq[which];
+  const box = els[`${which}Frame`].parentElement;
+  box.classList.add('loading');
+  try {
+    const bytes = await invoke('preview_frame', { id: video.id, at, slot: which });
+    if (seq !== state.frameSeq[which] || state.video !== video) return; // stale answer
+    setFrame(which, blobUrl(bytes, 'image/jpeg'));
+    showMessage(els.frameError, '');
+  } catch (err) {
+    if (seq !== state.frameSeq[which] || state.video !== video) return;
+    showMessage(els.frameError, `Couldn't show the ${which} frame: ${errorMessage(err)}`);
+  } finally {
+    if (seq === state.frameSeq[which]) box.classList.remove('loading');
+  }
+}
+
+/** Show a frame URL (or none) and free the previous one; the start frame doubles as thumbnail. */
+function setFrame(which, url) {
+  const img = els[`${which}Frame`];
+  const old = state.frameUrls[which];
+  state.frameUrls[which] = url;
+  const targets = which === 'start' ? [img, els.mediaThumb] : [img];
+  for (const target of targets) {
+    if (url) target.src = url;
+    else target.removeAttribute('src');
+    target.hidden = !url;
+  }
+  if (!url) img.parentElement.classList.remove('loading');
+  if (old) URL.revokeObjectURL(old);
+}
+
+/** Drops both previews and any answer still on its way. */
+export function clearFrames() {
+  showMessage(els.frameError, '');
+  for (const which of ['start', 'end']) {
+    clearTimeout(state.frameTimers[which]);
+    state.frameSeq[which]++;
+    setFrame(which, null);
+  }
+}
+
+export function wireRange() {
+  for (const which of ['start', 'end']) {
+    const input = els[which];
+    input.addEventListener('input', () => onTimeInput(which));
+    input.addEventListener('change', () => onTimeCommit(which));
+    input.addEventListener('blur', () => onTimeCommit(which));
+    input.addEventListener('keydown', (e) => {
+      if (e.key !== 'ArrowUp' && e.key !== 'ArrowDown') return;
+      e.preventDefault();
+      const step = e.shiftKey ? 1 : 0.1;
+      nudge(which, e.key === 'ArrowUp' ? step : -step);
+    });
+  }
+  for (const button of document.querySelectorAll('.nudge')) {
+    button.addEventListener('click', () => nudge(button.dataset.target, Number(button.dataset.step)));
+  }
+}

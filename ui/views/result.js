@@ -1,0 +1,54 @@
+// The finished GIF: what it is, Save as…, and back to the form.
+
+import { invoke, blobUrl, errorMessage, tauriApi } from '../lib/backend.js';
+import { els, showMessage, setStatus } from '../lib/dom.js';
+import { formatLength } from '../lib/time.js';
+import { formatBytes, formatLimit } from '../lib/size.js';
+import { state } from '../state.js';
+import { setView, backToForm } from './form.js';
+
+export function showResult(result, bytes) {
+  if (state.resultUrl) URL.revokeObjectURL(state.resultUrl);
+  state.result = result;
+  state.resultUrl = blobUrl(bytes, 'image/gif');
+  els.resultImg.width = result.width;
+  els.resultImg.height = result.height;
+  els.resultImg.src = state.resultUrl;
+  const frames = `${result.frames} frame${result.frames === 1 ? '' : 's'}`;
+  els.resultInfo.textContent =
+    `${formatBytes(result.bytes)} · ${result.width}×${result.height} · ${frames} · ${formatLength(result.duration)}` +
+    (result.maxBytes ? ` · fits under ${formatLimit(result.maxBytes)}${result.fitted ? `: ${result.fitted}` : ''}` : '');
+  setView('result');
+  setStatus('Done');
+  els.save.focus();
+}
+
+export async function saveGif() {
+  if (state.view !== 'result' || !state.result || state.saving) return;
+  state.saving = true;
+  showMessage(els.error, '');
+  try {
+    const dialog = tauriApi()?.dialog;
+    if (!dialog?.save) throw { kind: 'unavailable', message: "The Save dialog isn't available right now." };
+    const path = await dialog.save({
+      title: 'Save GIF',
+      defaultPath: state.result.suggestedPath || state.result.suggestedName,
+      filters: [{ name: 'GIF image', extensions: ['gif'] }],
+    });
+    if (!path) return; // the user closed the dialog
+    setStatus('Saving…');
+    const saved = await invoke('save_gif', { jobId: state.result.jobId, path });
+    setStatus(`Saved to ${saved?.path || path}`, 'ok');
+  } catch (err) {
+    setStatus('');
+    showMessage(els.error, errorMessage(err));
+  } finally {
+    state.saving = false;
+  }
+}
+
+export function changeRange() {
+  showMessage(els.error, '');
+  setStatus('');
+  backToForm(els.start);
+}

@@ -1,0 +1,134 @@
+// The Settings dialog: opt-in sign-in (Firefox or a cookies.txt file) and video support
+// (the versions in use, the update channel, "Update video support").
+
+import { $ } from '../lib/dom.js';
+import { invoke, errorMessage as messageOf, tauriApi as tauri } from '../lib/backend.js';
+
+function say(el, text, tone) {
+  el.textContent = text;
+  el.classList.toggle('error', tone === 'error');
+  el.classList.toggle('ok', tone === 'ok');
+}
+
+let cookiesFile = null;
+
+function chosen() {
+  return document.querySelector('input[name="sign-in"]:checked').value;
+}
+
+function signInRequest() {
+  const mode = chosen();
+  if (mode === 'firefox') {
+    const profile = $('firefox-profile').value;
+    return { browser: profile ? `firefox:${profile}` : 'firefox', cookiesFile: null };
+  }
+  if (mode === 'file') return { cookiesFile, browser: null };
+  return { cookiesFile: null, browser: null };
+}
+
+async function applySignIn() {
+  const status = $('sign-in-status');
+  if (chosen() === 'file' && !cookiesFile) {
+    say(status, 'Choose a cookies.txt file first.', 'error');
+    return;
+  }
+  try {
+    await invoke('set_sign_in', { signIn: signInRequest() });
+    const mode = chosen();
+    say(status, mode === 'off' ? 'Sign-in is off.' : 'Sign-in is on for the next video you load.', 'ok');
+  } catch (err) {
+    say(status, messageOf(err), 'error');
+  }
+}
+
+async function chooseCookies() {
+  const dialog = tauri()?.dialog;
+  if (!dialog) return;
+  const path = await dialog.open({
+    multiple: false,
+    directory: false,
+    title: 'Choose a cookies.txt file',
+    filters: [{ name: 'Cookies (Netscape format)', extensions: ['txt'] }],
+  });
+  if (!path) return;
+  cookiesFile = String(path);
+  $('cookies-path').textContent = cookiesFile;
+  $('sign-in-file').checked = true;
+  applySignIn();
+}
+
+async function loadProfiles() {
+  const select = $('firefox-profile');
+  try {
+    const profiles = await invoke('firefox_profiles');
+    select.replaceChildren(
+      ...(profiles.length ? profiles : [{ name: 'Default profile', path: '' }]).map((p) => new Option(p.name, p.path)),
+    );
+  } catch {
+    select.replaceChildren(new Option('Default profile', ''));
+  }
+}
+
+function showVersions(v) {
+  const rows = [
+    ['yt-dlp', `${v.ytdlp} (${v.ytdlpSource})`],
+    ['deno', v.deno],
+    ['ffmpeg', v.ffmpeg],
+    ['gifgrab', v.gifgrab],
+  ];
+  $('versions').replaceChildren(
+    ...rows.flatMap(([k, val]) => {
+      const dt = document.createElement('dt');
+      dt.textContent = k;
+      const dd = document.createElement('dd');
+      dd.textContent = val || 'unknown';
+      return [dt, dd];
+    }),
+  );
+}
+
+async function loadVersions() {
+  try {
+    const v = await invoke('versions');
+    showVersions(v);
+    if (v.channel) $('channel').value = v.channel;
+  } catch (err) {
+    say($('update-status'), messageOf(err), 'error');
+  }
+}
+
+async function updateSupport() {
+  const button = $('update-support');
+  const status = $('update-status');
+  button.disabled = true;
+  say(status, 'Updating video support…');
+  try {
+    const r = await invoke('update_video_support', { channel: $('channel').value });
+    say(status, r.changed ? `Updated yt-dlp ${r.previous || ''} → ${r.version}.` : `yt-dlp ${r.version} is the newest.`, 'ok');
+    loadVersions();
+  } catch (err) {
+    say(status, messageOf(err), 'error');
+  } finally {
+    button.disabled = false;
+  }
+}
+
+function openSettings() {
+  const dialog = $('settings');
+  if (dialog.open) return;
+  dialog.showModal();
+  loadProfiles();
+  loadVersions();
+}
+
+export function wireSettings() {
+  $('open-settings').addEventListener('click', openSettings);
+  for (const radio of document.querySelectorAll('input[name="sign-in"]')) {
+    radio.addEventListener('change', () => (radio.value === 'file' && !cookiesFile ? chooseCookies() : applySignIn()));
+  }
+  $('firefox-profile').addEventListener('change', () => {
+    if (chosen() === 'firefox') applySignIn();
+  });
+  $('choose-cookies').addEventListener('click', chooseCookies);
+  $('update-support').addEventListener('click', updateSupport);
+}

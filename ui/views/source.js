@@ -1,0 +1,187 @@
+// The video link or file: look-up, the media card, "Open file…", and drops of links and files.
+
+import { invoke, errorMessage, tauriApi } from '../lib/backend.js';
+import { els, showMessage } from '../lib/dom.js';
+import { clamp, formatTime, roundMs } from '../lib/time.js';
+import { MIN_LENGTH, state, knownDuration } from '../state.js';
+import { setTime, rememberLength, scheduleFrame, clearFrames } from './range.js';
+import { selectedWidth, selectedFps, customWidthProblem } from './options.js';
+import { updateForm } from './form.js';
+import { changeRange } from './result.js';
+
+export function scheduleProbe(delay) {
+  clearTimeout(state.probeTimer);
+  state.probeTimer = setTimeout(() => probe(false), delay);
+}
+
+export async function probe(force) {
+  clearTimeout(state.probeTimer);
+  const source = els.source.value.trim();
+  if (!source) {
+    state.probedSource = '';
+    state.probeSeq++;
+    els.probing.hidden = true;
+    showLinkError('');
+    unloadVideo();
+    return;
+  }
+  if (!force && source === state.probedSource) return;
+
+  state.probedSource = source;
+  state.probeFailed = false;
+  const seq = ++state.probeSeq;
+  unloadVideo();
+  showLinkError('');
+  els.probing.hidden = false;
+  try {
+    const width = customWidthProblem() ? undefined : selectedWidth();
+    const info = await invoke('probe', { source, width, fps: selectedFps() });
+    if (seq !== state.probeSeq) return; // a newer look-up replaced this one
+    els.probing.hidden = true;
+    loadVideo(info);
+  } catch (err) {
+    if (seq !== state.probeSeq) return;
+    els.probing.hidden = true;
+    state.probeFailed = true;
+    showLinkError(errorMessage(err));
+  }
+}
+
+function showLinkError(text) {
+  showMessage(els.linkError, text);
+  els.source.setAttribute('aria-invalid', String(Boolean(text)));
+}
+
+function unloadVideo() {
+  state.video = null;
+  els.mediaCard.hidden = true;
+  clearFrames();
+  updateForm();
+}
+
+function loadVideo(info) {
+  state.video = info;
+  const duration = knownDuration();
+  let start = Number(info.startHint) || 0;
+  if (duration !== null) start = clamp(start, 0, Math.max(0, duration - MIN_LENGTH));
+  const end = duration !== null ? Math.min(start + 3, duration) : start + 3;
+  setTime('start', roundMs(start));
+  setTime('end', roundMs(end));
+  rememberLength();
+
+  els.mediaTitle.textContent = info.title || els.source.value.trim();
+  els.mediaTitle.title = els.mediaTitle.textContent;
+  els.mediaDuration.textContent = duration !== null ? formatTime(duration) : 'Length unknown';
+  const fps = Number(info.fps) > 0 ? `, ${Math.round(info.fps * 100) / 100} fps` : '';
+  els.mediaSize.textContent = info.width && info.height ? `${info.width}×${info.height}${fps}` : fps.slice(2);
+  // A pre-roll ad slot: previews and the GIF can only start once it has passed.
+  const wait = Number(info.waitSeconds) || 0;
+  els.mediaWait.hidden = wait <= 0;
+  els.mediaWait.textContent = wait > 0 ? `The site asks every viewer to wait ${wait} s before the video plays; the previews follow then.` : '';
+  if (wait > 0) setTimeout(() => { if (state.video === info) els.mediaWait.hidden = true; }, wait * 1000);
+  els.mediaCard.hidden = false;
+
+  updateForm();
+  scheduleFrame('start', 0);
+  scheduleFrame('end', 0);
+}
+
+function showOverlay(on) {
+  els.dropOverlay.hidden = !on;
+}
+
+export function hideOverlay() {
+  if (els.dropOverlay.hidden) return false;
+  showOverlay(false);
+  return true;
+}
+
+/** A link or path from an HTML drop: first non-comment line of text/uri-list, else text/plain. */
+function droppedText(dataTransfer) {
+  if (!dataTransfer) return '';
+  const uriList = dataTransfer.getData('text/uri-list') || '';
+  const uri = uriList.split(/\r?\n/).map((l) => l.trim()).find((l) => l && !l.startsWith('#'));
+  if (uri) return uri;
+  return (dataTransfer.getData('text/plain') || '').trim().split(/\r?\n/)[0].trim();
+}
+
+const VIDEO_EXTENSIONS = ['mp4', 'm4v', 'mov', 'webm', 'mkv', 'avi', 'ts', 'mts', 'm2ts', 'flv', 'ogv', 'mpg', 'mpeg', '3gp', 'wmv'];
+
+/** "Open file…": the system's own open dialog, filtered to video files. */
+async function openVideoFile() {
+  if (state.job) return;
+  const dialog = tauriApi()?.dialog;
+  if (!dialog?.open) return;
+  const path = await dialog.open({
+    multiple: false,
+    directory: false,
+    title: 'Open a video',
+    filters: [{ name: 'Video', extensions: VIDEO_EXTENSIONS }, { name: 'All files', extensions: ['*'] }],
+  });
+  if (path) acceptSource(String(path));
+}
+
+/** A link or file handed over by a drop or the open dialog replaces what the field held. */
+function acceptSource(text) {
+  if (!text || state.job) return;
+  if (state.view === 'result') changeRange();
+  els.source.value = text;
+  els.source.focus();
+  probe(true);
+}
+
+function wireDrops() {
+  let depth = 0; // dragenter/leave fire for every child; count to know when we really left
+  document.addEventListener('dragenter', (e) => {
+    e.preventDefault();
+    depth++;
+    showOverlay(true);
+  });
+  document.addEventListener('dragover', (e) => {
+    e.preventDefault();
+    if (e.dataTransfer) e.dataTransfer.dropEffect = 'copy';
+    showOverlay(true);
+  });
+  document.addEventListener('dragleave', () => {
+    depth = Math.max(0, depth - 1);
+    if (depth === 0) showOverlay(false);
+  });
+  document.addEventListener('drop', (e) => {
+    e.preventDefault();
+    depth = 0;
+    showOverlay(false);
+    acceptSource(droppedText(e.dataTransfer));
+  });
+
+  // Tauri's native drag-drop gives real file paths (and links as "paths")
+  try {
+    const webview = tauriApi()?.webview?.getCurrentWebview?.();
+    const listening = webview?.onDragDropEvent((event) => {
+      const { type, paths } = event.payload || {};
+      if (type === 'enter' || type === 'over') showOverlay(true);
+      else if (type === 'leave') showOverlay(false);
+      else if (type === 'drop') {
+        showOverlay(false);
+        acceptSource(Array.isArray(paths) && paths.length ? String(paths[0]) : '');
+      }
+    });
+    listening?.catch?.(() => {});
+  } catch {
+    // not running inside Tauri: HTML drops still work
+  }
+}
+
+export function wireSource() {
+  els.source.addEventListener('input', () => scheduleProbe(400));
+  els.source.addEventListener('change', () => probe(false));
+  els.source.addEventListener('paste', () => setTimeout(() => probe(false), 0)); // value updates after the event
+  els.source.addEventListener('keydown', (e) => {
+    if (e.key !== 'Enter' || e.isComposing) return;
+    e.preventDefault(); // Enter here means "look it up", not "submit" …
+    const source = els.source.value.trim();
+    if (source !== state.probedSource || state.probeFailed || !state.video) probe(true);
+    else els.gifForm.requestSubmit(); // … unless this video is already loaded
+  });
+  els.openFile.addEventListener('click', () => openVideoFile().catch(() => {}));
+  wireDrops();
+}
