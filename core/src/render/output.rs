@@ -5,11 +5,10 @@ use crate::error::{Error, Result};
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
-/// A file being written; dropped without `commit`, it disappears.
+/// A file being written; dropped without `commit`, it disappears (tempfile's `TempPath`).
 pub struct Staged {
-    temp: PathBuf,
+    temp: tempfile::TempPath,
     target: PathBuf,
-    committed: bool,
 }
 
 impl Staged {
@@ -26,15 +25,14 @@ impl Staged {
         }
         remove_stale_parts(&dir);
         let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "gif".into());
-        let stamp = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
-        let temp = dir.join(format!(".{}.{}-{stamp}{PART_SUFFIX}", short(&name, 80), std::process::id()));
-        let file = std::fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create_new(true)
-            .open(&temp)
-            .map_err(|e| Error::from_write(&e, &dir))?;
-        Ok((Staged { temp, target: target.to_path_buf(), committed: false }, file))
+        // The process id in the name lets a later run remove what a killed one left.
+        let (file, temp) = tempfile::Builder::new()
+            .prefix(&format!(".{}.{}-", short(&name, 80), std::process::id()))
+            .suffix(PART_SUFFIX)
+            .tempfile_in(&dir)
+            .map_err(|e| Error::from_write(&e, &dir))?
+            .into_parts();
+        Ok((Staged { temp, target: target.to_path_buf() }, file))
     }
 
     pub fn temp_path(&self) -> &Path {
@@ -42,36 +40,23 @@ impl Staged {
     }
 
     /// Moves the finished file into place (atomically; never replacing unless `overwrite`).
-    pub fn commit(mut self, file: File, overwrite: bool) -> Result<PathBuf> {
+    pub fn commit(self, file: File, overwrite: bool) -> Result<PathBuf> {
         file.sync_all().map_err(|e| Error::from_write(&e, &self.target))?;
         drop(file);
+        let target = self.target;
         if overwrite {
-            std::fs::rename(&self.temp, &self.target).map_err(|e| Error::from_write(&e, &self.target))?;
-        } else {
-            // A hard link fails if the target appeared meanwhile: no race, no clobbering.
-            match std::fs::hard_link(&self.temp, &self.target) {
-                Ok(()) => {
-                    let _ = std::fs::remove_file(&self.temp);
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Err(exists(&self.target)),
-                Err(_) => {
-                    // File systems without hard links (FAT, some network shares).
-                    if self.target.exists() {
-                        return Err(exists(&self.target));
-                    }
-                    std::fs::rename(&self.temp, &self.target).map_err(|e| Error::from_write(&e, &self.target))?;
-                }
-            }
+            self.temp.persist(&target).map_err(|e| Error::from_write(&e.error, &target))?;
+            return Ok(target);
         }
-        self.committed = true;
-        Ok(self.target.clone())
-    }
-}
-
-impl Drop for Staged {
-    fn drop(&mut self) {
-        if !self.committed {
-            let _ = std::fs::remove_file(&self.temp);
+        // No race, no clobbering: the move fails if the target appeared meanwhile.
+        match self.temp.persist_noclobber(&target) {
+            Ok(()) => Ok(target),
+            Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists || target.exists() => Err(exists(&target)),
+            // File systems without hard links or an exclusive rename (FAT, some network shares).
+            Err(e) => {
+                e.path.persist(&target).map_err(|e| Error::from_write(&e.error, &target))?;
+                Ok(target)
+            }
         }
     }
 }

@@ -6,7 +6,7 @@ use crate::text::printable;
 use crate::error::Error;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{IpAddr, Shutdown, SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -53,6 +53,7 @@ impl Guard {
         let stop = Arc::new(AtomicBool::new(false));
         let notes = Arc::new(Mutex::new(Vec::new()));
         let (stop2, notes2) = (stop.clone(), notes.clone());
+        let open = Arc::new(AtomicUsize::new(0));
         let thread = std::thread::spawn(move || {
             for conn in listener.incoming() {
                 if stop2.load(Ordering::SeqCst) {
@@ -63,8 +64,16 @@ impl Guard {
                     std::thread::sleep(Duration::from_millis(50));
                     continue;
                 };
+                // A client holding connections open cannot make the guard spawn without end.
+                let Some(slot) = Slot::take(&open) else {
+                    busy(client);
+                    continue;
+                };
                 let (policy, notes) = (policy.clone(), notes2.clone());
-                std::thread::spawn(move || serve(client, &policy, &notes));
+                std::thread::spawn(move || {
+                    serve(client, &policy, &notes);
+                    drop(slot);
+                });
             }
         });
         Ok(Guard { port, stop, notes, listener: Some(thread) })
@@ -98,12 +107,42 @@ impl Drop for Guard {
     }
 }
 
+/// At most this many connections are served at once: ffmpeg and yt-dlp use a handful.
+const MAX_CONNECTIONS: usize = 32;
+/// A client that connects must send its request within this long (then it may stay idle).
+const HEAD_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// One of the `MAX_CONNECTIONS` places, given back when dropped.
+struct Slot(Arc<AtomicUsize>);
+
+impl Slot {
+    fn take(open: &Arc<AtomicUsize>) -> Option<Slot> {
+        let before = open.fetch_add(1, Ordering::SeqCst);
+        let slot = Slot(open.clone());
+        (before < MAX_CONNECTIONS).then_some(slot)
+    }
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+fn busy(mut client: TcpStream) {
+    let _ = client.set_write_timeout(Some(Duration::from_secs(1)));
+    let _ = client.write_all(b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+}
+
 /// Handles one connection from ffmpeg: a CONNECT tunnel (https) or plain http requests.
 fn serve(client: TcpStream, policy: &Policy, notes: &Notes) {
     let _ = client.set_nodelay(true);
     let Ok(reader) = client.try_clone() else { return };
     let mut reader = BufReader::new(reader);
+    let _ = client.set_read_timeout(Some(HEAD_TIMEOUT));
     let Some(mut head) = read_head(&mut reader) else { return };
+    // From here a read may wait as long as a response takes to stream back.
+    let _ = client.set_read_timeout(None);
     // A kept-alive client (yt-dlp's) may ask for another host next: each gets its own check.
     while let Some(next) = serve_host(&client, &mut reader, head, policy, notes) {
         head = next;
@@ -113,14 +152,10 @@ fn serve(client: TcpStream, policy: &Policy, notes: &Notes) {
 
 /// Serves requests for one checked host; returns the next request's head if the client then
 /// asks for another host on the same connection.
-fn serve_host(client: &TcpStream, reader: &mut BufReader<TcpStream>, head: String, policy: &Policy, notes: &Notes) -> Option<String> {
+fn serve_host(client: &TcpStream, reader: &mut BufReader<TcpStream>, head: Head, policy: &Policy, notes: &Notes) -> Option<Head> {
     let Ok(client) = client.try_clone() else { return None };
-    let Some((method, target)) = request_line(&head) else {
-        deny(client, "a malformed request");
-        return None;
-    };
-    let (host, port, rest) = if method == "CONNECT" {
-        match split_host_port(&target, 443) {
+    let (host, port, rest) = if head.method == "CONNECT" {
+        match split_host_port(&head.target, 443) {
             Some((h, p)) => (h, p, None),
             None => {
                 deny(client, "a malformed request");
@@ -128,7 +163,7 @@ fn serve_host(client: &TcpStream, reader: &mut BufReader<TcpStream>, head: Strin
             }
         }
     } else {
-        match url::Url::parse(&target) {
+        match url::Url::parse(&head.target) {
             Ok(u) if u.scheme() == "http" => (bare_host(u.host_str().unwrap_or("")), u.port_or_known_default().unwrap_or(80), Some(u)),
             _ => {
                 deny(client, "a malformed request");
@@ -200,17 +235,17 @@ fn serve_host(client: &TcpStream, reader: &mut BufReader<TcpStream>, head: Strin
                 Some(_) => u.to_string(),
                 None => u[url::Position::BeforePath..url::Position::AfterQuery].to_string(),
             };
-            let (mut head, mut method, mut url) = (head, method, first);
+            let (mut head, mut url) = (head, first);
             // Each request on this upstream stays with the checked host; another host is
             // checked anew (the client waits for an answer before asking, so none is cut).
             loop {
-                if up_write.write_all(rewrite(&head, &method, &request_target(&url)).as_bytes()).is_err() {
+                if up_write.write_all(&head.for_server(&request_target(&url))).is_err() {
                     break;
                 }
                 let Some(next) = read_head(reader) else { break };
-                match request_line(&next).and_then(|(m, t)| Some((m, url::Url::parse(&t).ok()?))) {
-                    Some((m, u)) if bare_host(u.host_str().unwrap_or("")) == host && u.port_or_known_default() == Some(port) => {
-                        (head, method, url) = (next, m, u);
+                match url::Url::parse(&next.target) {
+                    Ok(u) if bare_host(u.host_str().unwrap_or("")) == host && u.port_or_known_default() == Some(port) => {
+                        (head, url) = (next, u);
                     }
                     _ => {
                         pending = Some(next);
@@ -250,16 +285,23 @@ fn through_user_proxy(proxy_host: &str, proxy_port: u16, tunnel: Option<&str>) -
     let mut stream = connect_any(&addrs).map_err(|e| format!("your proxy {proxy_host}:{proxy_port}: {e}"))?;
     if let Some(target) = tunnel {
         write!(stream, "CONNECT {target} HTTP/1.1\r\nHost: {target}\r\n\r\n").map_err(|e| e.to_string())?;
+        let _ = stream.set_read_timeout(Some(HEAD_TIMEOUT));
         let mut reader = BufReader::new(stream.try_clone().map_err(|e| e.to_string())?);
-        let head = read_head(&mut reader).ok_or("your proxy closed the connection")?;
+        let raw = read_raw_head(&mut reader).ok_or("your proxy closed the connection")?;
         // The tunnel's first bytes must not sit in this reader's buffer.
         if !reader.buffer().is_empty() {
             return Err("your proxy answered too much".into());
         }
-        let status = head.split_whitespace().nth(1).unwrap_or("");
-        if !status.starts_with('2') {
+        let mut headers = [httparse::EMPTY_HEADER; 64];
+        let mut answer = httparse::Response::new(&mut headers);
+        let status = match answer.parse(&raw) {
+            Ok(httparse::Status::Complete(_)) => answer.code.unwrap_or(0),
+            _ => return Err("your proxy answered something that is not HTTP".into()),
+        };
+        if !(200..300).contains(&status) {
             return Err(format!("your proxy answered {status}"));
         }
+        let _ = stream.set_read_timeout(None);
     }
     Ok(stream)
 }
@@ -371,47 +413,64 @@ fn deny(mut client: TcpStream, why: &str) {
     let _ = client.shutdown(Shutdown::Both);
 }
 
-/// Reads one request head (up to the blank line); None at the end or when it is too long.
-fn read_head(reader: &mut impl BufRead) -> Option<String> {
-    let mut head = Vec::new();
-    loop {
-        let mut line = Vec::new();
-        let n = reader.by_ref().take(16 * 1024).read_until(b'\n', &mut line).ok()?;
-        if n == 0 || head.len() > 64 * 1024 || !line.ends_with(b"\n") {
-            return None;
+/// A request head from a client, as httparse read it.
+#[derive(Debug)]
+struct Head {
+    method: String,
+    target: String,
+    headers: Vec<(String, Vec<u8>)>,
+}
+
+impl Head {
+    /// The request for the server itself: origin-form target, no proxy headers.
+    fn for_server(&self, target: &str) -> Vec<u8> {
+        let mut out = format!("{} {target} HTTP/1.1\r\n", self.method).into_bytes();
+        for (name, value) in &self.headers {
+            if name.to_ascii_lowercase().starts_with("proxy-") {
+                continue;
+            }
+            out.extend_from_slice(name.as_bytes());
+            out.extend_from_slice(b": ");
+            out.extend_from_slice(value);
+            out.extend_from_slice(b"\r\n");
         }
-        head.extend_from_slice(&line);
-        if line == b"\r\n" || line == b"\n" {
-            break;
-        }
+        out.extend_from_slice(b"\r\n");
+        out
     }
-    let head = String::from_utf8(head).ok()?;
-    // ffmpeg sends no request bodies; a request carrying one is not from it.
-    let has_body = head.lines().any(|l| {
-        let l = l.to_ascii_lowercase();
-        l.starts_with("transfer-encoding:") || (l.starts_with("content-length:") && l[15..].trim() != "0")
+}
+
+/// Reads one request head; None at the end, on a timeout, or when it is malformed or too long.
+fn read_head(reader: &mut impl BufRead) -> Option<Head> {
+    let raw = read_raw_head(reader)?;
+    let mut headers = [httparse::EMPTY_HEADER; 64];
+    let mut request = httparse::Request::new(&mut headers);
+    if !matches!(request.parse(&raw), Ok(httparse::Status::Complete(_))) {
+        return None;
+    }
+    let head = Head {
+        method: request.method?.to_string(),
+        target: request.path?.to_string(),
+        headers: request.headers.iter().map(|h| (h.name.to_string(), h.value.to_vec())).collect(),
+    };
+    // ffmpeg and yt-dlp send no request bodies through here; a request carrying one is not from them.
+    let has_body = head.headers.iter().any(|(name, value)| {
+        name.eq_ignore_ascii_case("transfer-encoding") || (name.eq_ignore_ascii_case("content-length") && value.trim_ascii() != b"0")
     });
     (!has_body).then_some(head)
 }
 
-fn request_line(head: &str) -> Option<(String, String)> {
-    let mut parts = head.lines().next()?.split_whitespace();
-    let (method, target, version) = (parts.next()?, parts.next()?, parts.next()?);
-    version.starts_with("HTTP/1.").then(|| (method.to_string(), target.to_string()))
-}
-
-/// The request for the server itself: origin-form target, no proxy headers.
-fn rewrite(head: &str, method: &str, path: &str) -> String {
-    let mut out = format!("{method} {path} HTTP/1.1\r\n");
-    for line in head.lines().skip(1) {
-        if line.is_empty() || line.to_ascii_lowercase().starts_with("proxy-") {
-            continue;
+/// The bytes up to and with the blank line that ends a head (64 KB at most).
+fn read_raw_head(reader: &mut impl BufRead) -> Option<Vec<u8>> {
+    let mut head = Vec::new();
+    loop {
+        let n = reader.by_ref().take(16 * 1024).read_until(b'\n', &mut head).ok()?;
+        if n == 0 || head.len() > 64 * 1024 || !head.ends_with(b"\n") {
+            return None;
         }
-        out.push_str(line);
-        out.push_str("\r\n");
+        if head.ends_with(b"\r\n\r\n") || head.ends_with(b"\n\n") || head == b"\r\n" {
+            return Some(head);
+        }
     }
-    out.push_str("\r\n");
-    out
 }
 
 fn split_host_port(target: &str, default_port: u16) -> Option<(String, u16)> {
@@ -474,12 +533,40 @@ mod tests {
     }
 
     #[test]
+    fn connections_past_the_cap_are_turned_away() {
+        let guard = Guard::start("http://127.0.0.1:9/v.mp4").unwrap();
+        let addr = SocketAddr::from(([127, 0, 0, 1], guard.port()));
+        // Silent clients hold their places (each waits for a request that never comes).
+        let held: Vec<TcpStream> = (0..MAX_CONNECTIONS).map(|_| TcpStream::connect(addr).unwrap()).collect();
+        std::thread::sleep(Duration::from_millis(200));
+        let mut extra = TcpStream::connect(addr).unwrap();
+        extra.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        let mut answer = String::new();
+        let _ = extra.read_to_string(&mut answer);
+        assert!(answer.starts_with("HTTP/1.1 503"), "{answer:?}");
+        drop(held);
+        // Places come back once those clients are gone.
+        std::thread::sleep(Duration::from_millis(300));
+        let mut next = TcpStream::connect(addr).unwrap();
+        next.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        next.write_all(b"GET http://10.0.0.1/ HTTP/1.1\r\nHost: 10.0.0.1\r\n\r\n").unwrap();
+        let mut answer = String::new();
+        let _ = next.read_to_string(&mut answer);
+        assert!(answer.starts_with("HTTP/1.1 403"), "{answer:?}");
+    }
+
+    #[test]
     fn requests_are_rewritten_for_the_server() {
         let head = "GET http://h:1/a/b.ts?x=1 HTTP/1.1\r\nHost: h:1\r\nProxy-Connection: keep-alive\r\nRange: bytes=0-\r\n\r\n";
         let mut r = std::io::Cursor::new(head.as_bytes().to_vec());
         let read = read_head(&mut r).unwrap();
-        assert_eq!(rewrite(&read, "GET", "/a/b.ts?x=1"), "GET /a/b.ts?x=1 HTTP/1.1\r\nHost: h:1\r\nRange: bytes=0-\r\n\r\n");
+        assert_eq!((read.method.as_str(), read.target.as_str()), ("GET", "http://h:1/a/b.ts?x=1"));
+        assert_eq!(read.for_server("/a/b.ts?x=1"), b"GET /a/b.ts?x=1 HTTP/1.1\r\nHost: h:1\r\nRange: bytes=0-\r\n\r\n");
         let mut post = std::io::Cursor::new(b"POST http://h/ HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello".to_vec());
-        assert_eq!(read_head(&mut post), None);
+        assert!(read_head(&mut post).is_none());
+        // A header line without a colon, or a request line that is not HTTP/1, is not served.
+        for junk in ["GET http://h/ HTTP/1.1\r\nno colon here\r\n\r\n", "GET http://h/ SPDY/3\r\n\r\n", "\r\n"] {
+            assert!(read_head(&mut std::io::Cursor::new(junk.as_bytes().to_vec())).is_none(), "{junk:?}");
+        }
     }
 }
