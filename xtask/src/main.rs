@@ -1,6 +1,7 @@
 //! gifgrab's developer commands: `cargo xtask run | test | setup | bundle | bench`.
 //! Set-up lives here, in Rust, so a fresh clone needs only cargo, Python 3 and Node.
 
+mod fonts;
 mod media;
 mod peers;
 mod sh;
@@ -26,7 +27,7 @@ fn main() -> ExitCode {
         Some("test") => test(&args[1..]),
         Some("setup") => match target_arg(&args) {
             // Another system's sidecars only (for its bundle); no packages, media or driver here.
-            Ok(Some(target)) => sidecars::ensure_all(Some(&target)),
+            Ok(Some(target)) => sidecars::ensure_all(Some(&target)).and_then(|_| fonts::ensure()),
             Ok(None) => setup(args.iter().any(|a| a == "--test")).map(|_| ()),
             Err(e) => Err(e),
         },
@@ -86,6 +87,7 @@ fn setup(for_tests: bool) -> Result<Setup> {
     let started = std::time::Instant::now();
     system::ensure_packages(for_tests)?;
     sidecars::ensure_all(None)?;
+    fonts::ensure()?;
     let media_dir = if for_tests {
         let dir = media::ensure_all()?;
         system::ensure_tauri_driver()?;
