@@ -9,7 +9,7 @@ use crate::render::decode::{Decoder, Plan};
 use crate::render::encode;
 use crate::render::fit;
 use crate::render::estimate::SizeEstimate;
-use crate::error::{Error, Result};
+use crate::error::{Doing, Error, Msg, Result};
 use crate::render::output::Staged;
 use crate::source::input::Input;
 use crate::source::probe::{self, Media};
@@ -274,10 +274,7 @@ pub fn render(
                 encodes += 1;
             }
             Err(Stop::Oversize { .. }) => {
-                return Err(Error::TooLarge(format!(
-                    "This GIF came out over {} twice; nothing was written. Choose a shorter range or a smaller width.",
-                    fit::show_bytes(limit)
-                )));
+                return Err(Msg::OverTwice { limit }.into());
             }
             // The listing showed colours the plan did not expect: decode again the right way.
             Err(Stop::Redo(better)) if !redone => {
@@ -288,24 +285,24 @@ pub fn render(
             Err(Stop::Failed(e)) if worth_plain_retry(&e) && input.remote && !input.plain_requests => {
                 let answer = server_check::ask(&input);
                 if answer != server_check::Answer::Whole {
-                    return Err(server_check::explain(&answer, "read the video").unwrap_or(e));
+                    return Err(server_check::explain(&answer, Doing::ReadVideo).unwrap_or(e));
                 }
                 input.plain_requests = true
             }
             // A 403 right after the pre-roll wait: the host's clock may lag a little.
-            Err(Stop::Failed(Error::Forbidden(_))) if waited && wait::just_after_wait(&input) && retries < wait::RETRY_BACKOFF_MS.len() => {
+            Err(Stop::Failed(e)) if e.kind() == "forbidden" && waited && wait::just_after_wait(&input) && retries < wait::RETRY_BACKOFF_MS.len() => {
                 wait::backoff(retries, cancel)?;
                 retries += 1;
             }
             // A signed URL that worked has expired or been revoked: ask the site once more.
-            Err(Stop::Failed(Error::Forbidden(_) | Error::NotFound(_))) if media.lookup.is_some() && !located_again => {
+            Err(Stop::Failed(e)) if matches!(e.kind(), "forbidden" | "not_found") && media.lookup.is_some() && !located_again => {
                 located_again = true;
                 input = relocate(sidecars, media, cancel)?;
                 waited = wait::seconds_left(&input) > 0;
                 wait_for(media, &input, cancel, on_progress)?;
             }
             Err(Stop::Failed(e)) => return Err(e),
-            Err(Stop::Redo(_)) => return Err(Error::Internal("the colour retry repeated itself".into())),
+            Err(Stop::Redo(_)) => return Err(Msg::internal("the colour retry repeated itself").into()),
         }
         file.set_len(0).map_err(|e| Error::from_write(&e, target))?;
         std::io::Seek::rewind(&mut &file).map_err(|e| Error::from_write(&e, target))?;
@@ -313,7 +310,7 @@ pub fn render(
     cancel.check()?;
     // Never a file over the limit while claiming it fits.
     if req.spec.max_bytes.is_some() && file_len(&file) > limit {
-        return Err(Error::TooLarge(format!("This GIF came out over {}; nothing was written.", fit::show_bytes(limit))));
+        return Err(Msg::CameOutOver { limit }.into());
     }
     on_progress(Progress::new(Stage::Saving, encoded.written, total));
     let path = staged.commit(file, overwrite)?;
@@ -360,20 +357,14 @@ pub const HD_HEIGHT: u32 = 590;
 
 fn check_total(width: usize, height: usize, frames: u64) -> Result<()> {
     if frames * width as u64 * height as u64 > MAX_TOTAL_PIXELS || height > 4 * crate::spec::MAX_WIDTH as usize {
-        return Err(Error::TooLarge(format!(
-            "A {width}×{height} GIF of {frames} frames would be too large. Choose a smaller width, a lower frame rate or a shorter range."
-        )));
+        return Err(Msg::GifTooLarge { width, height, frames }.into());
     }
     Ok(())
 }
 
 /// Failures that bounded range requests cause on servers ignoring Range ("partial file").
 fn worth_plain_retry(e: &Error) -> bool {
-    match e {
-        Error::BadMedia(_) => true,
-        Error::Network(m) => m.contains("failed or dropped"),
-        _ => false,
-    }
+    e.kind() == "bad_media" || matches!(e.msg(), Msg::ConnectionDropped { .. })
 }
 
 /// The staged file's bytes so far.
@@ -394,19 +385,10 @@ fn file_writer(file: &std::fs::File) -> BufWriter<&std::fs::File> {
 
 fn check_inside(start: f64, end: f64, duration: f64) -> Result<()> {
     if start >= duration - 0.01 {
-        return Err(Error::StartPastEnd(format!(
-            "The start ({}) is past the end of the video, which is {} long.",
-            crate::spec::format_time(start),
-            crate::spec::format_time(duration)
-        )));
+        return Err(Msg::StartPastEnd { start, length: duration }.into());
     }
     if end > duration + 0.05 {
-        return Err(Error::StartPastEnd(format!(
-            "The end ({}) is past the end of the video, which is {} long. Pick an end up to {}.",
-            crate::spec::format_time(end),
-            crate::spec::format_time(duration),
-            crate::spec::format_time(duration)
-        )));
+        return Err(Msg::EndPastEnd { end, length: duration }.into());
     }
     Ok(())
 }
@@ -486,7 +468,7 @@ fn encode_stream(job: &Job, out: impl std::io::Write, target: &Path) -> std::res
                     size = (frame.width() as u32, frame.height() as u32);
                     duration = check_first_frame(job, &decoder.listing(), frame.width(), frame.height())?;
                 } else if (frame.width() as u32, frame.height() as u32) != size {
-                    return Err(Error::BadMedia("The video changes its picture size within the clip; gifgrab cannot make one GIF of it.".into()).into());
+                    return Err(Error::from(Msg::SizeChanges).into());
                 }
                 // Timestamps, not counts, set the delays: the GIF plays at real speed.
                 let added = collector.add_frame_rgba(index, frame, index as f64 / fps);
@@ -502,11 +484,7 @@ fn encode_stream(job: &Job, out: impl std::io::Write, target: &Path) -> std::res
             let (status, log) = decoder.finish();
             let status = status?;
             if watch.stalled() && (index as u64) + 1 < total {
-                return Err(Error::Network(format!(
-                    "The server stopped sending the video ({} s without data). Check your connection and try again.",
-                    STALL_SECS
-                ))
-                .into());
+                return Err(Error::from(Msg::Stalled { seconds: STALL_SECS }).into());
             }
             let duration = duration.or_else(|| crate::render::ffmpeg::parse_info(&log.listing).and_then(|i| i.duration));
             check_decode(status.success(), &log, index as u64, total, job, duration)?;
@@ -536,7 +514,7 @@ fn encode_stream(job: &Job, out: impl std::io::Write, target: &Path) -> std::res
         let written = encode::write_watched(writer, &mut out, cancel, &on_frame, &on_bytes);
         // The buffer's last bytes must reach the disk now: a drop would hide their failure.
         let _ = std::io::Write::flush(&mut out);
-        let fed = feeder.join().unwrap_or_else(|_| Err(Error::Internal("the frame reader crashed".into()).into()));
+        let fed = feeder.join().unwrap_or_else(|_| Err(Error::from(Msg::internal("the frame reader crashed")).into()));
         cancel.check()?;
         let bytes = over.load(std::sync::atomic::Ordering::Relaxed);
         if bytes > 0 {
@@ -551,7 +529,7 @@ fn encode_stream(job: &Job, out: impl std::io::Write, target: &Path) -> std::res
         let (decoded, (width, height)) = fed?;
         let written = written.map_err(|e| match e {
             gifski::Error::Io(io) => Error::from_write(&io, target),
-            other => Error::Internal(format!("GIF encoding failed: {other}")),
+            other => Msg::internal(format!("GIF encoding failed: {other}")).into(),
         })?;
         Ok(Encoded { written, decoded, width, height })
     })
@@ -632,38 +610,27 @@ fn check_decode(ok: bool, log: &crate::render::ffmpeg::Log, got: u64, want: u64,
     let trouble = !ok || !log.errors.trim().is_empty();
     if got == 0 {
         if crate::render::ffmpeg::only_pictures(&log.listing) {
-            return Err(Error::NoVideo(crate::render::ffmpeg::ONLY_PICTURES.into()));
+            return Err(Msg::OnlyArtwork.into());
         }
         if trouble {
-            return Err(crate::render::ffmpeg::classify(&log.complaints(), "read the video", remote));
+            return Err(crate::render::ffmpeg::classify(&log.complaints(), Doing::ReadVideo, remote));
         }
         let start = job.plan.start;
         // The video says it lasts longer, yet nothing came: its bytes stop early or are damaged.
         if let Some(d) = duration.filter(|d| start < d - 0.5) {
-            return Err(Error::BadMedia(format!(
-                "The video says it is {} long, but it has no pictures from {} on: the file is cut short or damaged there. Pick an earlier range.",
-                crate::spec::format_time(d),
-                crate::spec::format_time(start)
-            )));
+            return Err(Msg::CutShort { length: d, start }.into());
         }
-        let length = duration.map(crate::spec::format_time).unwrap_or_else(|| "shorter".into());
-        return Err(Error::StartPastEnd(format!(
-            "The start ({}) is past the end of the video ({length}).",
-            crate::spec::format_time(job.plan.start)
-        )));
+        return Err(Msg::NothingFromStart { start, length: duration }.into());
     }
     // A short read means the source ended early or the download broke off.
     if got + 1 < want && trouble {
         if !remote {
-            return Err(Error::BadMedia(
-                "The video file ends before the clip does, or it is damaged there. Pick an earlier range.".into(),
-            ));
+            return Err(Msg::FileEndsEarly.into());
         }
-        return Err(match crate::render::ffmpeg::classify(&log.complaints(), "fetch the whole range", true) {
-            Error::BadMedia(_) | Error::Sidecar(_) => Error::Network(
-                "The download stopped before the clip was complete. Check your connection and try again.".into(),
-            ),
-            other => other,
+        let why = crate::render::ffmpeg::classify(&log.complaints(), Doing::FetchRange, true);
+        return Err(match why.kind() {
+            "bad_media" | "sidecar" => Msg::DownloadCut.into(),
+            _ => why,
         });
     }
     Ok(())

@@ -5,7 +5,7 @@ use crate::render::estimate::SizeEstimate;
 use crate::spec::GifSpec;
 use crate::source::cookies::SignIn;
 use crate::source::fetch::Fit;
-use crate::error::{Error, Result};
+use crate::error::{Msg, Result};
 use crate::render::output;
 use crate::pipeline::{self, Made, OnProgress};
 use crate::source::probe::{self, Media};
@@ -77,7 +77,7 @@ const ESTIMATE_SLOT: &str = "estimate";
 
 pub struct Session {
     /// Replaced when video support is updated; each job keeps the copy it started with.
-    sidecars: Mutex<Result<Arc<Sidecars>, String>>,
+    sidecars: Mutex<Result<Arc<Sidecars>>>,
     work_dir: PathBuf,
     sources: Mutex<HashMap<String, Arc<Media>>>,
     /// Probes and previews: cancelled (their children killed) when the app closes.
@@ -106,7 +106,7 @@ impl Session {
             .map(tempfile::TempDir::keep)
             .unwrap_or_else(|_| base.join(format!("{WORK_PREFIX}{}-unavailable", std::process::id())));
         Session {
-            sidecars: Mutex::new(sidecars.map(Arc::new).map_err(|e| e.to_string())),
+            sidecars: Mutex::new(sidecars.map(Arc::new)),
             work_dir,
             sources: Mutex::new(HashMap::new()),
             background: CancelToken::new(),
@@ -123,16 +123,16 @@ impl Session {
 
     /// The sidecars in use now (an update of video support replaces them).
     pub fn sidecars(&self) -> Result<Arc<Sidecars>> {
-        lock(&self.sidecars).clone().map_err(Error::Sidecar)
+        lock(&self.sidecars).clone()
     }
 
     /// Fetches the newest yt-dlp on `channel`; later look-ups use it.
     pub fn update_video_support(&self, channel: crate::tools::ytdlp_update::Channel) -> Result<crate::tools::ytdlp_update::Updated> {
         let data = crate::tools::ytdlp_update::data_dir()
-            .ok_or_else(|| Error::NotWritable("gifgrab cannot find its data folder.".into()))?;
+            .ok_or(Msg::NoDataFolder)?;
         crate::tools::ytdlp_update::set_channel(&data, channel)?;
         let updated = crate::tools::ytdlp_update::update(&*self.sidecars()?, &self.background)?;
-        *lock(&self.sidecars) = Sidecars::locate().map(Arc::new).map_err(|e| e.to_string());
+        *lock(&self.sidecars) = Sidecars::locate().map(Arc::new);
         Ok(updated)
     }
 
@@ -151,7 +151,7 @@ impl Session {
     /// Looks a source up for the GIF the window is set to make (`width`, `fps`).
     pub fn probe(&self, text: &str, width: u32, fps: u32) -> Result<Probed> {
         if text.len() > 8192 {
-            return Err(Error::InvalidLink("That is far too long to be a link.".into()));
+            return Err(Msg::LinkTooLong.into());
         }
         GifSpec { width, fps, ..GifSpec::default() }.validate_options()?;
         let parsed = crate::source::link::parse_source(text)?;
@@ -175,7 +175,7 @@ impl Session {
         lock(&self.sources)
             .get(id)
             .cloned()
-            .ok_or_else(|| Error::InvalidLink("That video is no longer loaded; paste the link again.".into()))
+            .ok_or(Msg::SourceGone.into())
     }
 
     /// The source with a media URL that is still valid and serves `fit`: a site's look-up
@@ -205,7 +205,7 @@ impl Session {
     /// (its download too), as the window has dropped it.
     pub fn preview(&self, id: &str, at: f64, slot: &str) -> Result<Vec<u8>> {
         if slot.len() > 32 {
-            return Err(Error::InvalidOption("Invalid preview slot.".into()));
+            return Err(Msg::SlotInvalid.into());
         }
         self.in_slot(slot, |cancel| {
             let media = self.current_source(id, None, cancel)?;
@@ -248,12 +248,12 @@ impl Session {
         {
             let mut jobs = lock(&self.jobs);
             if jobs.get(&req.job_id).is_some_and(|j| !j.cancel.is_cancelled() || j.made.is_some()) {
-                return Err(Error::InvalidOption("That job id is already in use.".into()));
+                return Err(Msg::JobIdInUse.into());
             }
             // A Cancel that arrived before the job started has left a cancelled entry.
             if let Some(early) = jobs.remove(&req.job_id) {
                 drop(early);
-                return Err(Error::Cancelled);
+                return Err(Msg::Cancelled.into());
             }
             // The window shows one GIF at a time: earlier ones leave the (often in-memory) work folder.
             jobs.retain(|_, job| match &job.made {
@@ -322,22 +322,22 @@ impl Session {
             .get(job_id)
             .and_then(|j| j.made.as_ref())
             .map(|(m, _)| m.path.clone())
-            .ok_or_else(|| Error::InvalidOption("That GIF is not ready; make it again.".into()))
+            .ok_or(Msg::GifNotReady.into())
     }
 
     pub fn gif_bytes(&self, job_id: &str) -> Result<Vec<u8>> {
         let path = self.gif_path(job_id)?;
-        std::fs::read(&path).map_err(|e| Error::Internal(format!("The GIF could not be read back ({e}); make it again.")))
+        std::fs::read(&path).map_err(|e| Msg::GifReadBack { detail: e.to_string() }.into())
     }
 
     pub fn save(&self, job_id: &str, path: &str) -> Result<Saved> {
         let from = self.gif_path(job_id)?;
         let mut target = PathBuf::from(path);
         if path.is_empty() || path.len() > 4096 || path.contains('\0') || !target.is_absolute() {
-            return Err(Error::NotWritable("Choose where to save the GIF with the Save dialog.".into()));
+            return Err(Msg::UseSaveDialog.into());
         }
         if target.is_dir() {
-            return Err(Error::NotWritable(format!("{} is a folder; choose a file name.", target.display())));
+            return Err(Msg::SaveToFolder { path: target.display().to_string() }.into());
         }
         // The dialog asked about replacing the name it showed; a name we extend was never asked.
         let extended = target.extension().is_none();
@@ -383,7 +383,7 @@ fn check_job_id(id: &str) -> Result<()> {
     if ok {
         Ok(())
     } else {
-        Err(Error::InvalidOption("Invalid job id.".into()))
+        Err(Msg::JobIdInvalid.into())
     }
 }
 

@@ -1,8 +1,7 @@
 //! What GIF to make: the one validated description the CLI, the app and the pipeline share.
 //! A new option is a field here (with its check), a flag in `cli`, and its use in `render`.
 
-use crate::error::{Error, Result};
-use crate::text::printable;
+use crate::error::{Error, Msg, Result, SizeProblem};
 
 pub const MIN_LENGTH: f64 = 0.1;
 pub const MAX_LENGTH: f64 = 60.0;
@@ -50,26 +49,20 @@ impl GifSpec {
     /// The options alone (the app checks these before any range is chosen).
     pub fn validate_options(&self) -> Result<()> {
         if self.width > MAX_WIDTH {
-            return Err(Error::InvalidOption(format!(
-                "Width {} px is too large: the most is {MAX_WIDTH} px.",
-                self.width
-            )));
+            return Err(Msg::WidthTooLarge { width: self.width }.into());
         }
         if self.width != 0 && self.width < 16 {
-            return Err(Error::InvalidOption("Width must be at least 16 px.".into()));
+            return Err(Msg::WidthTooSmall.into());
         }
         if self.fps == 0 || self.fps > MAX_FPS {
-            return Err(Error::InvalidOption(format!("Frame rate must be 1 to {MAX_FPS} frames per second.")));
+            return Err(Msg::FpsRange.into());
         }
         if self.quality == 0 || self.quality > 100 {
-            return Err(Error::InvalidOption("Quality must be 1 to 100.".into()));
+            return Err(Msg::QualityRange.into());
         }
         if let Some(max) = self.max_bytes {
             if max < MIN_MAX_BYTES {
-                return Err(Error::InvalidOption(format!(
-                    "A size limit of {max} bytes is too small for any GIF: the least is {} KB.",
-                    MIN_MAX_BYTES / 1000
-                )));
+                return Err(Msg::LimitTooSmall { bytes: max }.into());
             }
         }
         Ok(())
@@ -88,27 +81,22 @@ pub fn parse_size(text: &str) -> Result<u64> {
     if let Some((_, bytes)) = PRESETS.iter().find(|(name, _)| *name == t) {
         return Ok(*bytes);
     }
-    let bad = |why: &str| {
-        Error::InvalidOption(format!(
-            "\"{}\" is not a size{why}. Use KB or MB, like 10MB or 128KB, or one of: discord, github, x, slack-emoji.",
-            printable(text.trim())
-        ))
-    };
+    let bad = |why| Msg::NotASize { text: text.trim().to_string(), why };
     let split = t.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(t.len());
     let (number, unit) = (&t[..split], t[split..].trim());
-    let value: f64 = number.parse().map_err(|_| bad(""))?;
+    let value: f64 = number.parse().map_err(|_| bad(SizeProblem::Number))?;
     let scale = match unit {
         "kb" | "k" => 1e3,
         "mb" | "m" => 1e6,
-        "" => return Err(bad(" (it needs a unit)")),
-        _ => return Err(bad(" (unknown unit)")),
+        "" => return Err(bad(SizeProblem::NoUnit).into()),
+        _ => return Err(bad(SizeProblem::UnknownUnit).into()),
     };
     let bytes = value * scale;
     if !bytes.is_finite() || bytes <= 0.0 {
-        return Err(bad(" (it must be more than 0)"));
+        return Err(bad(SizeProblem::NotPositive).into());
     }
     if bytes > 4e9 {
-        return Err(bad(" (over 4 GB)"));
+        return Err(bad(SizeProblem::Over4Gb).into());
     }
     Ok(bytes.floor() as u64)
 }
@@ -116,25 +104,17 @@ pub fn parse_size(text: &str) -> Result<u64> {
 /// Checks the range on its own (the video's length is checked once it is known).
 pub fn validate_range(start: f64, end: f64) -> Result<()> {
     if !(start.is_finite() && end.is_finite()) || start < 0.0 {
-        return Err(Error::InvalidTime("Start and end must be times of 0 or more.".into()));
+        return Err(Msg::TimeNegative.into());
     }
     let length = end - start;
     if length <= 0.0 {
-        return Err(Error::EndBeforeStart(format!(
-            "The end ({}) must be after the start ({}).",
-            format_time(end),
-            format_time(start)
-        )));
+        return Err(Msg::EndBeforeStart { start, end }.into());
     }
     if length < MIN_LENGTH - 1e-9 {
-        return Err(Error::RangeTooShort(format!(
-            "The clip is {length:.2} s long; it must be at least {MIN_LENGTH} s."
-        )));
+        return Err(Msg::RangeTooShort { length }.into());
     }
     if length > MAX_LENGTH + 1e-9 {
-        return Err(Error::RangeTooLong(format!(
-            "The clip is {length:.1} s long; a GIF can be at most {MAX_LENGTH:.0} s. Pick a shorter range."
-        )));
+        return Err(Msg::RangeTooLong { length }.into());
     }
     Ok(())
 }
@@ -143,12 +123,7 @@ pub fn validate_range(start: f64, end: f64) -> Result<()> {
 /// seconds. `ui/app.js` follows the same rules: both are tested on `tests/time-cases.json`.
 pub fn parse_time(text: &str) -> Result<f64> {
     let t = text.trim();
-    let bad = || {
-        Error::InvalidTime(format!(
-            "\"{}\" is not a time. Use seconds (83.5), m:ss (1:23.5) or h:mm:ss (1:01:23).",
-            printable(t)
-        ))
-    };
+    let bad = || Error::from(Msg::NotATime { text: t.to_string() });
     let t = t.strip_suffix(['s', 'S']).map(str::trim_end).unwrap_or(t);
     // "1,5" is how half the world writes 1.5.
     let comma = (!t.contains('.') && t.matches(',').count() == 1).then(|| t.replace(',', "."));

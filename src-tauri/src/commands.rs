@@ -1,6 +1,6 @@
 //! The Tauri command layer: argument plumbing only; the work happens in `session`.
 
-use gifgrab_core::error::{Error, Result};
+use gifgrab_core::error::{Error, Msg, Result};
 use gifgrab_core::pipeline::Progress;
 use gifgrab_core::session::{GifInfo, GifRequest, Probed, Saved, Session};
 use std::sync::Arc;
@@ -11,7 +11,7 @@ type S<'a> = State<'a, Arc<Session>>;
 
 /// Runs blocking pipeline work off the async runtime.
 async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
-    tauri::async_runtime::spawn_blocking(f).await.map_err(|e| Error::Internal(format!("the job crashed: {e}")))?
+    tauri::async_runtime::spawn_blocking(f).await.map_err(|e| Error::from(Msg::internal(format!("the job crashed: {e}"))))?
 }
 
 #[tauri::command]

@@ -49,11 +49,24 @@ pub fn cli_bin() -> PathBuf {
     app_bin().with_file_name("gifgrab-cli")
 }
 
-/// The CLI with sidecars from the build folder.
+/// The CLI with sidecars from the build folder; an error also comes as a JSON line (`reported`).
 pub fn gifgrab() -> Command {
     let mut c = Command::new(cli_bin());
-    c.env("GIFGRAB_SIDECAR_DIR", bin_dir());
+    c.env("GIFGRAB_SIDECAR_DIR", bin_dir()).env("GIFGRAB_ERROR_JSON", "1");
     c
+}
+
+/// The error the CLI reported in `stderr` (its GIFGRAB_ERROR_JSON line): kind, code, args, message.
+pub fn reported(stderr: &str) -> serde_json::Value {
+    let line = stderr.lines().rev().find(|l| l.starts_with("{\"kind\":"));
+    line.and_then(|l| serde_json::from_str(l).ok()).unwrap_or_else(|| panic!("no error reported: {stderr}"))
+}
+
+/// The (kind, code) the CLI reported: which error, whatever its words.
+pub fn kind_and_code(stderr: &str) -> (String, String) {
+    let e = reported(stderr);
+    let field = |k: &str| e[k].as_str().unwrap_or_default().to_string();
+    (field("kind"), field("code"))
 }
 
 /// A fresh folder removed on drop.

@@ -3,6 +3,7 @@
 
 use gifgrab_tests::server::{Fault, TestServer};
 use gifgrab_tests::*;
+use serde_json::json;
 use std::process::Output;
 
 const LONG_BYTES_LIMIT: f64 = 0.05;
@@ -122,32 +123,47 @@ fn bad_arguments_exit_2_with_a_message() {
     let dir = TempDir::new("args");
     let src = media("bikes.mp4");
     let s = src.to_str().unwrap();
-    let cases: &[(&[&str], &str)] = &[
-        (&[s, "--start", "5", "--end", "4"], "must be after the start"),
-        (&[s, "--start", "0", "--end", "61"], "at most 60 s"),
-        (&[s, "--start", "1", "--end", "1.05"], "at least 0.1 s"),
-        (&[s, "--start", "abc", "--end", "4"], "is not a time"),
+    // gifgrab's own errors: which one, by its code (and the argument that tells it apart).
+    let ours: &[(&[&str], &str, serde_json::Value)] = &[
+        (&[s, "--start", "5", "--end", "4"], "end_before_start", json!({ "start": 5.0, "end": 4.0 })),
+        (&[s, "--start", "0", "--end", "61"], "range_too_long", json!({ "length": 61.0 })),
+        (&[s, "--start", "1", "--end", "1.05"], "range_too_short", json!({})),
+        (&[s, "--start", "abc", "--end", "4"], "not_a_time", json!({ "text": "abc" })),
+        (&["ftp://example.com/x.mp4", "--start", "0", "--end", "1"], "scheme_unsupported", json!({ "scheme": "ftp" })),
+        (&["/no/such/video.mp4", "--start", "0", "--end", "1"], "no_such_file", json!({})),
+        (&["https://www.youtube.com/watch?v=bad", "--start", "0", "--end", "1"], "youtube_bad_id", json!({ "id": "bad" })),
+        (&[s, "--start", "0", "--end", "1", "--width", "99999"], "width_too_large", json!({ "width": 99999 })),
+        (&[s, "--start", "-5", "--end", "1"], "not_a_time", json!({ "text": "-5" })),
+        (&[s, "--start", "0", "--end", "1", "-o", "clip.webp"], "output_not_gif", json!({ "ext": "webp" })),
+        (&[s, "--start", "0", "--end", "1", "--quality", "300"], "quality_range", json!({})),
+        (&[s, "--start", "0", "--end", "1", "-o", "clip.MP4"], "output_not_gif", json!({ "ext": "MP4" })),
+        (&[s, "--start", "0", "--end", "1", "--max-size", "0MB"], "not_a_size", json!({ "why": "not_positive" })),
+        (&[s, "--start", "0", "--end", "1", "--max-size", "-5MB"], "not_a_size", json!({ "why": "number" })),
+        (&[s, "--start", "0", "--end", "1", "--max-size", "10"], "not_a_size", json!({ "why": "no_unit" })),
+        (&[s, "--start", "0", "--end", "1", "--max-size", "5XB"], "not_a_size", json!({ "why": "unknown_unit" })),
+        (&[s, "--start", "0", "--end", "1", "--max-size", "2KB"], "limit_too_small", json!({ "bytes": 2000 })),
+    ];
+    for (args, code, want) in ours {
+        let out = run(args, &dir);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        let err = stderr(&out);
+        let e = reported(&err);
+        assert_eq!(e["code"], *code, "{args:?}: {err}");
+        for (field, value) in want.as_object().unwrap() {
+            assert_eq!(&e["args"][field], value, "{args:?}: {field} in {e}");
+        }
+        assert!(err.contains("error: ") && err.contains(e["message"].as_str().unwrap()), "{args:?}: the message is shown: {err}");
+    }
+    // The grammar's errors are clap's own words: no code to ask.
+    let grammar: &[(&[&str], &str)] = &[
         (&[s, "--end", "4"], "not provided:\n  --start <TIME>"),
-        (&["ftp://example.com/x.mp4", "--start", "0", "--end", "1"], "not supported"),
-        (&["/no/such/video.mp4", "--start", "0", "--end", "1"], "neither a link nor an existing file"),
-        (&["https://www.youtube.com/watch?v=bad", "--start", "0", "--end", "1"], "not a YouTube video id"),
-        (&[s, "--start", "0", "--end", "1", "--width", "99999"], "too large"),
         (&[s, "--start", "0", "--end", "1", "--bogus"], "unexpected argument '--bogus'"),
         (&[s, "--start", "0", "--end", "1", "--width", "wide"], "invalid value 'wide' for '--width <PX>'"),
         (&[s, "--start", "0", "--end", "1", "--cookies", "c.txt", "--cookies-from-browser", "firefox"], "cannot be used with"),
         (&[s, "another.mp4", "--start", "0", "--end", "1"], "unexpected argument 'another.mp4'"),
         (&[s, "--start", "0", "--end", "1", "--overwrite=no"], "unexpected value 'no' for '--overwrite'"),
-        (&[s, "--start", "-5", "--end", "1"], "\"-5\" is not a time"),
-        (&[s, "--start", "0", "--end", "1", "-o", "clip.webp"], "GIF files only"),
-        (&[s, "--start", "0", "--end", "1", "--quality", "300"], "Quality must be 1 to 100"),
-        (&[s, "--start", "0", "--end", "1", "-o", "clip.MP4"], "GIF files only"),
-        (&[s, "--start", "0", "--end", "1", "--max-size", "0MB"], "more than 0"),
-        (&[s, "--start", "0", "--end", "1", "--max-size", "-5MB"], "not a size"),
-        (&[s, "--start", "0", "--end", "1", "--max-size", "10"], "needs a unit"),
-        (&[s, "--start", "0", "--end", "1", "--max-size", "5XB"], "unknown unit"),
-        (&[s, "--start", "0", "--end", "1", "--max-size", "2KB"], "too small for any GIF"),
     ];
-    for (args, needle) in cases {
+    for (args, needle) in grammar {
         let out = run(args, &dir);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
         let err = stderr(&out);
@@ -163,6 +179,7 @@ fn start_past_the_end_names_the_length() {
     let out = run(&[&srv.url("long.mp4"), "--start", "10:30", "--end", "10:32"], &dir);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let err = stderr(&out);
+    assert_eq!(kind_and_code(&err).0, "start_past_end", "{err}");
     assert!(err.contains("past the end") && err.contains("10:00"), "{err}");
     assert!(dir.names().is_empty());
 }
@@ -172,24 +189,24 @@ fn server_faults_become_clear_errors_and_leave_nothing() {
     let dir = TempDir::new("faults");
     let srv = server();
     let cases = [
-        (Fault::Status(404), "not found"),
-        (Fault::Status(410), "not found"),
-        (Fault::Status(403), "refused"),
-        (Fault::Status(500), "server"),
+        (Fault::Status(404), "not_found"),
+        (Fault::Status(410), "not_found"),
+        (Fault::Status(403), "forbidden"),
+        (Fault::Status(500), "network"),
     ];
-    for (fault, needle) in cases {
+    for (fault, kind) in cases {
         srv.set_fault(fault.clone());
         let out = run(&[&srv.url("bikes.mp4"), "--start", "0", "--end", "1", "-o", "f.gif"], &dir);
         assert_eq!(out.status.code(), Some(1), "{fault:?}: {}", stderr(&out));
-        let err = stderr(&out).to_lowercase();
-        assert!(err.contains(needle), "{fault:?}: want {needle:?} in {err}");
+        let err = stderr(&out);
+        assert_eq!(kind_and_code(&err).0, kind, "{fault:?}: {err}");
         assert!(dir.names().is_empty(), "{fault:?} left {:?}", dir.names());
     }
     // Nothing listening at all.
     let port = { TestServer::start(media_dir()).unwrap().port() };
     let out = run(&[&format!("http://127.0.0.1:{port}/bikes.mp4"), "--start", "0", "--end", "1"], &dir);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("connection"), "{}", stderr(&out));
+    assert_eq!(kind_and_code(&stderr(&out)).0, "network", "{}", stderr(&out));
 }
 
 #[test]
@@ -200,7 +217,8 @@ fn an_existing_file_is_never_clobbered() {
     let src = media("bikes.mp4");
     let out = run(&[src.to_str().unwrap(), "--start", "0", "--end", "1", "-o", "keep.gif"], &dir);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("already exists") && stderr(&out).contains("--overwrite"), "{}", stderr(&out));
+    assert_eq!(kind_and_code(&stderr(&out)), ("output_exists".into(), "output_exists".into()), "{}", stderr(&out));
+    assert!(stderr(&out).contains("--overwrite"), "the command line's own hint: {}", stderr(&out));
     assert_eq!(std::fs::read(&target).unwrap(), b"precious");
     // A failing run with --overwrite must not touch it either.
     let out = run(&[src.to_str().unwrap(), "--start", "99", "--end", "100", "-o", "keep.gif", "--overwrite"], &dir);
@@ -225,7 +243,9 @@ fn missing_sidecars_say_how_to_repair() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
-    assert!(err.contains("ffmpeg is missing") && err.contains("cargo xtask setup"), "{err}");
+    assert_eq!(kind_and_code(&err), ("sidecar".into(), "tool_missing".into()), "{err}");
+    assert_eq!(reported(&err)["args"]["tool"], "ffmpeg", "{err}");
+    assert!(err.contains("cargo xtask setup"), "the repair: {err}");
 }
 
 #[test]
@@ -235,12 +255,12 @@ fn sound_only_and_damaged_files() {
     assert!(ffmpeg().args(["-f", "lavfi", "-i", "sine=d=3"]).arg(&audio).status().unwrap().success());
     let out = run(&[audio.to_str().unwrap(), "--start", "0", "--end", "1", "-o", "a.gif"], &dir);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("no video stream"), "{}", stderr(&out));
+    assert_eq!(kind_and_code(&stderr(&out)).0, "no_video", "{}", stderr(&out));
     let junk = dir.path("junk.mp4");
     std::fs::write(&junk, vec![7u8; 100_000]).unwrap();
     let out = run(&[junk.to_str().unwrap(), "--start", "0", "--end", "1", "-o", "j.gif"], &dir);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("not a video gifgrab can read"), "{}", stderr(&out));
+    assert_eq!(kind_and_code(&stderr(&out)), ("bad_media".into(), "unreadable".into()), "{}", stderr(&out));
     // A song with cover art: the art is a video stream, but there is no video.
     let song = dir.path("song.m4a");
     let cover = ffmpeg()
@@ -253,7 +273,7 @@ fn sound_only_and_damaged_files() {
     let out = run(&[song.to_str().unwrap(), "--start", "2", "--end", "3", "-o", "s.gif"], &dir);
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
-    assert!(err.contains("no video") && err.contains("artwork") && !err.contains("past the end"), "{err}");
+    assert_eq!(kind_and_code(&err), ("no_video".into(), "only_artwork".into()), "{err}");
     assert_eq!(dir.names(), vec!["junk.mp4", "song.m4a", "tone.m4a"]);
 }
 
@@ -331,7 +351,7 @@ fn a_web_page_with_a_video_goes_through_yt_dlp() {
     // A page that is gone is a clear "not found" from yt-dlp's side too.
     let out = run(&[&srv.url("gone.html"), "--start", "2", "--end", "3"], &dir);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("not found"), "{}", stderr(&out));
+    assert_eq!(kind_and_code(&stderr(&out)).0, "not_found", "{}", stderr(&out));
 }
 
 #[test]
@@ -415,7 +435,7 @@ fn no_proxy_in_the_environment_does_not_bypass_the_guard() {
         .output()
         .expect("gifgrab runs");
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    assert!(stderr(&out).contains("public internet only"), "{}", stderr(&out));
+    assert_eq!(kind_and_code(&stderr(&out)), ("forbidden".into(), "points_at".into()), "{}", stderr(&out));
     assert_eq!(other.requests(), 0, "the other server was reached");
     assert!(!dir.path("x.gif").exists());
 }
@@ -581,7 +601,7 @@ fn a_page_cannot_point_ffmpeg_at_another_local_server() {
     let out = run(&[&page.url("clip.html"), "--start", "1", "--end", "2", "-o", "p.gif"], &dir);
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(1), "{err}");
-    assert!(err.contains("points at") && err.contains("own server"), "{err}");
+    assert_eq!(kind_and_code(&err), ("forbidden".into(), "points_at".into()), "{err}");
     assert_eq!(lan.bytes_sent(), 0, "media bytes came from the other server");
     assert!(dir.names().is_empty());
 }
@@ -600,7 +620,8 @@ fn a_page_cannot_send_yt_dlp_to_another_local_server() {
     let out = run(&[&page.url("go.html"), "--start", "1", "--end", "2", "-o", "r.gif"], &dir);
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(1), "{err}");
-    assert!(err.contains("points at") && err.contains(&format!("127.0.0.1:{}", inner.port())), "{err}");
+    assert_eq!(kind_and_code(&err), ("forbidden".into(), "points_at".into()), "{err}");
+    assert!(err.contains(&format!("127.0.0.1:{}", inner.port())), "names the server: {err}");
     assert_eq!(inner.requests(), 0, "the other server was asked");
 }
 

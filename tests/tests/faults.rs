@@ -6,7 +6,7 @@ use gifgrab_core::spec::GifSpec;
 use gifgrab_core::pipeline::{Made, Request, Target};
 use gifgrab_core::os::process::CancelToken;
 use gifgrab_core::tools::sidecars::Sidecars;
-use gifgrab_core::Error;
+use gifgrab_core::error::{Error, Msg};
 use gifgrab_tests::server::{Fault, TestServer};
 use gifgrab_tests::*;
 use std::path::Path;
@@ -109,7 +109,7 @@ fn a_stalled_server_times_out_with_a_clear_error() {
     let err = attempt(&srv.url(&format!("long.mp4?{t}")), 300.0, 301.0, &dir, &t).expect_err("must fail");
     let took = started.elapsed().as_secs_f64();
     assert_eq!(err.kind(), "network", "{err}");
-    assert!(err.to_string().contains("stopped sending"), "the watchdog's own message: {err}");
+    assert!(matches!(err.msg(), Msg::Stalled { seconds: 20 }), "the watchdog's own message: {err}");
     assert!((18.0..=30.0).contains(&took), "the watchdog waits its 20 s, not less, not much more: {took:.1} s");
 }
 
@@ -135,7 +135,7 @@ fn hls_segments_may_not_reach_local_files() {
     let out = TempDir::new("hostile-out");
     let t = token("hls");
     let err = attempt(&srv.url(&format!("evil.m3u8?{t}")), 0.0, 1.0, &out, &t).expect_err("a file:// segment must be refused");
-    assert!(matches!(err, Error::BadMedia(_) | Error::NoVideo(_) | Error::NotFound(_)), "{err:?}");
+    assert!(matches!(err.kind(), "bad_media" | "no_video" | "not_found"), "{err:?}");
 }
 
 #[test]
@@ -152,6 +152,7 @@ fn hls_segments_may_not_reach_other_local_servers() {
     let t = token("hlshost");
     let err = attempt(&srv.url(&format!("evil.m3u8?{t}")), 0.0, 1.0, &out, &t).expect_err("a segment on another server must be refused");
     assert_eq!(err.kind(), "forbidden", "{err}");
+    assert_eq!(err.code(), "points_at", "{err}");
     assert!(err.to_string().contains(&format!("127.0.0.1:{}", other.port())), "{err}");
     assert_eq!(other.requests(), 0, "the other server was reached");
     // The same playlist with its segment on its own server works.
@@ -193,7 +194,7 @@ fn argument_injection_never_becomes_an_option() {
     ] {
         let out = gifgrab().args(["--start", "0", "--end", "1", "--", &evil]).current_dir(&dir.0).output().unwrap();
         assert_eq!(out.status.code(), Some(2), "{evil}: {}", String::from_utf8_lossy(&out.stderr));
-        assert!(String::from_utf8_lossy(&out.stderr).contains("not a link or a file"));
+        assert_eq!(kind_and_code(&String::from_utf8_lossy(&out.stderr)), ("invalid_link".into(), "not_link_or_file".into()));
     }
     assert!(!canary.exists());
     assert!(dir.names().is_empty());
@@ -272,9 +273,9 @@ fn absurd_sizes_are_refused_before_they_eat_memory() {
     let target = Target::File(dir.path("h.gif"));
     let err = make(&sidecars(), &Source::File(huge.clone()), 0.0, 0.1, GifSpec::default(), &target, &CancelToken::new())
         .expect_err("8000×6000 frames are too large to decode");
-    assert!(err.kind() == "too_large" && err.to_string().contains("8000x6000"), "{err}");
+    assert!(err.code() == "frames_too_large_said" && err.to_string().contains("8000x6000"), "{err}");
     let err = gifgrab_core::source::probe::probe(&sidecars(), &Source::File(huge), &Default::default(), &CancelToken::new()).expect_err("probe refuses too");
-    assert!(err.kind() == "too_large" && err.to_string().contains("8000×6000"), "{err}");
+    assert!(err.code() == "frames_too_large" && err.to_string().contains("8000×6000"), "{err}");
     assert_eq!(dir.names(), vec!["huge.mp4"]);
 }
 
@@ -302,7 +303,7 @@ fn cancel_at_each_stage_stops_quickly_and_cleans_up() {
         let result = gifgrab_core::pipeline::make_gif(&sidecars(), &Source::Url(url), &req, &target, &cancel, &on_progress);
         let at = cancelled_at.lock().unwrap().unwrap_or_else(|| panic!("{stage:?} {after} never reached: {result:?}"));
         assert!(at.elapsed().as_secs_f64() < 1.0, "{stage:?}: stopping took {:?}", at.elapsed());
-        assert!(matches!(result, Err(Error::Cancelled)), "{stage:?} {after}: {result:?}");
+        assert!(matches!(result, Err(Error(Msg::Cancelled))), "{stage:?} {after}: {result:?}");
         assert!(eventually(1.0, || processes_mentioning(&t).is_empty()), "left: {:?}", processes_mentioning(&t));
         assert!(dir.names().is_empty(), "left {:?}", dir.names());
     }
@@ -434,6 +435,7 @@ fn a_full_disk_is_reported_and_leaves_nothing() {
     let _ = std::process::Command::new("umount").arg(&dir.0).status();
     let err = result.expect_err("a 100 KB disk cannot hold this GIF");
     assert_eq!(err.kind(), "disk_full", "{err}");
+    assert_eq!(err.code(), "disk_full", "{err}");
     assert!(err.to_string().contains("Free some space"), "{err}");
     assert!(names.is_empty(), "left on the full disk: {names:?}");
 }

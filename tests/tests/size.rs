@@ -66,7 +66,7 @@ fn the_size_lands_in_the_estimated_range() {
 
 /// Runs the CLI; (exit code, stderr).
 fn cli(args: &[&str], dir: &TempDir) -> (Option<i32>, String) {
-    let out = std::process::Command::new(cli_bin()).args(args).env("GIFGRAB_SIDECAR_DIR", bin_dir()).current_dir(&dir.0).output().expect("gifgrab-cli runs");
+    let out = gifgrab().args(args).current_dir(&dir.0).output().expect("gifgrab-cli runs");
     (out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned())
 }
 
@@ -112,6 +112,8 @@ fn what_cannot_fit_says_so_and_what_would() {
     let src = media("long.mp4");
     let (code, err) = cli(&[src.to_str().unwrap(), "--start", "0", "--end", "60", "--width", "720", "--max-size", "128KB", "-o", "n.gif"], &dir);
     assert_eq!(code, Some(1), "{err}");
+    assert_eq!(kind_and_code(&err), ("too_large".into(), "cannot_fit".into()), "{err}");
+    assert_eq!(reported(&err)["args"]["limit"], 128_000, "{err}");
     assert!(err.contains("cannot fit in 128 KB") && err.contains("would fit"), "{err}");
     assert!(!err.contains("Encoding"), "it must say so before encoding: {err}");
     assert!(dir.names().is_empty(), "nothing written: {:?}", dir.names());

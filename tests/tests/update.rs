@@ -2,6 +2,7 @@
 //! folder and is chosen; a bad hash, an unreachable source, a missing asset or a corrupt copy
 //! change nothing and leave the bundled yt-dlp in use; concurrent updates never interleave.
 
+use gifgrab_core::error::Msg;
 use gifgrab_core::os::process::CancelToken;
 use gifgrab_core::tools::sidecars::{self, Sidecars};
 use gifgrab_core::tools::ytdlp_update::{self as update, Channel};
@@ -108,7 +109,8 @@ fn a_wrong_hash_is_refused_and_nothing_changes() {
     let data = dir.path("data");
     let (_bad, bad_base) = release(&dir, Some(&"e".repeat(64)));
     let err = run_update(&data, &bad_base).expect_err("a mismatching hash is refused");
-    assert!(err.to_string().contains("damaged or tampered") && err.to_string().contains("nothing was changed"), "{err}");
+    assert_eq!((err.kind(), err.code().as_str()), ("network", "update_damaged"), "{err}");
+    assert!(err.to_string().contains("nothing was changed"), "{err}");
     assert!(!update::copy_path(&data).exists(), "a refused download became the copy");
     assert_eq!(temp_files(&data), Vec::<String>::new());
     assert_eq!(Sidecars::with_data(&bin_dir(), &data).ytdlp, bundled());
@@ -120,6 +122,7 @@ fn a_wrong_hash_is_refused_and_nothing_changes() {
     let before = (update::sha256_file(&update::copy_path(&data)).unwrap(), update::read_stamp(&data));
     let err = run_update(&data, &bad_base).expect_err("refused again");
     assert_eq!(err.kind(), "network", "{err}");
+    assert!(matches!(err.msg(), Msg::UpdateDamaged { keeps } if keeps.updated), "{err:?}");
     assert!(err.to_string().contains("keeps using the video support it updated earlier"), "{err}");
     assert_eq!((update::sha256_file(&update::copy_path(&data)).unwrap(), update::read_stamp(&data)), before);
     assert_eq!(temp_files(&data), Vec::<String>::new());
@@ -132,7 +135,7 @@ fn an_unreachable_source_is_a_clear_network_error() {
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let err = run_update(&data, &format!("http://127.0.0.1:{port}")).expect_err("nothing listens there");
     let text = err.to_string();
-    assert_eq!(err.kind(), "network", "{err}");
+    assert_eq!((err.kind(), err.code().as_str()), ("network", "release_unreachable"), "{err}");
     assert!(text.starts_with("Could not reach yt-dlp's release page ("), "{text}");
     let expect = format!("gifgrab keeps using the bundled video support, version {}.", version_of(&bundled()));
     assert!(text.ends_with(&expect), "{text}");
@@ -148,11 +151,12 @@ fn a_release_without_our_asset_is_not_found() {
     std::fs::remove_file(dir.path("release").join(asset())).unwrap();
     let err = run_update(&data, &base).expect_err("the asset is missing");
     assert_eq!(err.kind(), "not_found", "{err}");
+    assert!(matches!(err.msg(), Msg::NoRelease { channel, .. } if channel == "stable"), "{err:?}");
     assert!(err.to_string().contains("no stable release for this platform"), "{err}");
     // Sums that do not list the asset say the same, before any download.
     std::fs::write(dir.path("release/SHA2-256SUMS"), format!("{}  yt-dlp_other\n", "a".repeat(64))).unwrap();
     let err = run_update(&data, &base).expect_err("not listed");
-    assert_eq!(err.kind(), "not_found", "{err}");
+    assert_eq!((err.kind(), err.code().as_str()), ("not_found", "release_unlisted"), "{err}");
     assert_eq!(temp_files(&data), Vec::<String>::new());
 }
 

@@ -169,33 +169,35 @@ fn an_expired_url_is_extracted_again_and_the_job_goes_on() {
 
 #[test]
 fn youtubes_walls_get_their_own_messages() {
-    let walls: &[(&str, &str, &[&str])] = &[
-        ("bot", "Sign in to confirm you\u{2019}re not a bot. Use --cookies-from-browser or --cookies for the authentication.", &["not a bot", "--cookies-from-browser firefox", "cookies.txt"]),
-        ("age", "Sign in to confirm your age. This video may be inappropriate for some users.", &["age-restricted", "--cookies"]),
-        ("private", "Private video. Sign in if you've been granted access to this video", &["private"]),
-        ("members", "Join this channel to get access to members-only content like this video, and other exclusive perks.", &["members only"]),
-        ("upcoming", "This live event will begin in 2 hours.", &["not started yet"]),
-        ("geo", "The uploader has not made this video available in your country", &["your country"]),
-        ("copyright", "Video unavailable. This video is no longer available due to a copyright claim by Studio", &["copyright claim"]),
-        ("removed", "Video unavailable. This video has been removed by the uploader", &["not found"]),
-        ("outdated", "Requested format is not available. Use --list-formats for a list of available formats", &["--update-yt-dlp", "Update video support"]),
-        ("nsig", "n challenge solving failed: Some formats may be missing.", &["--update-yt-dlp"]),
+    // Each wall by its code; the words checked are what to do next (how to sign in, how to update).
+    let walls: &[(&str, &str, &str, &[&str])] = &[
+        ("bot", "Sign in to confirm you\u{2019}re not a bot. Use --cookies-from-browser or --cookies for the authentication.", "bot_check", &["--cookies-from-browser firefox", "cookies.txt"]),
+        ("age", "Sign in to confirm your age. This video may be inappropriate for some users.", "age_restricted", &["--cookies"]),
+        ("private", "Private video. Sign in if you've been granted access to this video", "private", &[]),
+        ("members", "Join this channel to get access to members-only content like this video, and other exclusive perks.", "members_only", &[]),
+        ("upcoming", "This live event will begin in 2 hours.", "not_started_yet", &[]),
+        ("geo", "The uploader has not made this video available in your country", "not_in_country", &[]),
+        ("copyright", "Video unavailable. This video is no longer available due to a copyright claim by Studio", "taken_down", &[]),
+        ("removed", "Video unavailable. This video has been removed by the uploader", "video_not_found", &[]),
+        ("outdated", "Requested format is not available. Use --list-formats for a list of available formats", "ytdlp_outdated", &["--update-yt-dlp", "Update video support"]),
+        ("nsig", "n challenge solving failed: Some formats may be missing.", "ytdlp_outdated", &["--update-yt-dlp"]),
     ];
     let dir = TempDir::new("yt-walls");
     let yt = FakeYouTube::new(&dir.0);
-    for (id, text, _) in walls {
+    for (id, text, _, _) in walls {
         yt.add(id, &Scenario::new().error(text));
     }
     yt.add("live", &Scenario::new().formats(youtube_menu()).set("live_status", "is_live").set("is_live", true));
     let server = TestServer::start(&dir.0).unwrap();
     let jobs: Vec<_> = walls
         .iter()
-        .map(|(id, _, want)| (id, *want, cli(&dir).args([&yt.watch_url(&server, id), "--start", "1", "--end", "2", "-o", "x.gif"]).output()))
+        .map(|(id, _, code, want)| (id, *code, *want, cli(&dir).args([&yt.watch_url(&server, id), "--start", "1", "--end", "2", "-o", "x.gif"]).output()))
         .collect();
-    for (id, want, out) in jobs {
+    for (id, code, want, out) in jobs {
         let out = out.unwrap();
         let err = stderr(&out);
         assert_eq!(out.status.code(), Some(1), "{id}: {err}");
+        assert_eq!(kind_and_code(&err).1, code, "{id}: {err}");
         let last = err.lines().last().unwrap_or("");
         for w in want {
             assert!(last.contains(w), "{id}: {last:?} should say {w:?}");
@@ -203,7 +205,7 @@ fn youtubes_walls_get_their_own_messages() {
         assert!(!last.contains("[youtube"), "{id}: no yt-dlp jargon: {last}");
     }
     let out = run(&dir, &[&yt.watch_url(&server, "live"), "--start", "1", "--end", "2", "-o", "x.gif"]);
-    assert!(stderr(&out).contains("live stream"), "{}", stderr(&out));
+    assert_eq!(kind_and_code(&stderr(&out)), ("live_stream".into(), "live_now".into()), "{}", stderr(&out));
     assert!(!dir.names().iter().any(|n| n.ends_with(".gif")));
 }
 
@@ -217,19 +219,22 @@ fn cookies_are_opt_in_checked_and_never_shown() {
     let out = run(&dir, &[&url, "--start", "1", "--end", "2", "--cookies", cookies.to_str().unwrap()]);
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(1));
-    assert!(err.contains("still wants to confirm"), "a signed-in bot check says so: {err}");
+    let e = reported(&err);
+    assert!(e["code"] == "bot_check" && e["args"]["signed_in"] == true, "a signed-in bot check says so: {err}");
     assert!(!err.contains(SECRET), "the cookie leaked: {err}");
     assert_eq!(std::fs::read_to_string(&cookies).unwrap(), text, "the user's cookies file is untouched");
     let missing = run(&dir, &[&url, "--start", "1", "--end", "2", "--cookies", "/no/such/cookies.txt"]);
     assert_eq!(missing.status.code(), Some(2));
-    assert!(stderr(&missing).contains("does not exist"), "{}", stderr(&missing));
+    assert_eq!(kind_and_code(&stderr(&missing)).1, "cookies_missing", "{}", stderr(&missing));
     let json = dir.path("cookies.json");
     std::fs::write(&json, json!([{ "name": "SAPISID", "value": SECRET }]).to_string()).unwrap();
     let wrong = run(&dir, &[&url, "--start", "1", "--end", "2", "--cookies", json.to_str().unwrap()]);
     assert_eq!(wrong.status.code(), Some(2));
-    assert!(stderr(&wrong).contains("Netscape") && !stderr(&wrong).contains(SECRET), "{}", stderr(&wrong));
+    assert_eq!(kind_and_code(&stderr(&wrong)).1, "cookies_not_netscape", "{}", stderr(&wrong));
+    assert!(!stderr(&wrong).contains(SECRET), "{}", stderr(&wrong));
     let browser = run(&dir, &[&url, "--start", "1", "--end", "2", "--cookies-from-browser", "netscape"]);
     assert_eq!(browser.status.code(), Some(2));
-    assert!(stderr(&browser).contains("firefox"), "{}", stderr(&browser));
+    assert_eq!(kind_and_code(&stderr(&browser)).1, "unknown_browser", "{}", stderr(&browser));
+    assert!(stderr(&browser).contains("firefox"), "names the browsers it reads: {}", stderr(&browser));
 }
 

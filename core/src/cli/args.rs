@@ -1,8 +1,8 @@
 //! The command line's grammar (clap) and its translation into one job: a source and a `GifSpec`.
 
+use crate::error::{Error, Msg};
 use crate::source::cookies::{self, SignIn};
 use crate::spec::{self, GifSpec};
-use crate::text::printable;
 use clap::Parser;
 use std::path::PathBuf;
 
@@ -76,10 +76,10 @@ pub struct Job {
 }
 
 impl Cli {
-    /// The job, or the message for a usage error (exit 2).
-    pub fn job(self) -> Result<Job, String> {
+    /// The job, or a usage error (exit 2).
+    pub fn job(self) -> Result<Job, Error> {
         let (Some(source), Some(start), Some(end)) = (self.source, self.start, self.end) else {
-            return Err("give a SOURCE, --start and --end".into());
+            return Err(Msg::MissingArguments.into());
         };
         let spec = GifSpec {
             start,
@@ -90,15 +90,15 @@ impl Cli {
             // Out of u8's range is out of 1-100 too: let the spec's check say so.
             quality: u8::try_from(self.quality).unwrap_or(u8::MAX),
             loop_forever: !self.once,
-            max_bytes: self.max_size.as_deref().map(spec::parse_size).transpose().map_err(|e| e.to_string())?,
+            max_bytes: self.max_size.as_deref().map(spec::parse_size).transpose()?,
         };
-        spec.validate().map_err(|e| e.to_string())?;
+        spec.validate()?;
         if let Some(browser) = &self.cookies_from_browser {
-            cookies::check_browser(browser).map_err(|e| e.to_string())?;
+            cookies::check_browser(browser)?;
         }
         if let Some(ext) = self.output.as_ref().filter(|o| !o.is_dir()).and_then(|o| o.extension()) {
             if !ext.eq_ignore_ascii_case("gif") {
-                return Err(format!("gifgrab writes GIF files only: name the output .gif (got .{})", printable(&ext.to_string_lossy())));
+                return Err(Msg::OutputNotGif { ext: ext.to_string_lossy().into_owned() }.into());
             }
         }
         let sign_in = SignIn { cookies_file: self.cookies, browser: self.cookies_from_browser };
@@ -106,6 +106,7 @@ impl Cli {
     }
 }
 
-fn time(text: &str) -> Result<f64, String> {
-    spec::parse_time(text).map_err(|e| e.to_string())
+/// The error itself, not its text: the CLI finds it again behind clap's (see `cli::main`).
+fn time(text: &str) -> Result<f64, Error> {
+    spec::parse_time(text)
 }

@@ -4,10 +4,9 @@
 mod args;
 mod bar;
 
-use crate::error::Error;
+use crate::error::{Error, Msg};
 use crate::os::process::CancelToken;
 use crate::pipeline::{self, Request, Target};
-use crate::text::printable;
 use crate::tools::sidecars::Sidecars;
 use args::{Cli, Job};
 use bar::Bar;
@@ -19,6 +18,10 @@ pub fn main(args: Vec<OsString>) -> i32 {
     let cli = match Cli::try_parse_from(std::iter::once(OsString::from("gifgrab")).chain(args)) {
         Ok(cli) => cli,
         Err(e) => {
+            // A value our own parser refused (a time) carries our error behind clap's words.
+            if let Some(ours) = std::error::Error::source(&e).and_then(|s| s.downcast_ref::<Error>()) {
+                json_line(ours);
+            }
             let _ = e.print();
             // --help is no error; everything else clap reports is a usage error.
             return if e.use_stderr() { 2 } else { 0 };
@@ -32,20 +35,23 @@ pub fn main(args: Vec<OsString>) -> i32 {
     }
     let job = match cli.job() {
         Ok(job) => job,
-        Err(msg) => {
-            eprintln!("error: {msg}\n\nFor more information, try '--help'.");
+        Err(e) => {
+            json_line(&e);
+            eprintln!("error: {e}\n\nFor more information, try '--help'.");
             return 2;
         }
     };
     match run(job) {
         Ok(()) => 0,
-        Err(Error::Cancelled) => {
+        Err(e @ Error(Msg::Cancelled)) => {
+            json_line(&e);
             eprintln!("\nerror: cancelled; nothing was written");
             130
         }
         Err(e) => {
             // Only the command line has --overwrite; the app's Save dialog asks instead.
-            let hint = if matches!(e, Error::OutputExists(_)) { " Or pass --overwrite to replace it." } else { "" };
+            let hint = if matches!(e.msg(), Msg::OutputExists { .. }) { " Or pass --overwrite to replace it." } else { "" };
+            json_line(&e);
             eprintln!("\nerror: {e}{hint}");
             if e.is_usage() {
                 2
@@ -69,6 +75,7 @@ fn print_versions() -> i32 {
             0
         }
         Err(e) => {
+            json_line(&e);
             eprintln!("error: {e}");
             1
         }
@@ -81,8 +88,8 @@ fn update_ytdlp(channel: Option<&str>) -> i32 {
     let result = (|| {
         let sidecars = Sidecars::locate()?;
         if let Some(name) = channel {
-            let channel = Channel::parse(name).ok_or_else(|| Error::InvalidOption(format!("--update-yt-dlp takes stable or nightly (got \"{}\")", printable(name))))?;
-            let data = ytdlp_update::data_dir().ok_or_else(|| Error::NotWritable("gifgrab cannot find its data folder (no HOME).".into()))?;
+            let channel = Channel::parse(name).ok_or_else(|| Msg::UpdateChannel { name: name.to_string() })?;
+            let data = ytdlp_update::data_dir().ok_or(Msg::NoDataFolderHome)?;
             ytdlp_update::set_channel(&data, channel)?;
         }
         let cancel = CancelToken::new();
@@ -100,11 +107,23 @@ fn update_ytdlp(channel: Option<&str>) -> i32 {
             eprintln!("yt-dlp {} is the newest on the {} channel", u.version, u.channel.name());
             0
         }
-        Err(Error::Cancelled) => 130,
+        Err(e @ Error(Msg::Cancelled)) => {
+            json_line(&e);
+            130
+        }
         Err(e) => {
+            json_line(&e);
             eprintln!("error: {e}");
             if e.is_usage() { 2 } else { 1 }
         }
+    }
+}
+
+/// With GIFGRAB_ERROR_JSON set, an error also goes to stderr as one JSON line (kind, code,
+/// args, message) before its text: scripts and tests tell errors apart without reading words.
+fn json_line(e: &Error) {
+    if std::env::var_os("GIFGRAB_ERROR_JSON").is_some() {
+        eprintln!("{}", serde_json::to_string(e).unwrap_or_default());
     }
 }
 

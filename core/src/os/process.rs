@@ -1,7 +1,7 @@
 //! Child processes a job owns: each in its own process group, its output read while it runs,
 //! and the whole tree killed and reaped on cancel, on error and on drop.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Msg, Result};
 use std::io::Read;
 use std::process::{Child, ChildStdout, Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -52,7 +52,7 @@ impl CancelToken {
 
     pub fn check(&self) -> Result<()> {
         if self.is_cancelled() {
-            Err(Error::Cancelled)
+            Err(Msg::Cancelled.into())
         } else {
             Ok(())
         }
@@ -233,7 +233,7 @@ impl Proc {
 
     /// Waits for exit and returns the status with everything it wrote to stderr.
     pub fn finish(mut self) -> Result<(ExitStatus, String)> {
-        let status = self.reap().map_err(|e| Error::Internal(format!("waiting for {}: {e}", self.name)))?;
+        let status = self.reap().map_err(|e| Msg::internal(format!("waiting for {}: {e}", self.name)))?;
         if let Some(reader) = self.stderr.take() {
             let _ = reader.join();
         }
@@ -289,14 +289,10 @@ fn wait_unreaped(pid: u32) {
 
 
 fn spawn_error(name: &str, cmd: &Command, e: &std::io::Error) -> Error {
-    let path = cmd.get_program().to_string_lossy();
-    Error::Sidecar(match e.kind() {
-        std::io::ErrorKind::NotFound => format!(
-            "The bundled {name} is missing ({path}). Reinstall gifgrab; in a source checkout run `cargo xtask setup`."
-        ),
-        std::io::ErrorKind::PermissionDenied => format!(
-            "The bundled {name} cannot be run ({path} is not executable). Reinstall gifgrab; in a source checkout run `cargo xtask setup`."
-        ),
-        _ => format!("The bundled {name} could not start ({e}). Reinstall gifgrab; in a source checkout run `cargo xtask setup`."),
+    let (tool, path) = (name.to_string(), cmd.get_program().to_string_lossy().into_owned());
+    Error(match e.kind() {
+        std::io::ErrorKind::NotFound => Msg::ToolMissing { tool, path },
+        std::io::ErrorKind::PermissionDenied => Msg::ToolNotExecutable { tool, path },
+        _ => Msg::ToolWontStart { tool, detail: e.to_string() },
     })
 }

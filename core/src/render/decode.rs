@@ -3,7 +3,7 @@
 //! Frames come as PAM images, each stating its size, so one ffmpeg run both learns the
 //! source (its log lists it) and decodes it: no separate look at the header first.
 
-use crate::error::{Error, Result};
+use crate::error::{Msg, Result};
 use crate::render::ffmpeg;
 use crate::render::filters;
 use crate::source::input::Transfer;
@@ -109,7 +109,7 @@ impl Decoder {
         let (mut cmd, guard) = ffmpeg::command(sidecars, input)?;
         cmd.args(args(plan, input, guard.as_ref()));
         let mut proc = Proc::spawn("ffmpeg", cmd, cancel, true)?;
-        let out = proc.stdout().ok_or_else(|| Error::Internal("ffmpeg has no stdout".into()))?;
+        let out = proc.stdout().ok_or_else(|| Msg::internal("ffmpeg has no stdout"))?;
         Ok(Decoder { proc, out: BufReader::with_capacity(64 * 1024, out), guard })
     }
 
@@ -121,7 +121,7 @@ impl Decoder {
         match self.out.read_exact(pixels.as_bytes_mut()) {
             Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return Ok(None),
-            Err(e) => return Err(Error::Internal(format!("reading frames from ffmpeg: {e}"))),
+            Err(e) => return Err(Msg::internal(format!("reading frames from ffmpeg: {e}")).into()),
         }
         // GIFs made here are opaque, whatever alpha a source may carry.
         pixels.iter_mut().for_each(|p| p.a = 255);
@@ -134,7 +134,7 @@ impl Decoder {
         let mut line = Vec::new();
         for n in 0.. {
             line.clear();
-            let got = self.out.read_until(b'\n', &mut line).map_err(|e| Error::Internal(format!("reading frames from ffmpeg: {e}")))?;
+            let got = self.out.read_until(b'\n', &mut line).map_err(|e| Msg::internal(format!("reading frames from ffmpeg: {e}")))?;
             if got == 0 || line.last() != Some(&b'\n') {
                 return Ok(None);
             }
@@ -143,7 +143,7 @@ impl Decoder {
             let (key, value) = (words.next().unwrap_or(""), words.next().and_then(|v| v.parse::<usize>().ok()));
             match (n, key) {
                 (0, "P7") => {}
-                (0, _) | (12.., _) => return Err(Error::Internal("ffmpeg sent frames gifgrab cannot read".into())),
+                (0, _) | (12.., _) => return Err(Msg::internal("ffmpeg sent frames gifgrab cannot read").into()),
                 (_, "WIDTH") => width = value.unwrap_or(0),
                 (_, "HEIGHT") => height = value.unwrap_or(0),
                 (_, "DEPTH") => depth = value.unwrap_or(0),
@@ -152,7 +152,7 @@ impl Decoder {
             }
         }
         if depth != 4 || width == 0 || height == 0 || width * height > MAX_FRAME_PIXELS {
-            return Err(Error::Internal(format!("ffmpeg sent an unexpected frame ({width}×{height}, {depth} channels)")));
+            return Err(Msg::internal(format!("ffmpeg sent an unexpected frame ({width}×{height}, {depth} channels)")).into());
         }
         Ok(Some((width, height)))
     }

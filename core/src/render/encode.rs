@@ -1,6 +1,6 @@
 //! gifski: frames in through a `Collector`, the GIF out of a `Writer` on the calling thread.
 
-use crate::error::{Error, Result};
+use crate::error::{Msg, Result};
 use crate::os::process::CancelToken;
 use crate::spec::GifSpec;
 use std::io::Write;
@@ -19,7 +19,7 @@ pub fn start(s: &GifSpec) -> Result<(gifski::Collector, gifski::Writer)> {
         repeat: if s.loop_forever { gifski::Repeat::Infinite } else { gifski::Repeat::Finite(0) },
     };
     let (collector, mut writer) =
-        gifski::new(settings).map_err(|e| Error::Internal(format!("starting the GIF encoder: {e}")))?;
+        gifski::new(settings).map_err(|e| Msg::internal(format!("starting the GIF encoder: {e}")))?;
     // Frames arrive opaque: a matte skips gifski's scan of every pixel for dithered alpha
     // edges (a tenth of its CPU, measured). Hidden, deprecated API: re-check on gifski updates.
     #[allow(deprecated)]

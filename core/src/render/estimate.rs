@@ -2,7 +2,7 @@
 //! range are decoded and encoded with the GIF's own settings, then scaled to its length. No
 //! formula: gifski's size depends on the pictures (its author: only encoding can tell).
 
-use crate::error::{Error, Result};
+use crate::error::{Msg, Result};
 use crate::os::process::CancelToken;
 use crate::render::decode::{Decoder, Plan};
 use crate::render::encode;
@@ -71,7 +71,7 @@ pub fn estimate(sidecars: &Sidecars, media: &Media, spec: &GifSpec, cancel: &Can
                 s.spawn(move || sample(sidecars, media, &window, spec, cancel))
             })
             .collect();
-        handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err(Error::Internal("a size sample crashed".into())))).collect()
+        handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err(Msg::internal("a size sample crashed").into()))).collect()
     });
     let windows = windows.into_iter().collect::<Result<Vec<_>>>()?;
     let first = windows[0].first as f64;
@@ -121,10 +121,10 @@ fn sample(sidecars: &Sidecars, media: &Media, plan: &Plan, spec: &GifSpec, cance
         (feeder.join(), written)
     });
     cancel.check()?;
-    let frames = fed.unwrap_or_else(|_| Err(Error::Internal("the frame reader crashed".into())))?;
-    let total = written.map_err(|e| Error::Internal(format!("sampling the GIF's size: {e}")))?;
+    let frames = fed.unwrap_or_else(|_| Err(Msg::internal("the frame reader crashed").into()))?;
+    let total = written.map_err(|e| Msg::internal(format!("sampling the GIF's size: {e}")))?;
     if frames == 0 {
-        return Err(Error::BadMedia("The video has no pictures in that range to measure.".into()));
+        return Err(Msg::NothingToMeasure.into());
     }
     let sizes = sizes.into_inner().unwrap_or_else(|e| e.into_inner());
     let first = sizes.first().copied().unwrap_or(total);

@@ -1,7 +1,7 @@
 //! ffmpeg's side of things that are not decoding: input options (what it may open, how it
 //! retries), a quick look at a stream's facts, and reading its error messages.
 
-use crate::error::{Error, Result};
+use crate::error::{Doing, Error, Msg, Result};
 use crate::source::guard::Guard;
 use crate::source::input::Input;
 pub use crate::source::input::Transfer;
@@ -21,7 +21,7 @@ pub fn command(sidecars: &Sidecars, input: &Input) -> Result<(Command, Option<Gu
     let guard = if input.remote {
         // The exception is the user's own link, never where a page or yt-dlp points.
         let origin = if input.origin.is_empty() { &input.location } else { &input.origin };
-        let guard = Guard::start(origin).map_err(|e| Error::Internal(format!("starting the network guard: {e}")))?;
+        let guard = Guard::start(origin).map_err(|e| Msg::internal(format!("starting the network guard: {e}")))?;
         Some(guard)
     } else {
         None
@@ -98,7 +98,7 @@ pub fn inspect(sidecars: &Sidecars, input: &Input, cancel: &CancelToken) -> Resu
     cmd.args(["-hide_banner", "-nostdin"]).args(input_args(input, guard.as_ref())).arg("-i").arg(input_location(input));
     let proc = Proc::spawn("ffmpeg", cmd, cancel, false)?;
     let (_status, stderr) = proc.finish()?;
-    let info = parse_info(&stderr).ok_or_else(|| classify(&with_refusals(&stderr, guard.as_ref()), "open the video", input.remote))?;
+    let info = parse_info(&stderr).ok_or_else(|| classify(&with_refusals(&stderr, guard.as_ref()), Doing::OpenVideo, input.remote))?;
     check_source_size(&info)?;
     Ok(info)
 }
@@ -111,15 +111,9 @@ pub fn with_refusals(stderr: &str, guard: Option<&Guard>) -> String {
 /// Refuses frames too large to decode safely, before any is decoded.
 pub fn check_source_size(info: &StreamInfo) -> Result<()> {
     if info.width as u64 * info.height as u64 > MAX_SOURCE_PIXELS {
-        return Err(too_large_source(&format!("{}×{}", info.width, info.height)));
+        return Err(Msg::FramesTooLarge { width: info.width, height: info.height }.into());
     }
     Ok(())
-}
-
-fn too_large_source(size: &str) -> Error {
-    Error::TooLarge(format!(
-        "The video's frames are {size}, larger than gifgrab reads (up to about 8K, 40 megapixels)."
-    ))
 }
 
 /// A `-loglevel level+info` log, split by level.
@@ -235,8 +229,6 @@ pub fn only_pictures(stderr: &str) -> bool {
     videos.peek().is_some() && videos.all(|l| l.contains("(attached pic)"))
 }
 
-pub const ONLY_PICTURES: &str = "This file has no video: its only picture is attached artwork (a song's cover, say).";
-
 fn parse_size(token: &str) -> Option<(u32, u32)> {
     let (w, h) = token.trim().split_once('x')?;
     let (w, h) = (w.parse::<u32>().ok()?, h.parse::<u32>().ok()?);
@@ -252,7 +244,7 @@ fn parse_clock(s: &str) -> Option<f64> {
 }
 
 /// Turns ffmpeg's complaint into the error a person can act on (`remote`: read over the network).
-pub fn classify(stderr: &str, doing: &str, remote: bool) -> Error {
+pub fn classify(stderr: &str, doing: Doing, remote: bool) -> Error {
     let l = stderr.to_ascii_lowercase();
     let has = |needles: &[&str]| needles.iter().any(|n| l.contains(n));
     if let Some(refusal) = crate::source::guard::refusal(stderr, doing) {
@@ -260,73 +252,68 @@ pub fn classify(stderr: &str, doing: &str, remote: bool) -> Error {
     }
     if has(&["exceeds specified max pixel count"]) {
         let size = stderr.split_whitespace().skip_while(|w| *w != "size").nth(1).unwrap_or("too large");
-        return too_large_source(&crate::text::printable(size));
+        return Msg::FramesTooLargeSaid { size: size.to_string() }.into();
     }
     if only_pictures(stderr) {
-        return Error::NoVideo(ONLY_PICTURES.into());
+        return Msg::OnlyArtwork.into();
     }
     if !remote {
         return classify_local(&l, doing);
     }
-    if has(&["404 not found", "410 gone", "no such file or directory"]) {
-        Error::NotFound(format!("Could not {doing}: the video was not found (404/410). Check the link."))
+    Error(if has(&["404 not found", "410 gone", "no such file or directory"]) {
+        Msg::MediaNotFound { doing }
     } else if has(&["403 forbidden", "401 unauthorized"]) {
-        Error::Forbidden(format!("Could not {doing}: the server refused access (403)."))
+        Msg::AccessRefused { doing }
     } else if has(&["429 too many requests"]) {
-        Error::Network(format!("Could not {doing}: the server is rate-limiting requests (429). Wait a minute and try again."))
+        Msg::RateLimited { doing }
     } else if has(&["server returned 5", "5xx server error"]) {
-        Error::Network(format!("Could not {doing}: the server had an error (5xx). Try again in a moment."))
+        Msg::ServerError { doing }
     } else if has(&["too many redirects", "redirect"]) && has(&["error", "invalid"]) {
-        Error::Network(format!("Could not {doing}: the server keeps redirecting. Check the link."))
+        Msg::RedirectLoop { doing }
     } else if has(&["not on whitelist", "protocol not found", "unsupported protocol", "forbidden protocol"]) {
-        Error::BadMedia(format!("Could not {doing}: the stream points at places gifgrab will not read (another protocol or local files)."))
+        Msg::OtherProtocol { doing }
     } else if has(&[
         "connection refused", "connection reset", "timed out", "timeout", "network is unreachable",
         "failed to resolve", "name or service not known", "end of file", "i/o error", "input/output error",
         "broken pipe", "stream ends prematurely", "connection timed out",
     ]) {
-        Error::Network(format!("Could not {doing}: the connection failed or dropped. Check your internet connection and try again."))
+        Msg::ConnectionDropped { doing }
     } else if has(&["does not contain any stream", "output file #0 does not contain", "matches no streams"]) {
-        Error::NoVideo("This file or link has no video stream.".into())
+        Msg::NoVideoStream { local: false }
     } else if has(&["could not find codec", "decoder not found", "unknown codec"]) {
-        Error::BadMedia(unknown_codec(doing))
+        Msg::UnknownCodec { doing }
     } else if has(&["invalid data found", "moov atom not found", "error while decoding", "invalid argument"]) {
-        Error::BadMedia(format!("Could not {doing}: this is not a video gifgrab can read, or the file is damaged."))
+        Msg::Unreadable { doing }
     } else if l.trim().is_empty() {
-        Error::Sidecar("ffmpeg stopped without a word. Reinstall gifgrab; in a source checkout run `cargo xtask setup`.".into())
+        Msg::FfmpegSilent
     } else if !l.contains("video:") && l.contains("stream #") {
-        Error::NoVideo("This file or link has no video stream (sound only?).".into())
+        Msg::SoundOnlyStreams
     } else {
         let last = stderr.lines().rev().find(|x| !x.trim().is_empty()).unwrap_or("");
         // Without ffmpeg's "[component @ 0x…] [level] " tags: only the message.
         let message = last.rsplit_once("] ").map_or(last, |(_, m)| m);
-        Error::BadMedia(format!("Could not {doing}: {}", crate::text::printable(message.trim())))
-    }
-}
-
-/// The file is fine, its video format is one this ffmpeg does not decode.
-fn unknown_codec(doing: &str) -> String {
-    format!("Could not {doing}: the video uses a format (codec) that gifgrab cannot decode. Convert it to MP4 (H.264) first.")
+        Msg::FfmpegSaid { doing, detail: message.trim().to_string() }
+    })
 }
 
 /// A local file: no links to check, no connection to blame.
-fn classify_local(l: &str, doing: &str) -> Error {
+fn classify_local(l: &str, doing: Doing) -> Error {
     let has = |needles: &[&str]| needles.iter().any(|n| l.contains(n));
-    if has(&["could not find codec", "decoder not found", "unknown codec"]) {
-        Error::BadMedia(unknown_codec(doing))
+    Error(if has(&["could not find codec", "decoder not found", "unknown codec"]) {
+        Msg::UnknownCodec { doing }
     } else if has(&["no such file or directory"]) {
-        Error::NotFound(format!("Could not {doing}: the video file is no longer there."))
+        Msg::FileGone { doing }
     } else if has(&["permission denied"]) {
-        Error::Forbidden(format!("Could not {doing}: you may not read this video file."))
+        Msg::FileForbidden { doing }
     } else if has(&["does not contain any stream", "output file #0 does not contain", "matches no streams"])
         || (!l.contains("video:") && l.contains("stream #"))
     {
-        Error::NoVideo("This file has no video stream.".into())
+        Msg::NoVideoStream { local: true }
     } else if l.trim().is_empty() {
-        Error::Sidecar("ffmpeg stopped without a word. Reinstall gifgrab; in a source checkout run `cargo xtask setup`.".into())
+        Msg::FfmpegSilent
     } else {
-        Error::BadMedia(format!("Could not {doing}: this is not a video gifgrab can read, or the file is damaged."))
-    }
+        Msg::Unreadable { doing }
+    })
 }
 
 #[cfg(test)]
@@ -370,19 +357,20 @@ At least one output file must be specified";
     #[test]
     fn sound_only_and_junk() {
         assert_eq!(parse_info("  Stream #0:0: Audio: aac, 44100 Hz, stereo"), None);
-        assert!(matches!(classify("Input #0\n  Stream #0:0: Audio: aac\n", "open", true), Error::NoVideo(_)));
-        assert!(matches!(classify("x.mp4: Invalid data found when processing input", "open", false), Error::BadMedia(_)));
-        assert!(matches!(classify("Server returned 404 Not Found", "open", true), Error::NotFound(_)));
-        assert!(matches!(classify("Connection refused", "open", true), Error::Network(_)));
-        assert!(matches!(classify("x.mp4: End of file", "read", false), Error::BadMedia(_)));
+        assert_eq!(classify("Input #0\n  Stream #0:0: Audio: aac\n", Doing::OpenVideo, true).kind(), "no_video");
+        assert_eq!(classify("x.mp4: Invalid data found when processing input", Doing::OpenVideo, false).kind(), "bad_media");
+        assert_eq!(classify("Server returned 404 Not Found", Doing::OpenVideo, true).kind(), "not_found");
+        assert_eq!(classify("Connection refused", Doing::OpenVideo, true).kind(), "network");
+        assert_eq!(classify("x.mp4: End of file", Doing::ReadVideo, false).kind(), "bad_media");
         let codec = "[mov @ 0x1] [error] Could not find codec parameters for stream 0 (Video: none (xyz1 / 0x31797a78))";
         for remote in [false, true] {
-            let e = classify(codec, "read", remote).to_string();
+            let e = classify(codec, Doing::ReadVideo, remote).to_string();
             assert!(e.contains("codec") && !e.contains("damaged"), "{e}");
         }
-        assert!(matches!(classify("x.mp4: No such file or directory", "open", false), Error::NotFound(m) if !m.contains("link")));
+        assert_eq!(classify("x.mp4: No such file or directory", Doing::OpenVideo, false).0, Msg::FileGone { doing: Doing::OpenVideo });
         let huge = "[error] Picture size 60000x60000 exceeds specified max pixel count 40000000, see the documentation";
-        assert!(matches!(classify(huge, "read", false), Error::TooLarge(m) if m.contains("60000x60000")));
+        let big = classify(huge, Doing::ReadVideo, false);
+        assert!(big.kind() == "too_large" && big.to_string().contains("60000x60000"), "{big}");
     }
 
     #[test]

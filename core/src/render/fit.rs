@@ -3,7 +3,7 @@
 //! frame rate; then the width), and say what changed. The pipeline then encodes, stops a pass
 //! as soon as it is over the limit, and corrects once from what that pass measured.
 
-use crate::error::{Error, Result};
+use crate::error::{Msg, Result};
 use crate::render::estimate::SizeEstimate;
 use crate::spec::GifSpec;
 
@@ -60,15 +60,7 @@ pub fn choose(spec: &GifSpec, source_width: u32, limit: u64, goal: f64, sample: 
     }
     // Even the floor is over: say what would fit instead.
     let seconds = spec.length() * goal / size;
-    Err(Error::TooLarge(format!(
-        "This GIF cannot fit in {}: even at {} px, {} fps and quality {} it would be about {}. A range of about {:.1} s would fit, or choose a larger size.",
-        show_bytes(limit),
-        chosen.width,
-        chosen.fps,
-        chosen.quality,
-        show_bytes(size as u64),
-        seconds.max(0.1)
-    )))
+    Err(Msg::CannotFit { limit, width: chosen.width, fps: chosen.fps, quality: chosen.quality, size: size as u64, seconds }.into())
 }
 
 /// The highest quality in `lo..hi` whose estimate is under `goal`, and that estimate. Size

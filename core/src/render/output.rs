@@ -1,7 +1,7 @@
 //! Where the GIF lands: written to a hidden temp file beside the target and moved into place
 //! only when complete, never over an existing file unless asked. Also safe default names.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Msg, Result};
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
@@ -21,7 +21,7 @@ impl Staged {
             _ => PathBuf::from("."),
         };
         if !dir.is_dir() {
-            return Err(Error::NotWritable(format!("The folder {} does not exist.", dir.display())));
+            return Err(Msg::FolderMissing { path: dir.display().to_string() }.into());
         }
         remove_stale_parts(&dir);
         let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "gif".into());
@@ -82,17 +82,14 @@ fn remove_stale_parts(dir: &Path) {
 /// Copies a finished GIF to where the user chose, atomically.
 pub fn save_copy(from: &Path, target: &Path, overwrite: bool) -> Result<u64> {
     let (staged, mut file) = Staged::create(target, overwrite)?;
-    let mut src = File::open(from).map_err(|e| Error::Internal(format!("The GIF to save is gone ({e}); make it again.")))?;
+    let mut src = File::open(from).map_err(|e| Msg::GifGone { detail: e.to_string() })?;
     let bytes = std::io::copy(&mut src, &mut file).map_err(|e| Error::from_write(&e, target))?;
     staged.commit(file, overwrite)?;
     Ok(bytes)
 }
 
 fn exists(target: &Path) -> Error {
-    Error::OutputExists(format!(
-        "{} already exists. Choose another name.",
-        target.display()
-    ))
+    Msg::OutputExists { path: target.display().to_string() }.into()
 }
 
 /// `<title> <start>-<end>.gif`, safe on every file system.
@@ -146,7 +143,7 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let target = dir.join("out.gif");
         std::fs::write(&target, b"precious").unwrap();
-        assert!(matches!(Staged::create(&target, false), Err(Error::OutputExists(_))));
+        assert!(matches!(Staged::create(&target, false), Err(Error(Msg::OutputExists { .. }))));
         let (staged, mut file) = Staged::create(&target, true).unwrap();
         std::io::Write::write_all(&mut file, b"new").unwrap();
         assert_eq!(std::fs::read(&target).unwrap(), b"precious");

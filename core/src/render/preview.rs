@@ -1,6 +1,6 @@
 //! One still frame as a small JPEG, for the app's start/end previews and thumbnail.
 
-use crate::error::{Error, Result};
+use crate::error::{Doing, Msg, Result};
 use crate::render::ffmpeg;
 use crate::source::probe::Media;
 use crate::os::process::{CancelToken, Proc};
@@ -11,7 +11,7 @@ pub const PREVIEW_WIDTH: u32 = 320;
 
 pub fn frame_jpeg(sidecars: &Sidecars, media: &Media, at: f64, cancel: &CancelToken) -> Result<Vec<u8>> {
     if !at.is_finite() || at < 0.0 {
-        return Err(Error::InvalidTime("A preview time must be 0 or more seconds.".into()));
+        return Err(Msg::PreviewTimeNegative.into());
     }
     // The very last instant often has no frame: step back a little.
     let at = match media.duration {
@@ -37,7 +37,7 @@ pub fn frame_jpeg(sidecars: &Sidecars, media: &Media, at: f64, cancel: &CancelTo
     let (status, stderr) = proc.finish()?;
     if !status.success() || jpeg.is_empty() {
         let log = ffmpeg::with_refusals(&stderr, guard.as_ref());
-        return Err(ffmpeg::classify(&log, "show a preview of that moment", media.input.remote));
+        return Err(ffmpeg::classify(&log, Doing::ShowPreview, media.input.remote));
     }
     Ok(jpeg)
 }

@@ -1,7 +1,7 @@
 //! Opt-in sign-in for yt-dlp: a cookies.txt file or a browser's cookie store. Never on by
 //! default, checked before use, and never quoted: no cookie value reaches a log or a message.
 
-use crate::error::{Error, Result};
+use crate::error::{Msg, Result};
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize, serde::Serialize)]
@@ -14,7 +14,7 @@ pub struct SignIn {
 }
 
 /// Browsers yt-dlp can read cookies from.
-const BROWSERS: &[&str] = &["brave", "chrome", "chromium", "edge", "firefox", "opera", "safari", "vivaldi", "whale"];
+pub(crate) const BROWSERS: &[&str] = &["brave", "chrome", "chromium", "edge", "firefox", "opera", "safari", "vivaldi", "whale"];
 
 /// A sign-in ready for one yt-dlp run: the cookies file is a private copy (yt-dlp writes
 /// the jar back at exit; the user's own file stays as it was), removed on drop.
@@ -49,7 +49,7 @@ impl SignIn {
     /// Checks the sign-in and makes the private copy of a cookies file.
     pub fn prepared(&self) -> Result<Prepared> {
         if self.cookies_file.is_some() && self.browser.is_some() {
-            return Err(Error::InvalidOption("Use either a cookies file or a browser's sign-in, not both.".into()));
+            return Err(Msg::CookiesAndBrowser.into());
         }
         if let Some(browser) = &self.browser {
             check_browser(browser)?;
@@ -63,7 +63,7 @@ impl SignIn {
             .suffix(".txt")
             .tempfile()
             .and_then(|mut f| std::io::Write::write_all(&mut f, text.as_bytes()).map(|_| f))
-            .map_err(|e| Error::Internal(format!("could not stage the cookies file: {e}")))?;
+            .map_err(|e| Msg::internal(format!("could not stage the cookies file: {e}")))?;
         let sign_in = SignIn { cookies_file: Some(copy.path().to_path_buf()), browser: None };
         Ok(Prepared { sign_in, _copy: Some(copy) })
     }
@@ -73,17 +73,10 @@ impl SignIn {
 pub fn check_browser(spec: &str) -> Result<()> {
     let name = spec.split([':', '+']).next().unwrap_or("").trim().to_ascii_lowercase();
     if spec.len() > 1024 || spec.chars().any(char::is_control) || !BROWSERS.contains(&name.as_str()) {
-        return Err(Error::InvalidOption(format!(
-            "\"{}\" is not a browser gifgrab can read the sign-in of. Use one of: {}.",
-            crate::text::printable(&name),
-            BROWSERS.join(", ")
-        )));
+        return Err(Msg::UnknownBrowser { name }.into());
     }
     if cfg!(windows) && name != "firefox" {
-        return Err(Error::InvalidOption(
-            "Chrome and the other Chromium browsers on Windows lock their cookies with app-bound encryption, which only the browser itself can read. Use Firefox's sign-in or a cookies.txt file instead."
-                .into(),
-        ));
+        return Err(Msg::WindowsChromium.into());
     }
     Ok(())
 }
@@ -144,22 +137,18 @@ fn parse_profiles(ini: &str, root: &Path) -> Vec<Profile> {
 
 /// Reads a cookies file and checks it is in the Netscape cookies.txt format yt-dlp reads.
 fn read_cookies(file: &Path) -> Result<String> {
-    let shown = file.display();
+    let path = || file.display().to_string();
     let bytes = match std::fs::read(file) {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(Error::InvalidOption(format!("The cookies file {shown} does not exist.")))
+            return Err(Msg::CookiesMissing { path: path() }.into())
         }
         Err(e) if e.kind() == std::io::ErrorKind::IsADirectory => {
-            return Err(Error::InvalidOption(format!("{shown} is a folder, not a cookies file.")))
+            return Err(Msg::CookiesIsFolder { path: path() }.into())
         }
-        Err(e) => return Err(Error::InvalidOption(format!("The cookies file {shown} cannot be read ({}).", e.kind()))),
+        Err(e) => return Err(Msg::CookiesUnreadable { path: path(), detail: e.kind().to_string() }.into()),
     };
-    let not_netscape = || {
-        Error::InvalidOption(format!(
-            "{shown} is not a cookies.txt file in the Netscape format (export one with a \"cookies.txt\" browser add-on)."
-        ))
-    };
+    let not_netscape = || Msg::CookiesNotNetscape { path: path() };
     let text = String::from_utf8(bytes).map_err(|_| not_netscape())?;
     let mut cookies = 0;
     for line in text.lines().map(str::trim_end).filter(|l| !l.trim().is_empty()) {
@@ -168,12 +157,12 @@ fn read_cookies(file: &Path) -> Result<String> {
             continue;
         }
         if line.split('\t').count() != 7 {
-            return Err(not_netscape());
+            return Err(not_netscape().into());
         }
         cookies += 1;
     }
     if cookies == 0 {
-        return Err(Error::InvalidOption(format!("The cookies file {shown} holds no cookies.")));
+        return Err(Msg::CookiesEmpty { path: path() }.into());
     }
     Ok(text)
 }

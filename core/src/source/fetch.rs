@@ -3,7 +3,7 @@
 //! just the range from that URL.
 
 use crate::source::cookies::SignIn;
-use crate::error::{Error, Result};
+use crate::error::{Doing, Msg, Result};
 use crate::source::input::Input;
 use crate::os::process::{CancelToken, Proc};
 use crate::tools::sidecars::Sidecars;
@@ -108,7 +108,7 @@ fn plugin_dirs() -> Vec<String> {
 pub fn resolve(sidecars: &Sidecars, lookup: &Lookup, cancel: &CancelToken) -> Result<Resolved> {
     match (resolve_with(sidecars, lookup, cancel), sidecars.bundled_fallback()) {
         // An updated yt-dlp that no longer starts must not cost the user video support.
-        (Err(Error::Sidecar(_)), Some(bundled)) => resolve_with(&bundled, lookup, cancel),
+        (Err(e), Some(bundled)) if e.kind() == "sidecar" => resolve_with(&bundled, lookup, cancel),
         (result, _) => result,
     }
 }
@@ -118,7 +118,7 @@ fn resolve_with(sidecars: &Sidecars, lookup: &Lookup, cancel: &CancelToken) -> R
     let lookup = Lookup { url: lookup.url.clone(), fit: Fit { sign_in: sign_in.sign_in().clone(), ..lookup.fit.clone() } };
     // yt-dlp fetches pages, iframes and manifests wherever a page points: through the same
     // guard as ffmpeg (the user's link's server and public hosts only), its TCP confined to it.
-    let guard = crate::source::guard::Guard::start(&lookup.url).map_err(|e| Error::Internal(format!("starting the network guard: {e}")))?;
+    let guard = crate::source::guard::Guard::start(&lookup.url).map_err(|e| Msg::internal(format!("starting the network guard: {e}")))?;
     let mut cmd = Command::new(&sidecars.ytdlp);
     cmd.env_remove("no_proxy").env_remove("NO_PROXY");
     crate::os::sandbox::confine_tcp(&mut cmd, Some(guard.port()));
@@ -131,7 +131,7 @@ fn resolve_with(sidecars: &Sidecars, lookup: &Lookup, cancel: &CancelToken) -> R
     let (status, stderr) = proc.finish()?;
     if !status.success() || json.trim().is_empty() {
         // The guard's refusals explain a failure better than yt-dlp's "HTTP Error 403".
-        if let Some(refusal) = crate::source::guard::refusal(&guard.report(), "open the page") {
+        if let Some(refusal) = crate::source::guard::refusal(&guard.report(), Doing::OpenPage) {
             return Err(refusal);
         }
         return Err(crate::source::walls::classify(&stderr, status.code(), &lookup.fit.sign_in));
@@ -167,7 +167,7 @@ struct Format {
 /// Reads the fields gifgrab needs from yt-dlp's JSON for the chosen format.
 pub fn parse(json: &str) -> Result<Resolved> {
     let info: Info = serde_json::from_str(json)
-        .map_err(|e| Error::Sidecar(format!("yt-dlp printed something unexpected ({e}). Reinstall gifgrab.")))?;
+        .map_err(|e| Msg::YtdlpGarbled { detail: e.to_string() })?;
     let parts = info.requested_formats.clone().unwrap_or_default();
     // A merged pick lists its parts; the video part is what we read.
     let chosen = parts.iter().find(|f| f.vcodec.as_deref() != Some("none")).cloned().unwrap_or_else(|| info.format.clone());
@@ -175,12 +175,12 @@ pub fn parse(json: &str) -> Result<Resolved> {
         .url
         .clone()
         .or_else(|| info.format.url.clone())
-        .ok_or_else(|| Error::NoVideo("The site offers no video stream gifgrab can read for this link.".into()))?;
+        .ok_or(Msg::SiteNoStream)?;
     if !(location.starts_with("http://") || location.starts_with("https://")) {
-        return Err(Error::NoVideo("The site offers this video only in a form gifgrab cannot read.".into()));
+        return Err(Msg::SiteFormUnreadable.into());
     }
     if chosen.vcodec.as_deref() == Some("none") {
-        return Err(Error::NoVideo("This link has sound only, no video.".into()));
+        return Err(Msg::SoundOnlyLink.into());
     }
     let headers = chosen
         .http_headers

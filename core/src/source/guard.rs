@@ -2,8 +2,7 @@
 //! reach the link's own host and public hosts (CDNs, redirects), but never this computer or
 //! the local network on a playlist's or a redirect's say-so.
 
-use crate::text::printable;
-use crate::error::Error;
+use crate::error::{Doing, Error, Msg};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{IpAddr, Shutdown, SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -489,16 +488,12 @@ fn bare_host(host: &str) -> String {
 
 
 /// The error for a destination the guard refused or could not reach, if `log` names one.
-pub fn refusal(log: &str, doing: &str) -> Option<Error> {
-    let named = |mark: &str| log.lines().find_map(|l| l.strip_prefix(mark)).map(|place| printable(place.trim()));
+pub fn refusal(log: &str, doing: Doing) -> Option<Error> {
+    let named = |mark: &str| log.lines().find_map(|l| l.strip_prefix(mark)).map(|place| place.trim().to_string());
     if let Some(place) = named(REFUSED) {
-        return Some(Error::Forbidden(format!(
-            "Could not {doing}: it points at {place}. gifgrab reads from the link's own server and the public internet only."
-        )));
+        return Some(Msg::PointsAt { doing, place }.into());
     }
-    named(UNREACHABLE).map(|place| {
-        Error::Network(format!("Could not {doing}: no connection to {place}. Check the link and your internet connection, then try again."))
-    })
+    named(UNREACHABLE).map(|place| Msg::NoConnection { doing, place }.into())
 }
 
 #[cfg(test)]

@@ -1,9 +1,8 @@
 //! What the user pasted or dropped: a link (YouTube's forms normalised) or a local file.
 //! Pure parsing, no I/O beyond checking that a local file exists.
 
-use crate::error::{Error, Result};
+use crate::error::{Msg, Result};
 use crate::spec::parse_time;
-use crate::text::printable;
 use std::path::PathBuf;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -34,14 +33,14 @@ pub struct ParsedSource {
 pub fn parse_source(text: &str) -> Result<ParsedSource> {
     let raw = text.trim().trim_matches(|c| c == '<' || c == '>' || c == '"' || c == '\'').trim();
     if raw.is_empty() {
-        return Err(Error::InvalidLink("Paste a video link or choose a video file.".into()));
+        return Err(Msg::NoSource.into());
     }
     if raw.chars().any(char::is_control) {
-        return Err(Error::InvalidLink("The link contains control characters; paste it again.".into()));
+        return Err(Msg::LinkControlChars.into());
     }
     // Never let input look like an option to yt-dlp or ffmpeg.
     if raw.starts_with('-') {
-        return Err(Error::InvalidLink(format!("\"{}\" is not a link or a file.", printable(raw))));
+        return Err(Msg::NotLinkOrFile { text: raw.to_string() }.into());
     }
     let lower = raw.to_ascii_lowercase();
     if lower.starts_with("file://") {
@@ -59,9 +58,7 @@ pub fn parse_source(text: &str) -> Result<ParsedSource> {
     if let Some(scheme_end) = scheme_end {
         let scheme = &lower[..scheme_end];
         if scheme != "http" && scheme != "https" {
-            return Err(Error::InvalidLink(format!(
-                "\"{scheme}\" links are not supported: use an http or https link or a local file."
-            )));
+            return Err(Msg::SchemeUnsupported { scheme: scheme.to_string() }.into());
         }
         return parse_url(raw);
     }
@@ -73,10 +70,10 @@ pub fn parse_source(text: &str) -> Result<ParsedSource> {
 
 fn parse_url(raw: &str) -> Result<ParsedSource> {
     let url = url::Url::parse(raw)
-        .map_err(|e| Error::InvalidLink(format!("This link is malformed ({e}). Check it and paste it again.")))?;
+        .map_err(|e| Msg::LinkMalformed { detail: e.to_string() })?;
     let host = match url.host_str() {
         Some(h) if !h.is_empty() => h.to_ascii_lowercase(),
-        _ => return Err(Error::InvalidLink("This link has no host name.".into())),
+        _ => return Err(Msg::NoHost.into()),
     };
     if let Some(yt) = youtube(&url, &host)? {
         return Ok(yt);
@@ -111,15 +108,10 @@ fn youtube(url: &url::Url, host: &str) -> Result<Option<ParsedSource>> {
     } else {
         return Ok(None);
     };
-    let id = id.ok_or_else(|| {
-        Error::InvalidLink("This YouTube link does not point at a video. Copy the link of the video itself.".into())
-    })?;
+    let id = id.ok_or(Msg::YoutubeNoVideo)?;
     let valid = id.len() == 11 && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
     if !valid {
-        return Err(Error::InvalidLink(format!(
-            "\"{}\" is not a YouTube video id; check the link.",
-            printable(&id)
-        )));
+        return Err(Msg::YoutubeBadId { id }.into());
     }
     let start_hint = query("t")
         .or_else(|| query("start"))
@@ -213,11 +205,8 @@ fn local_file(raw: &str) -> Result<ParsedSource> {
             let path = std::fs::canonicalize(&expanded).unwrap_or(expanded);
             Ok(ParsedSource { source: Source::File(path), start_hint: None })
         }
-        Ok(_) => Err(Error::InvalidLink(format!("{} is a folder, not a video file.", expanded.display()))),
-        Err(_) => Err(Error::InvalidLink(format!(
-            "\"{}\" is neither a link nor an existing file. Paste an http(s) link or pick a video file.",
-            printable(raw)
-        ))),
+        Ok(_) => Err(Msg::FolderNotVideo { path: expanded.display().to_string() }.into()),
+        Err(_) => Err(Msg::NoSuchFile { text: raw.to_string() }.into()),
     }
 }
 

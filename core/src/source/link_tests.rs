@@ -1,4 +1,5 @@
 use super::*;
+use crate::error::Error;
 
 fn url_of(text: &str) -> (String, Option<f64>) {
     let p = parse_source(text).unwrap_or_else(|e| panic!("{text:?}: {e}"));
@@ -45,7 +46,7 @@ fn bad_youtube_links() {
         "https://www.youtube.com/watch?v=dQw4w9WgXc$",
         "https://www.youtube.com/channel/UC123",
     ] {
-        assert!(matches!(parse_source(text), Err(Error::InvalidLink(_))), "{text}");
+        assert_eq!(parse_source(text).map_err(|e| e.kind()), Err("invalid_link"), "{text}");
     }
 }
 
@@ -75,7 +76,7 @@ fn hostile_and_junk_sources() {
         "/",
     ] {
         match parse_source(text) {
-            Err(Error::InvalidLink(msg)) => assert!(!msg.is_empty()),
+            Err(e) if e.kind() == "invalid_link" => assert!(!e.to_string().is_empty()),
             other => panic!("{text:?} should be rejected, got {other:?}"),
         }
     }
@@ -91,7 +92,7 @@ fn local_files() {
     assert_eq!(p.source, Source::File(std::fs::canonicalize(&file).unwrap()));
     let as_url = format!("file://{}", file.to_str().unwrap().replace(' ', "%20"));
     assert_eq!(parse_source(&as_url).unwrap().source, p.source);
-    assert!(matches!(parse_source(dir.to_str().unwrap()), Err(Error::InvalidLink(m)) if m.contains("folder")));
+    assert!(matches!(parse_source(dir.to_str().unwrap()), Err(Error(Msg::FolderNotVideo { .. }))));
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

@@ -2,7 +2,7 @@
 //! input ffmpeg should read. Links go through yt-dlp (`fetch`), then ffmpeg fills the gaps.
 
 use crate::source::link::Source;
-use crate::error::{Error, Result};
+use crate::error::{Msg, Result};
 use crate::os::process::CancelToken;
 use crate::source::fetch::{self, Fit, Lookup};
 use crate::tools::sidecars::Sidecars;
@@ -62,13 +62,11 @@ pub fn locate(sidecars: &Sidecars, source: &Source, fit: &Fit, cancel: &CancelTo
             let found = match fetch::resolve(sidecars, &lookup, cancel) {
                 Ok(found) => found,
                 // yt-dlp knows no page there; it may still be a media file without an extension.
-                Err(Error::InvalidLink(msg)) => return direct_media(sidecars, url, cancel).map_err(|_| Error::InvalidLink(msg)),
+                Err(e) if e.kind() == "invalid_link" => return direct_media(sidecars, url, cancel).map_err(|_| e),
                 Err(e) => return Err(e),
             };
             if found.is_live {
-                return Err(Error::LiveStream(
-                    "This is a live stream. gifgrab makes GIFs from recorded videos; try again once the stream has ended.".into(),
-                ));
+                return Err(Msg::LiveNow.into());
             }
             let mut media = Media::unknown(found.title, Input { origin: url.clone(), ..found.input });
             media.lookup = Some(lookup);

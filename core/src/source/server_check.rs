@@ -3,7 +3,7 @@
 //! a plain read from the top is worth it), or does it redirect in a loop (ffmpeg says only
 //! "Input/output error")?
 
-use crate::error::Error;
+use crate::error::{Doing, Error, Msg};
 use crate::source::guard::Guard;
 use crate::source::input::Input;
 use std::time::Duration;
@@ -47,7 +47,6 @@ pub fn ask(input: &Input) -> Answer {
 }
 
 /// A better word for ffmpeg's "the connection failed", when the server's answer gives one.
-pub fn explain(answer: &Answer, doing: &str) -> Option<Error> {
-    (*answer == Answer::RedirectLoop)
-        .then(|| Error::Network(format!("Could not {doing}: the server keeps redirecting to itself. Check the link.")))
+pub fn explain(answer: &Answer, doing: Doing) -> Option<Error> {
+    (*answer == Answer::RedirectLoop).then(|| Msg::RedirectsToItself { doing }.into())
 }

@@ -1,7 +1,7 @@
 //! The pre-roll wait: YouTube gives every format an `available_at` time (an ad's length
 //! ahead) and answers 403 until then, so no media request goes out before it.
 
-use crate::error::{Error, Result};
+use crate::error::{Msg, Result};
 use crate::source::input::Input;
 use crate::os::process::CancelToken;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -27,10 +27,7 @@ pub fn seconds_left(input: &Input) -> u64 {
 pub fn until_available(input: &Input, cancel: &CancelToken, on_wait: &dyn Fn(u64)) -> Result<()> {
     let Some(at) = input.available_at else { return Ok(()) };
     if at - unix_now() > MAX_WAIT_SECS {
-        return Err(Error::Forbidden(format!(
-            "The video site asks to wait {} minutes before this video plays. Try again later.",
-            ((at - unix_now()) / 60.0).ceil()
-        )));
+        return Err(Msg::WaitTooLong { minutes: ((at - unix_now()) / 60.0).ceil() }.into());
     }
     let mut told = None;
     loop {

@@ -2,12 +2,8 @@
 //! age gate, private, members-only, upcoming, live, country, copyright), a yt-dlp too old
 //! for the site, and plain network trouble.
 
-use crate::text::printable;
 use crate::source::cookies::SignIn;
-use crate::error::Error;
-
-const SIGN_IN_HOW: &str = "In gifgrab's Settings choose \"Use my Firefox sign-in\" or a cookies.txt file (command line: --cookies-from-browser firefox or --cookies FILE), then try again.";
-const UPDATE_HOW: &str = "Update video support (Settings → Update video support; command line: gifgrab-cli --update-yt-dlp) and try again.";
+use crate::error::{Error, Msg};
 
 pub fn classify(stderr: &str, code: Option<i32>, sign_in: &SignIn) -> Error {
     let line = stderr
@@ -20,63 +16,49 @@ pub fn classify(stderr: &str, code: Option<i32>, sign_in: &SignIn) -> Error {
     let has = |needles: &[&str]| needles.iter().any(|n| l.contains(n));
     let youtube = l.starts_with("[youtube");
     let signed_in = sign_in.is_on();
-    if has(&["unsupported url"]) {
-        Error::InvalidLink("gifgrab cannot find a video at this link: the site is not supported or the page has no video.".into())
+    Error(if has(&["unsupported url"]) {
+        Msg::SiteUnsupported
     } else if has(&["not a bot"]) {
-        Error::SignInRequired(if signed_in {
-            "YouTube still wants to confirm you're not a bot with this sign-in. Sign in to YouTube in that browser again (or export a fresh cookies.txt) and try again.".into()
-        } else {
-            format!("YouTube wants to confirm you're not a bot before it shows this video. {SIGN_IN_HOW}")
-        })
+        Msg::BotCheck { signed_in }
     } else if has(&["confirm your age", "age-restricted", "age restricted", "inappropriate for some users"]) {
-        Error::SignInRequired(if signed_in {
-            "This video is age-restricted and the account you signed in with may not watch it.".into()
-        } else {
-            format!("This video is age-restricted: YouTube shows it only to signed-in adults. {SIGN_IN_HOW}")
-        })
+        Msg::AgeRestricted { signed_in }
     } else if has(&["members-only", "join this channel", "members only"]) {
-        Error::SignInRequired(format!(
-            "This video is for the channel's members only. Sign in with a member's account: {}",
-            if signed_in { "the account you used is not one." } else { SIGN_IN_HOW }
-        ))
+        Msg::MembersOnly { signed_in }
     } else if has(&["private video"]) {
-        Error::Forbidden("This video is private: only people its owner invited can watch it. If you were invited, sign in (Settings → sign-in) and try again.".into())
+        Msg::Private
     } else if has(&["not made this video available in your country", "not available in your country", "geo restrict", "geo-restrict"]) {
-        Error::Forbidden("This video is not available in your country: its uploader has limited where it can be watched.".into())
+        Msg::NotInCountry
     } else if has(&["copyright"]) {
-        Error::NotFound("This video was taken down after a copyright claim.".into())
+        Msg::TakenDown
     } else if has(&["this live event will begin", "premieres in", "premiere will begin", "will begin in", "is_upcoming", "upcoming"]) {
-        Error::LiveStream("This live stream or premiere has not started yet. Try again once it has been shown.".into())
+        Msg::NotStartedYet
     } else if has(&["is live", "live stream", "currently live", "this live event"]) {
-        Error::LiveStream("This is a live stream. gifgrab makes GIFs from recorded videos; try again once the stream has ended.".into())
+        Msg::LiveNow
     } else if outdated(&l, youtube) {
-        Error::Outdated(format!("YouTube has changed in a way this version of video support (yt-dlp) cannot handle yet. {UPDATE_HOW}"))
+        Msg::YtdlpOutdated
     } else if has(&["http error 404", "http error 410", "not found", "video unavailable", "has been removed", "does not exist", "no longer available", "terminated"]) {
-        Error::NotFound("The video was not found: it may have been removed, or the link is wrong (404/410).".into())
+        Msg::VideoNotFound
     } else if has(&["http error 403", "forbidden"]) {
-        Error::Forbidden("The site refused access to this video (403). Check the link, or sign in if the site needs it.".into())
+        Msg::SiteRefused
     } else if has(&["sign in", "login required", "log in", "logged in", "cookies"]) {
-        Error::SignInRequired(format!("The site asks to sign in before showing this video. {SIGN_IN_HOW}"))
+        Msg::SignInAsked
     } else if has(&["http error 429", "too many requests"]) {
-        Error::Network("The site is rate-limiting requests (429). Wait a minute and try again.".into())
+        Msg::SiteRateLimited
     } else if has(&["http error 5", "internal server error", "service unavailable", "bad gateway"]) {
-        Error::Network("The video site had a server error (5xx). Try again in a moment.".into())
+        Msg::SiteServerError
     } else if has(&[
         "unable to download", "urlopen error", "connection refused", "timed out", "name or service not known",
         "temporary failure in name resolution", "network is unreachable", "connection reset", "failed to resolve",
         "remote end closed", "nodename nor servname", "ssl",
     ]) {
-        Error::Network("Could not reach the video site. Check your internet connection and try again.".into())
+        Msg::SiteUnreachable
     } else if has(&["requested format is not available", "no video formats", "only images are available"]) {
-        Error::NoVideo("The site offers no video stream gifgrab can read for this link.".into())
+        Msg::SiteNoStream
     } else if line.is_empty() {
-        Error::Sidecar(format!(
-            "yt-dlp stopped unexpectedly (exit {}). Reinstall gifgrab; in a source checkout run `cargo xtask setup`.",
-            code.map(|c| c.to_string()).unwrap_or_else(|| "by a signal".into())
-        ))
+        Msg::YtdlpStopped { code }
     } else {
-        Error::SiteError(format!("The video site's page could not be read: {}", printable(&line)))
-    }
+        Msg::SitePage { detail: line }
+    })
 }
 
 /// How a yt-dlp too old for the site fails: YouTube's formats or challenges it can no longer

@@ -2,7 +2,7 @@
 //! `externalBin` puts them there in a build and in every installed bundle). yt-dlp may instead
 //! come from the app data folder, where `ytdlp_update` keeps a newer verified copy.
 
-use crate::error::{Error, Result};
+use crate::error::{Msg, Result};
 use crate::os::process::{CancelToken, Proc};
 use crate::tools::ytdlp_update;
 use serde::Serialize;
@@ -52,7 +52,7 @@ impl Sidecars {
             Some(dir) => PathBuf::from(dir),
             None => {
                 let exe = std::env::current_exe()
-                    .map_err(|e| Error::Sidecar(format!("Cannot find gifgrab's own folder ({e}); reinstall gifgrab.")))?;
+                    .map_err(|e| Msg::OwnFolderUnknown { detail: e.to_string() })?;
                 exe.parent().map(Path::to_path_buf).unwrap_or_default()
             }
         };
@@ -136,7 +136,7 @@ pub fn version_of(name: &'static str, path: &Path, arg: &str, limit: Duration, c
     cmd.arg(arg);
     let out = run_limited(name, cmd, limit, cancel)?;
     let line = out.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or_default();
-    version_token(line).ok_or_else(|| Error::Sidecar(format!("{name} ({}) printed no version.", path.display())))
+    version_token(line).ok_or_else(|| Msg::NoVersion { tool: name.into(), path: path.display().to_string() }.into())
 }
 
 pub fn version_token(line: &str) -> Option<String> {
@@ -172,13 +172,13 @@ fn run_limited(name: &'static str, cmd: Command, limit: Duration, cancel: Option
     drop(done);
     let _ = watchdog.join();
     if cancel.is_some_and(CancelToken::is_cancelled) {
-        return Err(Error::Cancelled);
+        return Err(Msg::Cancelled.into());
     }
     let (status, stderr) = finished
-        .map_err(|_| Error::Sidecar(format!("{name} did not answer within {} s.", limit.as_secs())))?;
+        .map_err(|_| Msg::ToolTimeout { tool: name.into(), seconds: limit.as_secs() })?;
     if !status.success() {
         let last = stderr.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("no message").trim().to_string();
-        return Err(Error::Sidecar(format!("{name} failed ({status}): {last}")));
+        return Err(Msg::ToolFailed { tool: name.into(), status: status.to_string(), detail: last }.into());
     }
     Ok(String::from_utf8_lossy(&out).into_owned())
 }

@@ -15,7 +15,7 @@
 //! by the next update). The bundled yt-dlp stays the fallback: a missing, broken or older copy
 //! is ignored.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, InUse, Msg, Result};
 use crate::os::process::CancelToken;
 use crate::tools::sidecars::{self, Sidecars};
 use serde::{Deserialize, Serialize};
@@ -29,9 +29,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 const APP_ID: &str = "app.gifgrab.desktop";
 const STABLE: &str = "https://github.com/yt-dlp/yt-dlp/releases/latest/download";
 const NIGHTLY: &str = "https://github.com/yt-dlp/yt-dlp-nightly-builds/releases/latest/download";
-const SUMS: &str = "SHA2-256SUMS";
+pub(crate) const SUMS: &str = "SHA2-256SUMS";
 /// Official binaries are about 35 MB; anything far bigger is not one.
-const MAX_DOWNLOAD: u64 = 200 << 20;
+pub(crate) const MAX_DOWNLOAD: u64 = 200 << 20;
 const MAX_SUMS: u64 = 1 << 20;
 /// A fresh download must answer `--version` within this (a onefile binary unpacks first).
 const CHECK_NEW: Duration = Duration::from_secs(30);
@@ -191,9 +191,7 @@ pub fn usable_copy(data: &Path) -> Option<(PathBuf, Stamp)> {
 
 /// Updates the data copy from the channel chosen in the app data folder.
 pub fn update(sidecars: &Sidecars, cancel: &CancelToken) -> Result<Updated> {
-    let data = data_dir().ok_or_else(|| {
-        Error::NotWritable("Cannot find your app data folder (HOME is not set), so yt-dlp cannot be updated.".into())
-    })?;
+    let data = data_dir().ok_or(Msg::NoHomeForUpdate)?;
     let channel = channel(&data);
     update_in(&data, &releases_url(channel), channel, &sidecars.bundled_ytdlp, cancel)
 }
@@ -201,15 +199,16 @@ pub fn update(sidecars: &Sidecars, cancel: &CancelToken) -> Result<Updated> {
 /// Downloads `{releases}/{asset}`, checks it against `{releases}/SHA2-256SUMS` and that it runs,
 /// then puts it in place of the data copy in one rename. On any failure nothing is changed.
 pub fn update_in(data: &Path, releases: &str, channel: Channel, bundled: &Path, cancel: &CancelToken) -> Result<Updated> {
-    let asset = asset().ok_or_else(|| {
-        Error::NotFound("yt-dlp publishes no ready-made program for this kind of computer; gifgrab keeps using the bundled one.".into())
-    })?;
+    let asset = asset().ok_or(Msg::NoBuildForPlatform)?;
     let dir = folder(data);
     fs::create_dir_all(&dir).map_err(|e| Error::from_write(&e, &dir))?;
     let _lock = lock(data, cancel)?;
     remove_leftovers(&dir);
     let current = usable_copy(data);
-    let keeps = || keeps_using(in_use(data, current.as_ref().map(|(_, s)| s), bundled));
+    let keeps = || {
+        let (version, updated) = in_use(data, current.as_ref().map(|(_, s)| s), bundled);
+        InUse { version, updated }
+    };
     let base = releases.trim_end_matches('/');
     let sums_url = format!("{base}/{SUMS}");
     let agent = agent();
@@ -230,23 +229,18 @@ pub fn update_in(data: &Path, releases: &str, channel: Channel, bundled: &Path, 
         // A release published between the two requests: its sums name the new binary.
         let again = expected_hash(&agent, &sums_url, asset).map_err(|e| e.into_error(&sums_url, channel, &keeps))?;
         if again == expected || again != got {
-            return Err(Error::Network(format!(
-                "The downloaded yt-dlp was damaged or tampered with on the way (its SHA-256 does not match the release's {SUMS}); nothing was changed. {}",
-                keeps()
-            )));
+            return Err(Msg::UpdateDamaged { keeps: keeps() }.into());
         }
         expected = again;
     }
     make_executable(&temp.0)?;
     let version = fresh_version(&temp.0, cancel);
     cancel.check()?;
-    let version = version.ok_or_else(|| {
-        Error::Sidecar(format!("The downloaded yt-dlp does not run on this computer; nothing was changed. {}", keeps()))
-    })?;
+    let version = version.ok_or_else(|| Msg::UpdateWontRun { keeps: keeps() })?;
     let target = copy_path(data);
     fs::rename(&temp.0, &target).map_err(|e| Error::from_write(&e, &target))?;
     temp.keep();
-    let (size, mtime_ns) = file_key(&target).ok_or_else(|| Error::Internal("the new yt-dlp vanished".into()))?;
+    let (size, mtime_ns) = file_key(&target).ok_or_else(|| Msg::internal("the new yt-dlp vanished"))?;
     write_stamp(data, &Stamp { version: version.clone(), channel, size, mtime_ns, sha256: expected })?;
     let previous = in_use(data, current.as_ref().map(|(_, s)| s), bundled).0;
     Ok(Updated { changed: previous.as_deref() != Some(version.as_str()), version, previous, channel })
@@ -315,14 +309,6 @@ fn in_use(data: &Path, copy: Option<&Stamp>, bundled: &Path) -> (Option<String>,
     }
 }
 
-fn keeps_using((version, is_copy): (Option<String>, bool)) -> String {
-    let what = if is_copy { "the video support it updated earlier" } else { "the bundled video support" };
-    match version {
-        Some(v) => format!("gifgrab keeps using {what}, version {v}."),
-        None => format!("gifgrab keeps using {what}."),
-    }
-}
-
 /// A failed request, before it is worded for the user.
 enum Fetch {
     Status(u16),
@@ -334,32 +320,17 @@ enum Fetch {
 }
 
 impl Fetch {
-    fn into_error(self, url: &str, channel: Channel, keeps: &dyn Fn() -> String) -> Error {
-        match self {
-            Fetch::Status(404) => Error::NotFound(format!(
-                "yt-dlp has no {} release for this platform ({url} was not found); nothing was changed. {}",
-                channel.name(),
-                keeps()
-            )),
-            Fetch::Missing => Error::NotFound(format!(
-                "yt-dlp has no {} release for this platform ({url} does not list {}); nothing was changed. {}",
-                channel.name(),
-                asset().unwrap_or("this platform's program"),
-                keeps()
-            )),
-            Fetch::Status(code) => Error::Network(format!(
-                "yt-dlp's release page answered with an error (HTTP {code} for {url}); nothing was changed. {}",
-                keeps()
-            )),
-            Fetch::Unreachable(why) => Error::Network(format!("Could not reach yt-dlp's release page ({why}). {}", keeps())),
-            Fetch::TooLarge => Error::TooLarge(format!(
-                "{url} is larger than {} MB, so it is not yt-dlp; nothing was changed. {}",
-                MAX_DOWNLOAD >> 20,
-                keeps()
-            )),
-            Fetch::Write(e) => e,
-            Fetch::Cancelled => Error::Cancelled,
-        }
+    fn into_error(self, url: &str, channel: Channel, keeps: &dyn Fn() -> InUse) -> Error {
+        let (url, channel) = (url.to_string(), channel.name().to_string());
+        Error(match self {
+            Fetch::Status(404) => Msg::NoRelease { channel, url, keeps: keeps() },
+            Fetch::Missing => Msg::ReleaseUnlisted { channel, url, asset: asset().map(String::from), keeps: keeps() },
+            Fetch::Status(status) => Msg::ReleaseHttpError { status, url, keeps: keeps() },
+            Fetch::Unreachable(detail) => Msg::ReleaseUnreachable { detail, keeps: keeps() },
+            Fetch::TooLarge => Msg::DownloadTooLarge { url, keeps: keeps() },
+            Fetch::Write(e) => return e,
+            Fetch::Cancelled => Msg::Cancelled,
+        })
     }
 }
 
@@ -491,7 +462,7 @@ fn lock(data: &Path, cancel: &CancelToken) -> Result<File> {
                 cancel.check()?;
                 std::thread::sleep(Duration::from_millis(100));
             }
-            Err(fs::TryLockError::Error(e)) => return Err(Error::Internal(format!("locking {}: {e}", dir.display()))),
+            Err(fs::TryLockError::Error(e)) => return Err(Msg::internal(format!("locking {}: {e}", dir.display())).into()),
         }
     }
 }
@@ -510,7 +481,7 @@ fn file_key(path: &Path) -> Option<(u64, u64)> {
 }
 
 fn write_stamp(data: &Path, stamp: &Stamp) -> Result<()> {
-    let json = serde_json::to_vec_pretty(stamp).map_err(|e| Error::Internal(format!("stamp: {e}")))?;
+    let json = serde_json::to_vec_pretty(stamp).map_err(|e| Msg::internal(format!("stamp: {e}")))?;
     write_atomic(&stamp_path(data), &json)
 }
 
