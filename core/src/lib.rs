@@ -6,6 +6,7 @@
 //! - `tools/`: the bundled sidecars and yt-dlp's updates; `os/`: child processes and confinement.
 
 pub mod cli;
+pub mod edits;
 pub mod error;
 pub mod os;
 pub mod pipeline;

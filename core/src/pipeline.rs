@@ -7,6 +7,8 @@ use crate::source::cookies::SignIn;
 use crate::source::fetch::Fit;
 use crate::render::decode::{Decoder, Plan};
 use crate::render::encode;
+use crate::render::sequence::Sequence;
+use crate::edits::Edits;
 use crate::render::fit;
 use crate::render::estimate::SizeEstimate;
 use crate::error::{Doing, Error, Msg, Result};
@@ -149,13 +151,13 @@ fn refuse_existing(path: &Path, overwrite: bool) -> Result<()> {
     Ok(())
 }
 
-/// Output size: the requested width (never upscaled, at most the cap), height by aspect.
-/// The decoder's scale filter computes the same.
-pub fn output_size(media: &Media, width: u32) -> (u32, u32) {
-    let src_w = media.width.max(1);
-    let w = if width == 0 || width >= src_w { src_w } else { width }.min(crate::spec::MAX_WIDTH);
-    let h = ((media.height as f64 * w as f64 / src_w as f64).round() as u32).max(1);
-    (w.max(1), h)
+/// The GIF's frame size: the part the edits keep, at the requested width (never upscaled,
+/// at most the cap), height by aspect. The decoder's crop and scale filters compute the same.
+pub fn frame_size(source_width: u32, source_height: u32, edits: &Edits, width: u32) -> Result<(u32, u32)> {
+    let (rw, rh) = edits.region(source_width.max(1), source_height.max(1))?;
+    let w = (if width == 0 || width >= rw { rw } else { width }).clamp(1, crate::spec::MAX_WIDTH);
+    let h = ((rh as f64 * w as f64 / rw as f64).round() as u32).max(1);
+    Ok((w, h))
 }
 
 /// Checks the range against the video, then decodes and encodes it into `target`.
@@ -173,9 +175,12 @@ pub fn render(
     if let Some(duration) = media.duration {
         check_inside(start, end, duration)?;
     }
-    // Fitting under a size needs the source's size: learn it first if the look-up did not say.
+    // Fitting under a size, a crop and captions need the source's size: learn it first if the
+    // look-up did not say.
+    let edits = &req.spec.edits;
+    let needs_size = req.spec.max_bytes.is_some() || edits.crop.is_some() || edits.aspect.is_some() || edits.has_captions();
     let completed;
-    let media = if req.spec.max_bytes.is_some() && !media.is_known() {
+    let media = if needs_size && !media.is_known() {
         completed = probe::complete(sidecars, media.clone(), cancel)?;
         if let Some(duration) = completed.duration {
             check_inside(start, end, duration)?;
@@ -184,11 +189,14 @@ pub fn render(
     } else {
         media
     };
+    // A crop outside the frame is refused before anything is fetched or written.
+    let region = if media.width > 0 { Some(req.spec.edits.region(media.width, media.height)?) } else { None };
     let mut req = req.clone();
     // What the user asked for: fitting lowers settings from here, never past it.
     let asked = req.spec.clone();
     // Estimates of the chosen settings; a full pass shows how far off they were.
     let mut expected = 0.0;
+    let region_width = region.map_or(media.width, |(w, _)| w);
     // Fitting samples the same settings more than once: each is encoded once.
     let mut sampled: Vec<(GifSpec, SizeEstimate)> = Vec::new();
     let mut sample = |s: &GifSpec| -> Result<SizeEstimate> {
@@ -202,16 +210,15 @@ pub fn render(
     if let Some(limit) = req.spec.max_bytes {
         on_progress(Progress::new(Stage::Sizing, 0, 0));
         wait_for(media, &media.input, cancel, on_progress)?;
-        let (chosen, predicted) = fit::choose(&asked, media.width, limit, limit as f64 * fit::AIM, &mut sample)?;
+        let (chosen, predicted) = fit::choose(&asked, region_width, limit, limit as f64 * fit::AIM, &mut sample)?;
         req.spec = chosen;
         expected = predicted;
     }
     let req = &mut req;
     let mut plan = Plan::gif(&req.spec, media);
     let mut total = plan.frame_count();
-    if media.width > 0 {
-        let (width, height) = output_size(media, req.spec.width);
-        check_total(width as usize, height as usize, total)?;
+    if let Some((width, height)) = plan.frame_size {
+        check_total(width as usize, height as usize, req.spec.edits.gif_frames(total))?;
     }
     let (staged, file) = Staged::create(target, overwrite)?;
     let mut input = media.input.clone();
@@ -267,7 +274,7 @@ pub fn render(
                 // The estimates were low by this much: aim that much (and a little more) lower.
                 let bias = (projected / expected.max(1.0)).max(1.0) * 1.02;
                 on_progress(Progress::new(Stage::Sizing, 0, 0));
-                let (chosen, predicted) = fit::choose(&asked, media.width, limit, limit as f64 * fit::AIM / bias, &mut sample)?;
+                let (chosen, predicted) = fit::choose(&asked, region_width, limit, limit as f64 * fit::AIM / bias, &mut sample)?;
                 (req.spec, expected) = (chosen, predicted);
                 plan = plan.with_settings(&req.spec);
                 total = plan.frame_count();
@@ -278,7 +285,7 @@ pub fn render(
             }
             // The listing showed colours the plan did not expect: decode again the right way.
             Err(Stop::Redo(better)) if !redone => {
-                plan = better;
+                plan = *better;
                 redone = true;
             }
             // A server that ignores Range garbles bounded requests: read it plainly instead.
@@ -323,8 +330,8 @@ pub fn render(
         height: encoded.height,
         frames: encoded.written,
         // gifski merges identical frames into longer ones: the length comes from the decoded count.
-        duration: encoded.decoded as f64 / plan.fps as f64,
-        fitted: fit::describe_changes(&asked, &req.spec, media.width),
+        duration: plan.edits.gif_frames(encoded.decoded) as f64 / plan.fps as f64,
+        fitted: fit::describe_changes(&asked, &req.spec, region_width),
         encodes,
     })
 }
@@ -414,7 +421,7 @@ struct Encoded {
 /// Why an attempt ended early: an error, or a better plan to decode with.
 enum Stop {
     Failed(Error),
-    Redo(Plan),
+    Redo(Box<Plan>),
     /// The GIF grew past its size limit after `frames` frames (`bytes` written).
     Oversize { bytes: u64, first: u64, frames: u64 },
 }
@@ -436,10 +443,10 @@ fn check_first_frame(job: &Job, listing: &str, width: usize, height: usize) -> s
         }
         let assume_bt709 = job.plan.assume_bt709 || (info.untagged_colors && info.height >= HD_HEIGHT);
         if assume_bt709 != job.plan.assume_bt709 || info.transfer != job.plan.transfer {
-            return Err(Stop::Redo(Plan { assume_bt709, transfer: info.transfer, ..job.plan.clone() }));
+            return Err(Stop::Redo(Box::new(Plan { assume_bt709, transfer: info.transfer, ..job.plan.clone() })));
         }
     }
-    check_total(width, height, job.total)?;
+    check_total(width, height, job.plan.edits.gif_frames(job.total))?;
     Ok(info.and_then(|i| i.duration))
 }
 
@@ -457,9 +464,18 @@ fn encode_stream(job: &Job, out: impl std::io::Write, target: &Path) -> std::res
         let feeder = scope.spawn(|| -> std::result::Result<(u64, (u32, u32)), Stop> {
             let _stop = StopOnDrop(&watch);
             let collector = collector;
-            let mut index = 0usize;
+            let mut sequence = Sequence::new(job.plan.edits.direction);
+            // Frames decoded, and frames handed to the encoder (in the GIF's order).
+            let (mut index, mut shown) = (0usize, 0usize);
+            // Timestamps, not counts, set the delays: the GIF plays at its own speed.
+            let mut add = |frame| {
+                let added = collector.add_frame_rgba(shown, frame, shown as f64 / fps).is_ok();
+                shown += 1;
+                added
+            };
             let mut duration = None;
             let mut size = (0, 0);
+            let mut writer_stopped = false;
             while let Some(frame) = decoder.next_frame()? {
                 cancel.check()?;
                 // A frame is in hand: the encoder, or waiting for the log below, is no stall.
@@ -470,16 +486,19 @@ fn encode_stream(job: &Job, out: impl std::io::Write, target: &Path) -> std::res
                 } else if (frame.width() as u32, frame.height() as u32) != size {
                     return Err(Error::from(Msg::SizeChanges).into());
                 }
-                // Timestamps, not counts, set the delays: the GIF plays at real speed.
-                let added = collector.add_frame_rgba(index, frame, index as f64 / fps);
+                writer_stopped = !sequence.push(frame).into_iter().all(&mut add);
                 watch.busy(false);
-                if added.is_err() {
+                index += 1;
+                if writer_stopped {
                     break; // the writer stopped; its own error explains why
                 }
-                index += 1;
             }
             // Every frame is in: a slow exit of ffmpeg is no stall.
             watch.stop();
+            if !writer_stopped {
+                // Held back for reverse and bounce: shown once the last one has come.
+                let _ = sequence.finish().into_iter().all(&mut add);
+            }
             drop(collector);
             let (status, log) = decoder.finish();
             let status = status?;
@@ -490,8 +509,9 @@ fn encode_stream(job: &Job, out: impl std::io::Write, target: &Path) -> std::res
             check_decode(status.success(), &log, index as u64, total, job, duration)?;
             Ok((index as u64, size))
         });
+        let shown_total = job.plan.edits.gif_frames(total);
         let on_frame = |written: u64| {
-            (job.on_progress)(Progress::new(Stage::Encoding, written.min(total), total));
+            (job.on_progress)(Progress::new(Stage::Encoding, written.min(shown_total), shown_total));
         };
         let mut out = encode::TrackedWriter::new(out);
         // A pass with a size limit stops as soon as it is past it: it can only grow.

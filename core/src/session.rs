@@ -1,6 +1,7 @@
 //! The app's jobs and probed sources, behind the Tauri commands (which only forward here).
 //! Every argument is checked as if it came from an attacker: the webview is untrusted.
 
+use crate::edits::Edits;
 use crate::render::estimate::SizeEstimate;
 use crate::spec::GifSpec;
 use crate::source::cookies::SignIn;
@@ -203,13 +204,14 @@ impl Session {
 
     /// A still frame for a preview slot; a newer request for the same slot stops this one
     /// (its download too), as the window has dropped it.
-    pub fn preview(&self, id: &str, at: f64, slot: &str) -> Result<Vec<u8>> {
+    pub fn preview(&self, id: &str, at: f64, slot: &str, edits: &Edits) -> Result<Vec<u8>> {
+        edits.validate()?;
         if slot.len() > 32 {
             return Err(Msg::SlotInvalid.into());
         }
         self.in_slot(slot, |cancel| {
             let media = self.current_source(id, None, cancel)?;
-            crate::render::preview::frame_jpeg(&*self.sidecars()?, &media, at, cancel)
+            crate::render::preview::frame_jpeg(&*self.sidecars()?, &media, at, edits, cancel)
         })
     }
 

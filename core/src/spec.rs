@@ -1,6 +1,7 @@
 //! What GIF to make: the one validated description the CLI, the app and the pipeline share.
 //! A new option is a field here (with its check), a flag in `cli`, and its use in `render`.
 
+use crate::edits::Edits;
 use crate::error::{Error, Msg, Result, SizeProblem};
 
 pub const MIN_LENGTH: f64 = 0.1;
@@ -18,15 +19,19 @@ pub struct GifSpec {
     pub width: u32,
     pub fps: u32,
     pub quality: u8,
-    pub loop_forever: bool,
+    /// How many times the GIF plays: 0 forever, 1 once, N times (NETSCAPE2.0 says N - 1 repeats).
+    pub plays: u16,
     /// Fit under this many bytes: settings are lowered (quality, then fps, then width) to land
     /// at 90–100 % of it.
     pub max_bytes: Option<u64>,
+    /// Crop, speed, direction and captions.
+    #[serde(flatten)]
+    pub edits: Edits,
 }
 
 impl Default for GifSpec {
     fn default() -> Self {
-        GifSpec { start: 0.0, end: 3.0, width: 480, fps: 15, quality: 90, loop_forever: true, max_bytes: None }
+        GifSpec { start: 0.0, end: 3.0, width: 480, fps: 15, quality: 90, plays: 0, max_bytes: None, edits: Edits::default() }
     }
 }
 
@@ -43,7 +48,9 @@ impl GifSpec {
     /// The range first (its messages matter most), then the options.
     pub fn validate(&self) -> Result<()> {
         validate_range(self.start, self.end)?;
-        self.validate_options()
+        self.validate_options()?;
+        self.edits.validate()?;
+        crate::edits::validate_gif_length(self.length(), self.edits.speed)
     }
 
     /// The options alone (the app checks these before any range is chosen).

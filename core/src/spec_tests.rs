@@ -62,8 +62,8 @@ fn sizes_and_presets() {
 
 #[test]
 fn the_app_sends_a_spec_as_json() {
-    let spec: GifSpec = serde_json::from_str(r#"{"start":1.5,"end":4,"width":320,"loopForever":false}"#).unwrap();
-    assert_eq!(spec, GifSpec { start: 1.5, end: 4.0, width: 320, loop_forever: false, ..GifSpec::default() });
+    let spec: GifSpec = serde_json::from_str(r#"{"start":1.5,"end":4,"width":320,"plays":1}"#).unwrap();
+    assert_eq!(spec, GifSpec { start: 1.5, end: 4.0, width: 320, plays: 1, ..GifSpec::default() });
 }
 
 mod properties {

@@ -1,5 +1,6 @@
 //! The Tauri command layer: argument plumbing only; the work happens in `session`.
 
+use gifgrab_core::edits::Edits;
 use gifgrab_core::error::{Error, Msg, Result};
 use gifgrab_core::pipeline::Progress;
 use gifgrab_core::session::{GifInfo, GifRequest, Probed, Saved, Session};
@@ -28,9 +29,10 @@ pub async fn set_sign_in(state: S<'_>, sign_in: gifgrab_core::source::cookies::S
 }
 
 #[tauri::command]
-pub async fn preview_frame(state: S<'_>, id: String, at: f64, slot: Option<String>) -> Result<Response> {
+pub async fn preview_frame(state: S<'_>, id: String, at: f64, slot: Option<String>, edits: Option<Edits>) -> Result<Response> {
     let session = state.inner().clone();
-    blocking(move || session.preview(&id, at, slot.as_deref().unwrap_or("frame"))).await.map(Response::new)
+    let edits = edits.unwrap_or_default();
+    blocking(move || session.preview(&id, at, slot.as_deref().unwrap_or("frame"), &edits)).await.map(Response::new)
 }
 
 /// The size range of the GIF the window is set to make (a newer call cancels an older one).

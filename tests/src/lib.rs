@@ -138,29 +138,34 @@ pub fn gif_frames_rgb(path: &Path, width: u32, height: u32) -> Vec<Vec<u8>> {
     out.stdout.chunks_exact((width * height * 3) as usize).map(|c| c.to_vec()).collect()
 }
 
-/// The source frame at `t`, exactly: a coarse input seek, then an exact output seek.
+/// The source frame on screen at `t` (the last to begin by then), exactly: a coarse input
+/// seek, then every frame up to `t`, of which the last is kept.
 pub fn reference_frame(source: &Path, t: f64, width: u32, height: u32) -> Vec<u8> {
     let coarse = (t - 5.0).max(0.0);
     let out = ffmpeg()
         .args(["-ss", &format!("{coarse:.3}"), "-i"])
         .arg(source)
-        .args(["-ss", &format!("{:.3}", t - coarse), "-frames:v", "1"])
-        .args(["-vf", &format!("scale={width}:{height}:flags=lanczos"), "-f", "rawvideo", "-pix_fmt", "rgb24", "-"])
+        .args(["-vf", &format!("trim=end={:.6},scale={width}:{height}:flags=lanczos", t - coarse + 0.0005)])
+        .args(["-fps_mode", "passthrough", "-f", "rawvideo", "-pix_fmt", "rgb24", "-"])
         .output()
         .expect("ffmpeg runs");
     assert!(out.status.success(), "reference frame: {}", String::from_utf8_lossy(&out.stderr));
-    assert_eq!(out.stdout.len(), (width * height * 3) as usize, "reference frame size");
-    out.stdout
+    let size = (width * height * 3) as usize;
+    assert!(out.stdout.len() >= size && out.stdout.len() % size == 0, "reference frame size");
+    out.stdout[out.stdout.len() - size..].to_vec()
 }
 
-/// Every frame of a range at `fps`, exactly (coarse input seek, exact output seek).
+/// Every frame of a range at `fps`: the first frame from `start` on, then the frame on screen
+/// at each step (a coarse input seek, then a trim in the filters, unlike gifgrab's exact seek).
 pub fn reference_frames(source: &Path, start: f64, length: f64, fps: f64, width: u32, height: u32) -> Vec<Vec<u8>> {
     let coarse = (start - 5.0).max(0.0);
+    let (from, to) = (start - coarse, start - coarse + length);
+    let vf = format!("trim=start={from:.6}:end={to:.6},fps={fps}:start_time={from:.6}:round=up,scale={width}:{height}:flags=lanczos");
     let out = ffmpeg()
         .args(["-ss", &format!("{coarse:.3}"), "-i"])
         .arg(source)
-        .args(["-ss", &format!("{:.3}", start - coarse), "-t", &format!("{length:.3}")])
-        .args(["-vf", &format!("fps={fps},scale={width}:{height}:flags=lanczos"), "-f", "rawvideo", "-pix_fmt", "rgb24", "-"])
+        // Frames as filtered: a constant-rate muxer would pad the trimmed start with copies.
+        .args(["-vf", &vf, "-fps_mode", "passthrough", "-f", "rawvideo", "-pix_fmt", "rgb24", "-"])
         .output()
         .expect("ffmpeg runs");
     assert!(out.status.success(), "reference frames: {}", String::from_utf8_lossy(&out.stderr));

@@ -777,7 +777,7 @@ fn junk_commands_are_rejected() {
                 settle('save_gif', () => core.invoke('save_gif', { jobId: '../../etc/passwd', path: '/tmp/x' })),
                 settle('preview_frame', () => core.invoke('preview_frame', { id: 'nope', at: -1 })),
                 settle('make_gif', () => core.invoke('make_gif', {
-                    request: { id: 'nope', jobId: 'a/b', start: 0, end: 1, width: 480, fps: 15, quality: 90, loopForever: true },
+                    request: { id: 'nope', jobId: 'a/b', start: 0, end: 1, width: 480, fps: 15, quality: 90, plays: 0 },
                     onProgress: new core.Channel(),
                 })),
                 settle('probe', () => core.invoke('probe', { source: '--exec=touch ' + pwned })),

@@ -382,7 +382,7 @@ fn the_app_session_rejects_junk_and_cleans_stale_work() {
     let kinds = [
         session.probe("--exec=touch /tmp/x", 480, 15).unwrap_err().kind(),
         session.probe(&"a".repeat(10_000), 480, 15).unwrap_err().kind(),
-        session.preview("nope", 1.0, "start").unwrap_err().kind(),
+        session.preview("nope", 1.0, "start", &Default::default()).unwrap_err().kind(),
         session.make(&request("nope", "ok-id"), &|_| {}).unwrap_err().kind(),
         session.make(&request("nope", "../../etc/passwd"), &|_| {}).unwrap_err().kind(),
         session.gif_bytes("../x").unwrap_err().kind(),
@@ -391,8 +391,8 @@ fn the_app_session_rejects_junk_and_cleans_stale_work() {
     assert_eq!(kinds, ["invalid_link", "invalid_link", "invalid_link", "invalid_link", "invalid_option", "invalid_option", "invalid_option"]);
     // A real job, then saves to bad places and a good one.
     let probed = session.probe(media("bikes.mp4").to_str().unwrap(), 480, 15).unwrap();
-    assert!(session.preview(&probed.id, f64::NAN, "start").is_err());
-    assert!(!session.preview(&probed.id, 1.0, "start").unwrap().is_empty());
+    assert!(session.preview(&probed.id, f64::NAN, "start", &Default::default()).is_err());
+    assert!(!session.preview(&probed.id, 1.0, "start", &Default::default()).unwrap().is_empty());
     let info = session.make(&request(&probed.id, "job-1"), &|_| {}).unwrap();
     assert_eq!(info.frames, 15);
     assert_eq!(session.save("job-1", "relative.gif").unwrap_err().kind(), "not_writable");
@@ -456,7 +456,7 @@ fn the_app_work_folder_is_private_and_holds_one_gif() {
     drop(b);
     let _ = std::fs::remove_dir_all(&planted);
     let probed = a.probe(media("bikes.mp4").to_str().unwrap(), 480, 15).unwrap();
-    let request = |job: &str| GifRequest { id: probed.id.clone(), job_id: job.into(), spec: GifSpec { start: 0.0, end: 1.0, width: 320, fps: 10, quality: 80, loop_forever: true, max_bytes: None } };
+    let request = |job: &str| GifRequest { id: probed.id.clone(), job_id: job.into(), spec: GifSpec { start: 0.0, end: 1.0, width: 320, fps: 10, quality: 80, ..GifSpec::default() } };
     a.make(&request("first"), &|_| {}).unwrap();
     a.make(&request("second"), &|_| {}).unwrap();
     let names: Vec<String> = std::fs::read_dir(a.work_dir()).unwrap().flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();
@@ -475,14 +475,14 @@ fn a_newer_preview_stops_the_one_it_replaces() {
     let probed = session.probe(&srv.url(&format!("long.mp4?{token}")), 480, 15).unwrap();
     srv.set_rate(Some(20_000));
     let (s, id) = (session.clone(), probed.id.clone());
-    let slow = std::thread::spawn(move || s.preview(&id, 400.0, "start"));
+    let slow = std::thread::spawn(move || s.preview(&id, 400.0, "start", &Default::default()));
     assert!(eventually(20.0, || processes_mentioning(&token).iter().any(|p| p.contains("gifgrab-ffmpeg"))), "the preview never started");
     let (s, id) = (session.clone(), probed.id.clone());
-    let other_slot = std::thread::spawn(move || s.preview(&id, 401.0, "end"));
+    let other_slot = std::thread::spawn(move || s.preview(&id, 401.0, "end", &Default::default()));
     std::thread::sleep(std::time::Duration::from_millis(300));
     let replaced = std::time::Instant::now();
     srv.set_rate(None);
-    let newer = session.preview(&probed.id, 5.0, "start");
+    let newer = session.preview(&probed.id, 5.0, "start", &Default::default());
     assert_eq!(slow.join().unwrap().unwrap_err().kind(), "cancelled");
     assert!(replaced.elapsed() < std::time::Duration::from_secs(10));
     assert!(!newer.unwrap().is_empty(), "the newer preview arrives");

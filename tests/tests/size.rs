@@ -36,7 +36,7 @@ fn the_size_lands_in_the_estimated_range() {
     for (i, &(clip, start, end, width, fps, quality)) in CASES.iter().enumerate() {
         let source = Source::File(media(clip));
         let media_facts = probe::probe(&sidecars(), &source, &Default::default(), &cancel).expect("probe");
-        let spec = GifSpec { start, end, width, fps, quality, loop_forever: true, max_bytes: None };
+        let spec = GifSpec { start, end, width, fps, quality, ..GifSpec::default() };
         let started = std::time::Instant::now();
         let guess = estimate::estimate(&sidecars(), &media_facts, &spec, &cancel).expect("estimate");
         let took = started.elapsed().as_secs_f64();

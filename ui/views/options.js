@@ -58,7 +58,7 @@ export function currentSpec() {
     width: selectedWidth(),
     fps: selectedFps(),
     quality: Number(els.quality.value),
-    loopForever: els.loop.checked,
+    plays: els.loop.checked ? 0 : 1,
     maxBytes: selectedLimit(),
   };
 }

@@ -1,5 +1,6 @@
 //! The command line's grammar (clap) and its translation into one job: a source and a `GifSpec`.
 
+use crate::edits::{self, Aspect, Crop, Direction, Edits, TextStyle};
 use crate::error::{Error, Msg};
 use crate::source::cookies::{self, SignIn};
 use crate::spec::{self, GifSpec};
@@ -34,9 +35,36 @@ pub struct Cli {
     /// Quality, 1-100
     #[arg(short, long, value_name = "1-100", default_value_t = GifSpec::default().quality.into())]
     pub quality: u64,
-    /// Play once instead of looping forever
-    #[arg(long)]
+    /// Play once instead of looping forever (the same as --loops 1)
+    #[arg(long, conflicts_with = "loops")]
     pub once: bool,
+    /// How many times the GIF plays: forever, once, or a number
+    #[arg(long, value_name = "N|forever", value_parser = plays)]
+    pub loops: Option<u16>,
+    /// Crop to W:H:X:Y, in the video's pixels (as the app shows its size), before scaling
+    #[arg(long, value_name = "W:H:X:Y", value_parser = crop)]
+    pub crop: Option<Crop>,
+    /// Crop to a shape around the centre: 1:1, 4:5, 16:9, 9:16 …
+    #[arg(long, value_name = "W:H", value_parser = aspect, conflicts_with = "crop")]
+    pub aspect: Option<Aspect>,
+    /// Playback speed, 0.25 to 4 (2 = twice as fast); the GIF keeps its frame rate
+    #[arg(long, value_name = "X", value_parser = speed, allow_hyphen_values = true)]
+    pub speed: Option<f64>,
+    /// Play backwards
+    #[arg(long, conflicts_with = "bounce")]
+    pub reverse: bool,
+    /// Play forwards, then backwards
+    #[arg(long)]
+    pub bounce: bool,
+    /// A caption at the top (any language: Latin, Hangul, kana, Han)
+    #[arg(long, value_name = "TEXT", allow_hyphen_values = true)]
+    pub text_top: Option<String>,
+    /// A caption at the bottom
+    #[arg(long, value_name = "TEXT", allow_hyphen_values = true)]
+    pub text_bottom: Option<String>,
+    /// The captions' look: meme (bold white, black outline) or plain (a sans on a dark band)
+    #[arg(long, value_name = "STYLE", value_enum, default_value_t = TextStyle::Meme)]
+    pub text_style: TextStyle,
     /// The GIF file, or a folder for the default name "<title> <start>-<end>.gif" (default: the current folder)
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -89,8 +117,21 @@ impl Cli {
             fps: self.fps,
             // Out of u8's range is out of 1-100 too: let the spec's check say so.
             quality: u8::try_from(self.quality).unwrap_or(u8::MAX),
-            loop_forever: !self.once,
+            plays: if self.once { 1 } else { self.loops.unwrap_or(0) },
             max_bytes: self.max_size.as_deref().map(spec::parse_size).transpose()?,
+            edits: Edits {
+                crop: self.crop,
+                aspect: self.aspect,
+                speed: self.speed.unwrap_or(1.0),
+                direction: match (self.reverse, self.bounce) {
+                    (true, _) => Direction::Reverse,
+                    (_, true) => Direction::Bounce,
+                    _ => Direction::Forward,
+                },
+                text_top: self.text_top.unwrap_or_default(),
+                text_bottom: self.text_bottom.unwrap_or_default(),
+                text_style: self.text_style,
+            },
         };
         spec.validate()?;
         if let Some(browser) = &self.cookies_from_browser {
@@ -107,6 +148,26 @@ impl Cli {
 }
 
 /// The error itself, not its text: the CLI finds it again behind clap's (see `cli::main`).
+fn plays(text: &str) -> Result<u16, Error> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "forever" | "infinite" | "0" => Ok(0),
+        "once" => Ok(1),
+        n => n.parse::<u16>().map_err(|_| Msg::NotPlays { text: text.trim().to_string() }.into()),
+    }
+}
+
+fn crop(text: &str) -> Result<Crop, Error> {
+    edits::parse_crop(text)
+}
+
+fn aspect(text: &str) -> Result<Aspect, Error> {
+    edits::parse_aspect(text)
+}
+
+fn speed(text: &str) -> Result<f64, Error> {
+    edits::parse_speed(text)
+}
+
 fn time(text: &str) -> Result<f64, Error> {
     spec::parse_time(text)
 }

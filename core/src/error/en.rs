@@ -3,6 +3,7 @@
 use super::msg::{Doing, InUse, Msg, SizeProblem};
 use crate::render::fit::show_bytes;
 use crate::spec::{format_time, MAX_FPS, MAX_LENGTH, MAX_WIDTH, MIN_LENGTH, MIN_MAX_BYTES};
+use crate::edits::{MAX_CAPTION_CHARS, MAX_SPEED, MIN_SPEED};
 use crate::text::printable;
 
 const SIGN_IN_HOW: &str = "In gifgrab's Settings choose \"Use my Firefox sign-in\" or a cookies.txt file (command line: --cookies-from-browser firefox or --cookies FILE), then try again.";
@@ -77,12 +78,29 @@ pub fn text(msg: &Msg) -> String {
         GifNotReady => "That GIF is not ready; make it again.".into(),
         UpdateChannel { name } => format!("--update-yt-dlp takes stable or nightly (got \"{}\")", printable(name)),
         MissingArguments => "give a SOURCE, --start and --end".into(),
+        SpeedRange => format!("Speed must be from {MIN_SPEED}× to {MAX_SPEED}× (1 is the video's own speed)."),
+        NotASpeed { text } => format!("\"{}\" is not a speed. Use a number from {MIN_SPEED} to {MAX_SPEED}, like 2 or 0.5.", printable(text)),
+        CropEmpty => "A crop must be at least 1 pixel wide and high.".into(),
+        NotACrop { text } => format!("\"{}\" is not a crop. Use W:H:X:Y in the video's pixels, like 640:360:100:50.", printable(text)),
+        CropOutside { width, height, x, y, frame_width, frame_height } => format!(
+            "The crop {width}×{height} at {x},{y} reaches outside the {frame_width}×{frame_height} frame. Choose a box inside it."
+        ),
+        AspectInvalid => "An aspect ratio needs two numbers above 0, like 1:1 or 16:9.".into(),
+        NotAnAspect { text } => format!("\"{}\" is not an aspect ratio. Use two numbers, like 1:1 or 16:9.", printable(text)),
+        CaptionTooLong { top, chars } => format!(
+            "The {} caption is {chars} characters long; a GIF's caption can have at most {MAX_CAPTION_CHARS}.",
+            if *top { "top" } else { "bottom" }
+        ),
+        NotPlays { text } => format!("\"{}\" is not a number of plays: use forever, once or 1 to 65535.", printable(text)),
         OutputNotGif { ext } => format!("gifgrab writes GIF files only: name the output .gif (got .{})", printable(ext)),
 
         EndBeforeStart { start, end } => {
             format!("The end ({}) must be after the start ({}).", format_time(*end), format_time(*start))
         }
         RangeTooShort { length } => format!("The clip is {length:.2} s long; it must be at least {MIN_LENGTH} s."),
+        PlaysTooLong { speed, plays } => format!(
+            "At {speed}× the GIF would play {plays:.1} s; a GIF can be at most {MAX_LENGTH:.0} s. Pick a shorter range or a higher speed."
+        ),
         RangeTooLong { length } => {
             format!("The clip is {length:.1} s long; a GIF can be at most {MAX_LENGTH:.0} s. Pick a shorter range.")
         }
@@ -250,6 +268,7 @@ pub fn text(msg: &Msg) -> String {
             keeps_text(keeps)
         ),
 
+        FontUnloadable { path, detail } => format!("The caption font {path} cannot be loaded ({detail}). {REINSTALL}"),
         ToolMissing { tool, path } => format!("The bundled {tool} is missing ({path}). {REINSTALL}"),
         ToolNotExecutable { tool, path } => format!("The bundled {tool} cannot be run ({path} is not executable). {REINSTALL}"),
         ToolWontStart { tool, detail } => format!("The bundled {tool} could not start ({detail}). {REINSTALL}"),

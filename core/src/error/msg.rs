@@ -47,10 +47,22 @@ pub enum Msg {
     UpdateChannel { name: String },
     MissingArguments,
     OutputNotGif { ext: String },
+    // invalid_option: edits
+    SpeedRange,
+    NotASpeed { text: String },
+    CropEmpty,
+    NotACrop { text: String },
+    CropOutside { width: u32, height: u32, x: u32, y: u32, frame_width: u32, frame_height: u32 },
+    AspectInvalid,
+    NotAnAspect { text: String },
+    CaptionTooLong { top: bool, chars: usize },
+    NotPlays { text: String },
     // end_before_start, range_too_short, range_too_long
     EndBeforeStart { start: f64, end: f64 },
     RangeTooShort { length: f64 },
     RangeTooLong { length: f64 },
+    /// A slowed-down range plays longer than a GIF may.
+    PlaysTooLong { speed: f64, plays: f64 },
     // start_past_end
     StartPastEnd { start: f64, length: f64 },
     EndPastEnd { end: f64, length: f64 },
@@ -127,6 +139,8 @@ pub enum Msg {
     CannotFit { limit: u64, width: u32, fps: u32, quality: u8, size: u64, seconds: f64 },
     DownloadTooLarge { url: String, keeps: InUse },
     // sidecar
+    /// A caption font that is missing or damaged.
+    FontUnloadable { path: String, detail: String },
     ToolMissing { tool: String, path: String },
     ToolNotExecutable { tool: String, path: String },
     ToolWontStart { tool: String, detail: String },
@@ -203,10 +217,12 @@ impl Msg {
             WidthTooLarge { .. } | WidthTooSmall | FpsRange | QualityRange | NotASize { .. } | LimitTooSmall { .. }
             | CookiesAndBrowser | UnknownBrowser { .. } | WindowsChromium | CookiesMissing { .. } | CookiesIsFolder { .. }
             | CookiesUnreadable { .. } | CookiesNotNetscape { .. } | CookiesEmpty { .. } | SlotInvalid | JobIdInUse
-            | JobIdInvalid | GifNotReady | UpdateChannel { .. } | MissingArguments | OutputNotGif { .. } => "invalid_option",
+            | JobIdInvalid | GifNotReady | UpdateChannel { .. } | MissingArguments | OutputNotGif { .. } | SpeedRange | NotASpeed { .. }
+            | CropEmpty | NotACrop { .. } | CropOutside { .. } | AspectInvalid | NotAnAspect { .. } | CaptionTooLong { .. }
+            | NotPlays { .. } => "invalid_option",
             EndBeforeStart { .. } => "end_before_start",
             RangeTooShort { .. } => "range_too_short",
-            RangeTooLong { .. } => "range_too_long",
+            RangeTooLong { .. } | PlaysTooLong { .. } => "range_too_long",
             StartPastEnd { .. } | EndPastEnd { .. } | NothingFromStart { .. } => "start_past_end",
             MediaNotFound { .. } | FileGone { .. } | VideoNotFound | TakenDown | NoBuildForPlatform | NoRelease { .. }
             | ReleaseUnlisted { .. } => "not_found",
@@ -226,7 +242,7 @@ impl Msg {
             | CannotFit { .. } | DownloadTooLarge { .. } => "too_large",
             ToolMissing { .. } | ToolNotExecutable { .. } | ToolWontStart { .. } | FfmpegSilent | YtdlpStopped { .. }
             | YtdlpGarbled { .. } | OwnFolderUnknown { .. } | NoVersion { .. } | ToolTimeout { .. } | ToolFailed { .. }
-            | UpdateWontRun { .. } => "sidecar",
+            | UpdateWontRun { .. } | FontUnloadable { .. } => "sidecar",
             DiskFull { .. } => "disk_full",
             ReadOnly { .. } | NoFolder { .. } | WriteFailed { .. } | FolderMissing { .. } | NoDataFolder | NoDataFolderHome
             | NoHomeForUpdate | UseSaveDialog | SaveToFolder { .. } => "not_writable",

@@ -8,6 +8,8 @@ use crate::render::ffmpeg;
 use crate::render::filters;
 use crate::source::input::Transfer;
 use crate::source::probe::Media;
+use crate::edits::Edits;
+use crate::render::captions;
 use crate::spec::GifSpec;
 use crate::source::guard::Guard;
 use crate::source::input::Input;
@@ -31,22 +33,30 @@ pub struct Plan {
     pub assume_bt709: bool,
     /// HDR sources are tone-mapped to BT.709 SDR.
     pub transfer: Transfer,
+    /// Crop, speed, direction and captions.
+    pub edits: Edits,
+    /// The frames' size once the source's is known (captions are laid out for it).
+    pub frame_size: Option<(u32, u32)>,
+    /// The source's display size, when known.
+    pub source_size: Option<(u32, u32)>,
 }
 
 impl Plan {
     /// The GIF's frames from this media.
     pub fn gif(spec: &GifSpec, media: &Media) -> Plan {
-        Plan { start: spec.start, length: spec.length(), width: spec.width, fps: spec.fps, ..Plan::still(0.0, 0, media) }
+        Plan { start: spec.start, length: spec.length(), fps: spec.fps, ..Plan::still(0.0, spec.width, &spec.edits, media) }
     }
 
     /// This plan at another size and rate (fitting under a size limit), keeping what the
     /// stream's listing taught it (colours, HDR).
     pub fn with_settings(&self, spec: &GifSpec) -> Plan {
-        Plan { width: spec.width, fps: spec.fps, ..self.clone() }
+        let frame_size = self.source_size.and_then(|(w, h)| crate::pipeline::frame_size(w, h, &self.edits, spec.width).ok());
+        Plan { width: spec.width, fps: spec.fps, frame_size, ..self.clone() }
     }
 
     /// One picture at `at`, as the GIF would show it (the previews).
-    pub fn still(at: f64, width: u32, media: &Media) -> Plan {
+    pub fn still(at: f64, width: u32, edits: &Edits, media: &Media) -> Plan {
+        let known = media.width > 0 && media.height > 0;
         Plan {
             start: at,
             length: 0.0,
@@ -54,27 +64,36 @@ impl Plan {
             fps: 1,
             assume_bt709: media.untagged_colors && media.height >= crate::pipeline::HD_HEIGHT,
             transfer: media.transfer,
+            edits: edits.clone(),
+            frame_size: known.then(|| crate::pipeline::frame_size(media.width, media.height, edits, width).ok()).flatten(),
+            source_size: known.then_some((media.width, media.height)),
         }
     }
 
-    /// Frames ffmpeg emits: one per 1/fps step that starts inside the range.
+    /// Frames ffmpeg emits: one per 1/fps step of the GIF's time that starts inside the range.
     pub fn frame_count(&self) -> u64 {
-        ((self.length * self.fps as f64) - 1e-6).ceil().max(1.0) as u64
+        ((self.gif_length() * self.fps as f64) - 1e-6).ceil().max(1.0) as u64
+    }
+
+    /// The range's length as the GIF plays it (before a bounce doubles it).
+    pub fn gif_length(&self) -> f64 {
+        self.length / self.edits.speed
     }
 }
 
 /// The full ffmpeg command line after the program name.
-pub fn args(plan: &Plan, input: &Input, guard: Option<&Guard>) -> Vec<String> {
+pub fn args(plan: &Plan, input: &Input, guard: Option<&Guard>, overlays: &[String]) -> Vec<String> {
     // Info-level lines carry the stream listing; `Log::split` keeps errors apart from it.
     let mut a: Vec<String> = ["-hide_banner", "-nostdin", "-nostats", "-loglevel", "level+info"].map(String::from).to_vec();
     a.extend(ffmpeg::input_args(input, guard));
     // -ss before -i: jump to the keyframe before start, then decode exactly to start.
     a.extend(["-ss".into(), format!("{:.6}", plan.start), "-i".into(), ffmpeg::input_location(input)]);
-    let filters = filters::gif(plan);
+    let filters = filters::gif(plan, overlays);
     a.extend(
         [
+            // An output duration: the GIF's own time, after any change of speed.
             "-t".to_string(),
-            format!("{:.6}", plan.length),
+            format!("{:.6}", plan.gif_length()),
             "-map".into(),
             // `V`, not `v`: a song's cover art is a video stream too, but no video.
             "0:V:0".into(),
@@ -93,6 +112,15 @@ pub fn args(plan: &Plan, input: &Input, guard: Option<&Guard>) -> Vec<String> {
     a
 }
 
+/// The plan's captions laid out for its frame size (the pipeline learns the size first).
+pub fn prepare_captions(sidecars: &Sidecars, plan: &Plan) -> Result<Option<captions::Prepared>> {
+    if !plan.edits.has_captions() {
+        return Ok(None);
+    }
+    let (width, height) = plan.frame_size.ok_or_else(|| Msg::internal("captions need the frame size first"))?;
+    captions::prepare(&plan.edits, &sidecars.fonts, width, height)
+}
+
 /// Largest frame ffmpeg may hand over: the output width cap, any sane aspect ratio.
 const MAX_FRAME_PIXELS: usize = (crate::spec::MAX_WIDTH as usize) * (crate::spec::MAX_WIDTH as usize) * 4;
 
@@ -102,15 +130,19 @@ pub struct Decoder {
     out: BufReader<ChildStdout>,
     proc: Proc,
     guard: Option<Guard>,
+    /// The caption files ffmpeg reads, removed once it is done.
+    _captions: Option<captions::Prepared>,
 }
 
 impl Decoder {
     pub fn spawn(sidecars: &Sidecars, plan: &Plan, input: &Input, cancel: &CancelToken) -> Result<Decoder> {
+        let prepared = prepare_captions(sidecars, plan)?;
+        let overlays = prepared.as_ref().map(|p| p.filters.clone()).unwrap_or_default();
         let (mut cmd, guard) = ffmpeg::command(sidecars, input)?;
-        cmd.args(args(plan, input, guard.as_ref()));
+        cmd.args(args(plan, input, guard.as_ref(), &overlays));
         let mut proc = Proc::spawn("ffmpeg", cmd, cancel, true)?;
         let out = proc.stdout().ok_or_else(|| Msg::internal("ffmpeg has no stdout"))?;
-        Ok(Decoder { proc, out: BufReader::with_capacity(64 * 1024, out), guard })
+        Ok(Decoder { proc, out: BufReader::with_capacity(64 * 1024, out), guard, _captions: prepared })
     }
 
     /// The next frame, or None at the end of the range.

@@ -5,7 +5,9 @@
 use crate::error::{Msg, Result};
 use crate::os::process::CancelToken;
 use crate::render::decode::{Decoder, Plan};
+use crate::edits::{Direction, Edits};
 use crate::render::encode;
+use crate::render::sequence::Sequence;
 use crate::source::probe::Media;
 use crate::spec::GifSpec;
 use crate::tools::sidecars::Sidecars;
@@ -51,9 +53,12 @@ struct Window {
 pub fn estimate(sidecars: &Sidecars, media: &Media, spec: &GifSpec, cancel: &CancelToken) -> Result<SizeEstimate> {
     spec.validate()?;
     let plan = Plan::gif(spec, media);
-    let frames = plan.frame_count();
-    let step = 1.0 / spec.fps as f64;
-    if frames <= WINDOWS * WINDOW_FRAMES {
+    // Bounce shows most frames twice; the windows sample the frames as decoded.
+    let decoded = plan.frame_count();
+    let frames = spec.edits.gif_frames(decoded);
+    // A window's length in the source's time (speed changes how much a GIF frame covers).
+    let step = spec.edits.speed / spec.fps as f64;
+    if decoded <= WINDOWS * WINDOW_FRAMES {
         // Short enough to encode whole: the size is known, not estimated.
         let whole = sample(sidecars, media, &plan, spec, cancel)?;
         return Ok(SizeEstimate { low: whole.total, high: whole.total, frames });
@@ -67,7 +72,9 @@ pub fn estimate(sidecars: &Sidecars, media: &Media, spec: &GifSpec, cancel: &Can
         let handles: Vec<_> = starts
             .iter()
             .map(|&at| {
-                let window = Plan { start: at, length: span - step / 2.0, ..plan.clone() };
+                // Each window in the video's own order: bounce's way back costs what the way there does.
+                let edits = Edits { direction: Direction::Forward, ..plan.edits.clone() };
+                let window = Plan { start: at, length: span - step / 2.0, edits, ..plan.clone() };
                 s.spawn(move || sample(sidecars, media, &window, spec, cancel))
             })
             .collect();
@@ -99,13 +106,24 @@ fn sample(sidecars: &Sidecars, media: &Media, plan: &Plan, spec: &GifSpec, cance
     let (fed, written) = std::thread::scope(|s| {
         let feeder = s.spawn(|| -> Result<u64> {
             let collector = collector;
-            let mut index = 0usize;
+            let mut sequence = Sequence::new(plan.edits.direction);
+            let (mut index, mut shown) = (0usize, 0usize);
+            let mut add = |frame| {
+                let added = collector.add_frame_rgba(shown, frame, shown as f64 / fps).is_ok();
+                shown += 1;
+                added
+            };
+            let mut stopped = false;
             while let Some(frame) = decoder.next_frame()? {
                 cancel.check()?;
-                if collector.add_frame_rgba(index, frame, index as f64 / fps).is_err() {
+                index += 1;
+                stopped = !sequence.push(frame).into_iter().all(&mut add);
+                if stopped {
                     break;
                 }
-                index += 1;
+            }
+            if !stopped {
+                let _ = sequence.finish().into_iter().all(&mut add);
             }
             drop(collector);
             let (status, _log) = decoder.finish();

@@ -1,6 +1,7 @@
 //! The one ffmpeg filter graph, built step by step: the place where options that change the
-//! pictures (frame rate, size, colours; next crop, speed, captions) become filters.
+//! pictures (speed, frame rate, crop, size, colours, captions) become filters.
 
+use crate::edits::Edits;
 use crate::render::decode::Plan;
 use crate::source::input::Transfer;
 use crate::spec::MAX_WIDTH;
@@ -15,24 +16,37 @@ impl Chain {
         self
     }
 
+    fn then_all(self, filters: &[String]) -> Chain {
+        filters.iter().fold(self, |chain, f| chain.then(f.clone()))
+    }
+
     pub fn build(&self) -> String {
         self.0.join(",")
     }
 }
 
-/// A GIF's frames: the frame rate first (fewer frames to scale), then the picture.
-pub fn gif(plan: &Plan) -> String {
-    picture(Chain::default().then(format!("fps={}", plan.fps)), plan).build()
+/// A GIF's frames: speed and frame rate first (fewer frames to crop and scale), then the picture.
+/// `overlays` are drawn last, at the GIF's size (captions).
+pub fn gif(plan: &Plan, overlays: &[String]) -> String {
+    let mut chain = Chain::default();
+    if (plan.edits.speed - 1.0).abs() > 1e-9 {
+        // The timestamps run faster or slower; the fps step then picks the GIF's own frames.
+        chain = chain.then(format!("setpts=PTS/{}", plan.edits.speed));
+    }
+    // Each GIF frame is the one on screen at its time (the last to begin by then), on a grid
+    // from the seek point; `near` kept the last of a slot's frames, up to half a slot late.
+    picture(chain.then(format!("fps={}:start_time=0:round=up", plan.fps)), plan).then_all(overlays).then("format=rgba").build()
 }
 
 /// One still as the GIF would show it (the previews), so the two look alike.
-pub fn still(plan: &Plan) -> String {
-    picture(Chain::default(), plan).build()
+pub fn still(plan: &Plan, overlays: &[String]) -> String {
+    picture(Chain::default(), plan).then_all(overlays).then("format=rgba").build()
 }
 
-/// Size in display proportions (anamorphic pixels are stretched, rotated phone videos come
-/// turned), colours (HDR tone-mapped), then RGBA.
+/// The crop, size in display proportions (anamorphic pixels are stretched, rotated phone
+/// videos come turned), colours (HDR tone-mapped).
 fn picture(chain: Chain, plan: &Plan) -> Chain {
+    let chain = crop(chain, &plan.edits);
     let width = if plan.width == 0 { MAX_WIDTH } else { plan.width.min(MAX_WIDTH) };
     // `sar` is 1 when a stream states none; never upscaled beyond its display width.
     let chain = chain.then(format!("scale=w='min(round(iw*sar),{width})':h='max(1,round(ih*ow/(iw*sar)))':flags=lanczos"));
@@ -46,7 +60,22 @@ fn picture(chain: Chain, plan: &Plan) -> Chain {
         Transfer::Pq => tone_map(chain, "smpte2084"),
         Transfer::Hlg => tone_map(chain, "arib-std-b67"),
     };
-    chain.then("setsar=1").then("format=rgba")
+    chain.then("setsar=1")
+}
+
+/// A box given in display pixels is found in stored pixels by the sample aspect; an aspect
+/// crop is centred. `exact`: 4:2:0 video would round odd edges to even ones otherwise.
+fn crop(chain: Chain, edits: &Edits) -> Chain {
+    if let Some(c) = edits.crop {
+        return chain.then(format!("crop=w='{}/sar':h={}:x='{}/sar':y={}:exact=1", c.width, c.height, c.x, c.y));
+    }
+    match edits.aspect {
+        Some(a) => {
+            let r = format!("{}/{}", a.width, a.height);
+            chain.then(format!("crop=w='if(gt(dar,{r}),ih*{r}/sar,iw)':h='if(gt(dar,{r}),ih,iw*sar/({r}))':exact=1"))
+        }
+        None => chain,
+    }
 }
 
 /// HDR (PQ or HLG, BT.2020) to BT.709 SDR, after the resize (a third of the cost at 1080p):
@@ -62,4 +91,36 @@ fn tone_map(chain: Chain, transfer: &str) -> Chain {
         .then("tonemap=mobius:param=0.5:peak=4.93:desat=0")
         .then("zscale=t=bt709")
         .then("format=gbrp")
+}
+
+/// A value (a file path) as one filter option inside a filter graph: escaped for the option
+/// parser, then for the graph parser (ffmpeg-filters, "Notes on filtergraph escaping").
+pub fn quote(value: &str) -> String {
+    let mut option = String::new();
+    for c in value.chars() {
+        if matches!(c, '\\' | '\'' | ':') {
+            option.push('\\');
+        }
+        option.push(c);
+    }
+    let mut graph = String::new();
+    for c in option.chars() {
+        if matches!(c, '\\' | '\'' | '[' | ']' | ',' | ';') {
+            graph.push('\\');
+        }
+        graph.push(c);
+    }
+    graph
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn odd_paths_are_escaped_twice() {
+        assert_eq!(quote("/tmp/a.txt"), "/tmp/a.txt");
+        assert_eq!(quote("C:\\Fonts\\x.ttc"), "C\\\\:\\\\\\\\Fonts\\\\\\\\x.ttc");
+        assert_eq!(quote("it's,[x]"), "it\\\\\\'s\\,\\[x\\]");
+    }
 }

@@ -1,5 +1,6 @@
 //! From the source's bytes to the GIF on disk: decode and filter, encode, previews, the output file.
 
+pub mod captions;
 pub mod decode;
 pub mod encode;
 pub mod estimate;
@@ -8,3 +9,4 @@ pub mod filters;
 pub mod fit;
 pub mod output;
 pub mod preview;
+pub mod sequence;

@@ -20,6 +20,8 @@ pub struct Sidecars {
     pub deno: PathBuf,
     /// The one shipped with gifgrab, to fall back on if the updated copy cannot start.
     pub bundled_ytdlp: PathBuf,
+    /// The caption fonts (a resource folder).
+    pub fonts: PathBuf,
 }
 
 impl Sidecars {
@@ -29,7 +31,8 @@ impl Sidecars {
     pub fn in_dir(dir: &Path) -> Sidecars {
         let exe = |name: &str| dir.join(format!("gifgrab-{name}{}", std::env::consts::EXE_SUFFIX));
         let ytdlp = one_folder_ytdlp(dir).unwrap_or_else(|| exe("yt-dlp"));
-        Sidecars { ffmpeg: exe("ffmpeg"), ytdlp: ytdlp.clone(), deno: exe("deno"), bundled_ytdlp: ytdlp }
+        let fonts = crate::render::captions::fonts_dir(dir);
+        Sidecars { ffmpeg: exe("ffmpeg"), ytdlp: ytdlp.clone(), deno: exe("deno"), bundled_ytdlp: ytdlp, fonts }
     }
 
     /// The bundled ones from `dir`, yt-dlp from `data` when its copy there is usable and not
