@@ -8,6 +8,7 @@ import { setView, updateForm } from './views/form.js';
 import { makeGif, cancelJob } from './views/job.js';
 import { saveGif, changeRange } from './views/result.js';
 import { wireSettings } from './views/settings.js';
+import { wireEdits } from './views/edits.js';
 
 function wireForm() {
   els.gifForm.addEventListener('submit', (e) => {
@@ -44,6 +45,7 @@ function init() {
   wireSource();
   wireRange();
   wireOptions();
+  wireEdits();
   wireForm();
   wireKeys();
   wireSettings();

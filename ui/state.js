@@ -17,6 +17,7 @@ export const state = {
   frameSeq: { start: 0, end: 0 },
   frameTimers: { start: 0, end: 0 },
   frameUrls: { start: null, end: null },
+  thumbUrl: null,       // the media card's thumbnail (a start frame without captions)
   view: 'form',
   job: null,            // the running make_gif job: { jobId }
   result: null,         // make_gif result shown in the result view

@@ -5,7 +5,11 @@ use gifgrab_core::tools::sidecars::Sidecars;
 use std::sync::Arc;
 
 pub fn run() {
-    let session = Arc::new(Session::new(Sidecars::locate()));
+    let sidecars = Sidecars::locate();
+    if let Ok(s) = &sidecars {
+        crate::fonts::add_bundled(&s.fonts);
+    }
+    let session = Arc::new(Session::new(sidecars));
     let on_exit = session.clone();
     let on_signal = session.clone();
     // Ctrl-C or a polite kill: end every job's children before going.

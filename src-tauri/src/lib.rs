@@ -3,5 +3,6 @@
 
 pub mod app;
 pub mod commands;
+mod fonts;
 
 pub use gifgrab_core::{Error, Result};

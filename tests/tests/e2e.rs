@@ -870,3 +870,93 @@ fn closing_the_window_mid_job_ends_its_work() {
         assert!(ended, "left after closing: processes {:?}, work folder there: {}", processes_mentioning(&token), work.exists());
     });
 }
+
+/// The page's numbers in the crop fields.
+async fn crop_fields(c: &Client) -> [i64; 4] {
+    let got = c
+        .execute("return ['crop-w','crop-h','crop-x','crop-y'].map((id) => Number(document.getElementById(id).value));", vec![])
+        .await
+        .expect("crop fields");
+    let n = |i: usize| got[i].as_i64().unwrap_or(-1);
+    [n(0), n(1), n(2), n(3)]
+}
+
+/// Keeps the pixels of an image in the page (a blob URL, so a canvas may read it) under `key`,
+/// and returns the share of pixels in rows `from..to` (fractions of the height) that differ
+/// clearly from those kept under `against` (0 when there is nothing to compare with).
+async fn changed_share(c: &Client, alt: &str, key: &str, against: &str, from: f64, to: f64) -> f64 {
+    let script = "
+        const [alt, key, against, from, to] = arguments;
+        const img = document.querySelector(`img[alt='${alt}']`);
+        const cv = document.createElement('canvas');
+        cv.width = img.naturalWidth; cv.height = img.naturalHeight;
+        const g = cv.getContext('2d'); g.drawImage(img, 0, 0);
+        const now = g.getImageData(0, 0, cv.width, cv.height).data;
+        window.__kept = window.__kept || {};
+        window.__kept[key] = now;
+        const old = window.__kept[against];
+        if (!old || old.length !== now.length) return 0;
+        const y0 = Math.floor(cv.height * from), y1 = Math.ceil(cv.height * to);
+        let changed = 0;
+        for (let i = y0 * cv.width * 4; i < y1 * cv.width * 4; i += 4) {
+            if (Math.abs(now[i] - old[i]) + Math.abs(now[i + 1] - old[i + 1]) + Math.abs(now[i + 2] - old[i + 2]) > 90) changed++;
+        }
+        return changed / ((y1 - y0) * cv.width);";
+    let got = c.execute(script, vec![json!(alt), json!(key), json!(against), json!(from), json!(to)]).await;
+    got.expect("pixels of the image").as_f64().unwrap_or(-1.0)
+}
+
+/// Crop box, speed, direction and a Hangul caption as a user sets them, checked on the start
+/// frame and in the GIF made.
+#[test]
+fn edits_show_on_the_start_frame_and_in_the_gif() {
+    use fantoccini::actions::{InputSource, MouseActions, PointerAction, MOUSE_BUTTON_LEFT};
+    e2e("edits_show_on_the_start_frame_and_in_the_gif", |c| async move {
+        let srv = TestServer::start(media_dir()).expect("test server");
+        load_video(&c, &srv.url("long.mp4")).await;
+        pick_range(&c, "1:00", "1:02").await;
+
+        // A square crop: the largest centred box of the 1280×720 frame.
+        button(&c, "1:1").await.click().await.expect("click 1:1");
+        let boxed = c.find(Locator::Css("#crop-box")).await.expect("crop box");
+        assert!(boxed.is_displayed().await.unwrap(), "the crop box shows on the start frame");
+        assert_eq!(crop_fields(&c).await, [720, 720, 280, 0]);
+        // Dragged 40 px to the left with the mouse, then 1 % of the width right with a key.
+        let drag = MouseActions::new("mouse".into())
+            .then(PointerAction::MoveToElement { element: boxed.clone(), duration: None, x: 0.0, y: 0.0 })
+            .then(PointerAction::Down { button: MOUSE_BUTTON_LEFT })
+            .then(PointerAction::MoveBy { duration: Some(Duration::from_millis(200)), x: -40.0, y: 0.0 })
+            .then(PointerAction::Up { button: MOUSE_BUTTON_LEFT });
+        c.perform_actions(drag).await.expect("drag the crop box");
+        let [w, h, x, y] = crop_fields(&c).await;
+        assert!((w, h, y) == (720, 720, 0) && x < 200, "after the drag: {w}×{h} at {x},{y}");
+        boxed.send_keys(&Key::Right).await.expect("arrow key on the box");
+        let moved = crop_fields(&c).await[2];
+        assert_eq!(moved, x + 13, "the arrow key moves the box by 1 % of the width");
+
+        // Twice as fast: the range's 2 s play in 1 s.
+        let speed = field(&c, "Speed").await;
+        speed.select_by_value("2").await.expect("choose 2×");
+        wait_text(&c, "#plays-for", UI_WAIT, "how long the GIF plays", |t| t == "GIF plays 1.0 s").await;
+        wait_text(&c, "#estimate", UI_WAIT, "the frame count at 2×", |t| t.starts_with("About 15 frames")).await;
+
+        // A Hangul caption appears at the top of the crop box on the start frame.
+        let before = image(&c, "Frame at start").await.src;
+        changed_share(&c, "Frame at start", "plain", "", 0.0, 1.0).await;
+        set_field(&c, "Top caption", "안녕하세요").await;
+        assert_eq!(value(&field(&c, "Top caption").await).await, "안녕하세요");
+        wait_new_image(&c, "Frame at start", &before, 30.0).await;
+        let top = changed_share(&c, "Frame at start", "captioned", "plain", 0.0, 0.25).await;
+        let rest = changed_share(&c, "Frame at start", "captioned", "plain", 0.3, 1.0).await;
+        save_screenshot(&c, "edits_show_on_the_start_frame_and_in_the_gif-preview").await.expect("screenshot");
+        assert!(top > 0.03 && rest < 0.002, "the caption changed {top:.3} of the top band and {rest:.4} of the rest");
+
+        button(&c, "Make GIF").await.click().await.expect("click Make GIF");
+        wait_text(&c, "[role=status]", 60.0, "the status \"Done\"", |t| t == "Done").await;
+        let gif = wait_new_image(&c, "Your GIF", "", UI_WAIT).await;
+        assert_eq!((gif.width, gif.height), (480, 480), "a square GIF");
+        let info = visible_text(&c, "#result-info").await;
+        assert!(info.contains("480×480") && info.contains("15 frames") && info.contains("1.0 s"), "result info reads {info:?}");
+        save_screenshot(&c, "edits_show_on_the_start_frame_and_in_the_gif-result").await.expect("screenshot");
+    });
+}

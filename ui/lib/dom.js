@@ -11,6 +11,8 @@ export function grabElements() {
     'custom-width', 'fit', 'custom-fit-wrap', 'custom-fit', 'fit-note', 'fps', 'quality', 'quality-value', 'loop', 'width-note', 'options-error',
     'result-view', 'result-img', 'result-info', 'progress-wrap', 'progress', 'status', 'error',
     'make-gif', 'cancel', 'change-range', 'save', 'drop-overlay', 'open-file',
+    'plays-for', 'crop-shapes', 'crop-fields', 'crop-w', 'crop-h', 'crop-x', 'crop-y', 'crop-box', 'crop-shade', 'crop-hint',
+    'speed', 'direction', 'text-top', 'text-bottom', 'text-style', 'edit-error',
   ]) {
     els[id.replace(/-(\w)/g, (_, c) => c.toUpperCase())] = $(id);
   }

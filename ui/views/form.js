@@ -4,6 +4,7 @@ import { els, showMessage } from '../lib/dom.js';
 import { formatTime, formatLength } from '../lib/time.js';
 import { EPS, MAX_LENGTH, MIN_LENGTH, state, knownDuration } from '../state.js';
 import { customWidthProblem, customFitProblem, currentSpec, showEstimate, showOptions } from './options.js';
+import { editsProblem, showEdits } from './edits.js';
 
 /** Switch between 'form', 'running' and 'result'. */
 export function setView(view) {
@@ -48,7 +49,7 @@ export function validate() {
 
 /** Whether Make GIF may run now. */
 export function ready() {
-  return validate().ok && !customWidthProblem() && !customFitProblem();
+  return validate().ok && !customWidthProblem() && !customFitProblem() && !editsProblem();
 }
 
 /** Refresh every read-out, message and the Make GIF button from the current state. */
@@ -67,9 +68,10 @@ export function updateForm() {
   const timesOk = !state.unparsed.start && !state.unparsed.end;
   const length = timesOk ? state.end - state.start : 0;
   els.length.textContent = timesOk ? `Length: ${formatLength(Math.max(0, length))}` : 'Length: –';
-  const ok = check.ok && !widthProblem && !fitProblem;
+  const ok = check.ok && !widthProblem && !fitProblem && !editsProblem();
   showEstimate(ok ? currentSpec() : null, length);
   showOptions();
+  showEdits(Math.max(0, length));
   els.makeGif.disabled = !ok;
 }
 

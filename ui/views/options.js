@@ -6,6 +6,7 @@ import { roundMs } from '../lib/time.js';
 import { formatSizeRange, formatLimit } from '../lib/size.js';
 import { state } from '../state.js';
 import { updateForm } from './form.js';
+import { currentEdits, gifFrames } from './edits.js';
 
 const LARGE_GIF_BYTES = 50 * 1024 * 1024;
 
@@ -58,7 +59,8 @@ export function currentSpec() {
     width: selectedWidth(),
     fps: selectedFps(),
     quality: Number(els.quality.value),
-    plays: els.loop.checked ? 0 : 1,
+    plays: Number(els.loop.value),
+    ...currentEdits(),
     maxBytes: selectedLimit(),
   };
 }
@@ -92,7 +94,7 @@ function scheduleEstimate(key, spec) {
 
 /** The frame count, the size range once known, and a warning when the GIF is huge or over its limit. */
 export function showEstimate(spec, length) {
-  const frames = `About ${Math.max(0, Math.round(length * selectedFps()))} frames`;
+  const frames = `About ${gifFrames(length, selectedFps())} frames`;
   // The estimate is of the settings as chosen; a size limit applies when the GIF is made.
   const key = spec ? JSON.stringify([state.video.id, { ...spec, maxBytes: null }]) : '';
   const sized = state.estimate && state.estimate.key === key ? state.estimate : null;

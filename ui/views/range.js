@@ -5,6 +5,7 @@ import { els, showMessage } from '../lib/dom.js';
 import { parseTime, formatTime, roundMs, clamp } from '../lib/time.js';
 import { EPS, state, knownDuration } from '../state.js';
 import { updateForm } from './form.js';
+import { previewEdits } from './edits.js';
 
 /** Set a time from code (prefill, nudge) and show it formatted. */
 export function setTime(which, seconds) {
@@ -71,9 +72,10 @@ async function loadFrame(which) {
   const box = els[`${which}Frame`].parentElement;
   box.classList.add('loading');
   try {
-    const bytes = await invoke('preview_frame', { id: video.id, at, slot: which });
+    const edits = previewEdits();
+    const bytes = await invoke('preview_frame', { id: video.id, at, slot: which, edits });
     if (seq !== state.frameSeq[which] || state.video !== video) return; // stale answer
-    setFrame(which, blobUrl(bytes, 'image/jpeg'));
+    setFrame(which, blobUrl(bytes, 'image/jpeg'), !edits);
     showMessage(els.frameError, '');
   } catch (err) {
     if (seq !== state.frameSeq[which] || state.video !== video) return;
@@ -83,19 +85,32 @@ async function loadFrame(which) {
   }
 }
 
-/** Show a frame URL (or none) and free the previous one; the start frame doubles as thumbnail. */
-function setFrame(which, url) {
+/** Show a frame URL (or none) and free the previous one; the start frame doubles as the
+ * video's thumbnail while it shows the video as it is (no captions drawn on it). */
+function setFrame(which, url, plain = true) {
   const img = els[`${which}Frame`];
   const old = state.frameUrls[which];
   state.frameUrls[which] = url;
-  const targets = which === 'start' ? [img, els.mediaThumb] : [img];
-  for (const target of targets) {
-    if (url) target.src = url;
-    else target.removeAttribute('src');
-    target.hidden = !url;
+  show(img, url);
+  if (which === 'start' && (plain || !url)) {
+    const oldThumb = state.thumbUrl;
+    state.thumbUrl = url;
+    show(els.mediaThumb, url);
+    release(oldThumb);
   }
   if (!url) img.parentElement.classList.remove('loading');
-  if (old) URL.revokeObjectURL(old);
+  release(old);
+}
+
+function show(img, url) {
+  if (url) img.src = url;
+  else img.removeAttribute('src');
+  img.hidden = !url;
+}
+
+/** Frees a frame's URL once no image shows it. */
+function release(url) {
+  if (url && url !== state.thumbUrl && !Object.values(state.frameUrls).includes(url)) URL.revokeObjectURL(url);
 }
 
 /** Drops both previews and any answer still on its way. */

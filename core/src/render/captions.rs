@@ -18,8 +18,23 @@ pub struct Prepared {
     _files: Vec<tempfile::NamedTempFile>,
 }
 
-/// Lays out `edits`' captions for a frame of `width`×`height` output pixels.
-pub fn prepare(edits: &Edits, fonts: &Path, width: u32, height: u32) -> Result<Option<Prepared>> {
+/// Where captions go, in output pixels: the whole GIF, or the crop box on an uncropped preview.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Area {
+    pub x: u32,
+    pub y: u32,
+    pub width: u32,
+    pub height: u32,
+}
+
+impl Area {
+    pub fn whole(width: u32, height: u32) -> Area {
+        Area { x: 0, y: 0, width, height }
+    }
+}
+
+/// Lays out `edits`' captions for `area`.
+pub fn prepare(edits: &Edits, fonts: &Path, area: Area) -> Result<Option<Prepared>> {
     if !edits.has_captions() {
         return Ok(None);
     }
@@ -35,14 +50,14 @@ pub fn prepare(edits: &Edits, fonts: &Path, width: u32, height: u32) -> Result<O
         if text.is_empty() {
             continue;
         }
-        let (lines, px) = layout(text, &face, edits.text_style, width, height);
+        let (lines, px) = layout(text, &face, edits.text_style, area.width, area.height);
         let mut file = tempfile::Builder::new()
             .prefix("gifgrab-caption-")
             .suffix(".txt")
             .tempfile()
             .map_err(|e| Msg::internal(format!("cannot write the caption for ffmpeg: {e}")))?;
         file.write_all(lines.join("\n").as_bytes()).map_err(|e| Msg::internal(format!("cannot write the caption for ffmpeg: {e}")))?;
-        filters.push(drawtext(&font, file.path(), px, edits.text_style, top));
+        filters.push(drawtext(&font, file.path(), px, edits.text_style, top, area));
         files.push(file);
     }
     Ok(Some(Prepared { filters, _files: files }))
@@ -52,16 +67,17 @@ fn font_error(font: &Path, why: &str) -> Error {
     Msg::FontUnloadable { path: font.display().to_string(), detail: why.to_string() }.into()
 }
 
-/// One caption's drawtext: centred lines, at the top or the bottom, a little in from the edge.
-fn drawtext(font: &Path, text: &Path, px: u32, style: TextStyle, top: bool) -> String {
+/// One caption's drawtext: centred lines, at the top or the bottom of its area, a little in.
+fn drawtext(font: &Path, text: &Path, px: u32, style: TextStyle, top: bool, area: Area) -> String {
     let pad = (px as f64 * 0.35).round() as u32;
-    let y = if top { format!("{pad}") } else { format!("h-text_h-{pad}") };
+    let y = if top { format!("{}", area.y + pad) } else { format!("{}-text_h-{pad}", area.y + area.height) };
+    let x = format!("{}+({}-text_w)/2", area.x, area.width);
     let look = match style {
         TextStyle::Meme => format!("fontcolor=white:borderw={}:bordercolor=black", (px as f64 * 0.07).round().max(1.0)),
         TextStyle::Plain => format!("fontcolor=white:box=1:boxcolor=black@0.55:boxborderw={}", (px as f64 * 0.25).round().max(1.0)),
     };
     format!(
-        "drawtext=fontfile={}:textfile={}:expansion=none:fontsize={px}:line_spacing={}:text_align=C:x=(w-text_w)/2:y={y}:{look}",
+        "drawtext=fontfile={}:textfile={}:expansion=none:fontsize={px}:line_spacing={}:text_align=C:x={x}:y={y}:{look}",
         quote(&font.to_string_lossy()),
         quote(&text.to_string_lossy()),
         (px as f64 * 0.1).round()

@@ -118,7 +118,7 @@ pub fn prepare_captions(sidecars: &Sidecars, plan: &Plan) -> Result<Option<capti
         return Ok(None);
     }
     let (width, height) = plan.frame_size.ok_or_else(|| Msg::internal("captions need the frame size first"))?;
-    captions::prepare(&plan.edits, &sidecars.fonts, width, height)
+    captions::prepare(&plan.edits, &sidecars.fonts, captions::Area::whole(width, height))
 }
 
 /// Largest frame ffmpeg may hand over: the output width cap, any sane aspect ratio.

@@ -1,6 +1,7 @@
 //! One still frame as a small JPEG, for the app's start/end previews and thumbnail.
 
 use crate::edits::Edits;
+use crate::render::captions::Area;
 use crate::error::{Doing, Msg, Result};
 use crate::render::ffmpeg;
 use crate::source::probe::Media;
@@ -11,6 +12,18 @@ use std::io::Read;
 pub const PREVIEW_WIDTH: u32 = 320;
 
 /// The frame at `at` with `edits` applied (crop, captions), as the GIF will show it.
+/// The crop box of `media`'s frame in a `width`×`height` preview of the whole frame.
+fn caption_area(edits: &Edits, media: &Media, width: u32, height: u32) -> Result<Area> {
+    let (bw, bh) = edits.region(media.width, media.height)?;
+    let (x, y) = match edits.crop {
+        Some(c) => (c.x, c.y),
+        None => ((media.width - bw) / 2, (media.height - bh) / 2),
+    };
+    let (sx, sy) = (width as f64 / media.width.max(1) as f64, height as f64 / media.height.max(1) as f64);
+    let scale = |v: u32, s: f64| (v as f64 * s).round() as u32;
+    Ok(Area { x: scale(x, sx), y: scale(y, sy), width: scale(bw, sx).max(1), height: scale(bh, sy).max(1) })
+}
+
 pub fn frame_jpeg(sidecars: &Sidecars, media: &Media, at: f64, edits: &Edits, cancel: &CancelToken) -> Result<Vec<u8>> {
     if !at.is_finite() || at < 0.0 {
         return Err(Msg::PreviewTimeNegative.into());
@@ -22,9 +35,17 @@ pub fn frame_jpeg(sidecars: &Sidecars, media: &Media, at: f64, edits: &Edits, ca
     };
     crate::source::wait::until_available(&media.input, cancel, &|_| {})?;
     let width = PREVIEW_WIDTH.min(media.width.max(2));
-    // The GIF's own crop, size and colour steps (display aspect, HDR tone mapping) and captions.
-    let look = crate::render::decode::Plan::still(at, width, edits, media);
-    let captions = crate::render::decode::prepare_captions(sidecars, &look)?;
+    // The whole frame, for the window draws the crop box over it; the GIF's own size and colour
+    // steps (display aspect, HDR tone mapping), and its captions where the box puts them.
+    let whole = Edits { crop: None, aspect: None, ..edits.clone() };
+    let look = crate::render::decode::Plan::still(at, width, &whole, media);
+    let captions = match look.frame_size {
+        Some((w, h)) if edits.has_captions() => {
+            let area = caption_area(edits, media, w, h)?;
+            crate::render::captions::prepare(edits, &sidecars.fonts, area)?
+        }
+        _ => None,
+    };
     let overlays = captions.as_ref().map(|c| c.filters.clone()).unwrap_or_default();
     let (mut cmd, guard) = ffmpeg::command(sidecars, &media.input)?;
     cmd.args(["-hide_banner", "-nostdin", "-loglevel", "error"])
