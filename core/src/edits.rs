@@ -21,6 +21,8 @@ pub struct Edits {
     pub text_top: String,
     pub text_bottom: String,
     pub text_style: TextStyle,
+    /// Subtitles burned in: a language of the video's own tracks, or a subtitle file's path.
+    pub subs: Option<String>,
 }
 
 impl Default for Edits {
@@ -33,6 +35,7 @@ impl Default for Edits {
             text_top: String::new(),
             text_bottom: String::new(),
             text_style: TextStyle::Meme,
+            subs: None,
         }
     }
 }
@@ -87,6 +90,9 @@ impl Edits {
             if a.width == 0 || a.height == 0 || a.width > 100 * a.height || a.height > 100 * a.width {
                 return Err(Msg::AspectInvalid.into());
             }
+        }
+        if self.subs.as_ref().is_some_and(|s| s.len() > 4096) {
+            return Err(Msg::SubsTooLong.into());
         }
         for (top, text) in [(true, &self.text_top), (false, &self.text_bottom)] {
             let chars = text.chars().count();

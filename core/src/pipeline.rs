@@ -5,7 +5,7 @@ use crate::source::link::Source;
 use crate::spec::GifSpec;
 use crate::source::cookies::SignIn;
 use crate::source::fetch::Fit;
-use crate::render::decode::{Decoder, Plan};
+use crate::render::decode::{BurnIn, Decoder, Plan};
 use crate::render::encode;
 use crate::render::sequence::Sequence;
 use crate::edits::Edits;
@@ -178,7 +178,8 @@ pub fn render(
     // Fitting under a size, a crop and captions need the source's size: learn it first if the
     // look-up did not say.
     let edits = &req.spec.edits;
-    let needs_size = req.spec.max_bytes.is_some() || edits.crop.is_some() || edits.aspect.is_some() || edits.has_captions();
+    // A local file's subtitle streams are listed by the same look.
+    let needs_size = req.spec.max_bytes.is_some() || edits.crop.is_some() || edits.aspect.is_some() || edits.has_captions() || edits.subs.is_some();
     let completed;
     let media = if needs_size && !media.is_known() {
         completed = probe::complete(sidecars, media.clone(), cancel)?;
@@ -191,6 +192,12 @@ pub fn render(
     };
     // A crop outside the frame is refused before anything is fetched or written.
     let region = if media.width > 0 { Some(req.spec.edits.region(media.width, media.height)?) } else { None };
+    // The subtitle file is fetched once (kept until the GIF is done), never the media's audio.
+    let subs = match &req.spec.edits.subs {
+        Some(choice) => Some(crate::source::subtitles::prepare(sidecars, media, choice, cancel)?),
+        None => None,
+    };
+    let burn_in = subs.as_ref().map(|s| BurnIn { ass: s.path().to_path_buf(), fonts: sidecars.fonts.clone() });
     let mut req = req.clone();
     // What the user asked for: fitting lowers settings from here, never past it.
     let asked = req.spec.clone();
@@ -215,7 +222,7 @@ pub fn render(
         expected = predicted;
     }
     let req = &mut req;
-    let mut plan = Plan::gif(&req.spec, media);
+    let mut plan = Plan { subtitles: burn_in, ..Plan::gif(&req.spec, media) };
     let mut total = plan.frame_count();
     if let Some((width, height)) = plan.frame_size {
         check_total(width as usize, height as usize, req.spec.edits.gif_frames(total))?;

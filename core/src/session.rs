@@ -33,6 +33,8 @@ pub struct Probed {
     pub start_hint: Option<f64>,
     /// Seconds of the site's pre-roll wait still ahead (0: none).
     pub wait_seconds: u64,
+    /// The subtitle tracks on offer (language, name, automatic).
+    pub subtitles: Vec<crate::source::subtitles::SubTrack>,
 }
 
 #[derive(Debug, Clone, serde::Deserialize)]
@@ -167,6 +169,7 @@ impl Session {
             fps: media.fps,
             start_hint: parsed.start_hint.filter(|t| media.duration.is_none_or(|d| *t < d)),
             wait_seconds: crate::source::wait::seconds_left(&media.input),
+            subtitles: media.subtitles.clone(),
         };
         lock(&self.sources).insert(id, Arc::new(media));
         Ok(probed)
@@ -196,6 +199,7 @@ impl Session {
             lookup: found.lookup,
             width: if found.width > 0 { found.width } else { media.width },
             height: if found.height > 0 { found.height } else { media.height },
+            subtitles: if found.subtitles.is_empty() { media.subtitles.clone() } else { found.subtitles },
             ..(*media).clone()
         });
         lock(&self.sources).insert(id.to_string(), fresh.clone());

@@ -65,6 +65,10 @@ pub struct Cli {
     /// The captions' look: meme (bold white, black outline) or plain (a sans on a dark band)
     #[arg(long, value_name = "STYLE", value_enum, default_value_t = TextStyle::Meme)]
     pub text_style: TextStyle,
+    /// Burn in subtitles: a language of the video's own (en, ko; a site's automatic captions
+    /// too), or an .srt, .vtt or .ass file
+    #[arg(long, value_name = "LANG|FILE")]
+    pub subs: Option<String>,
     /// The GIF file, or a folder for the default name "<title> <start>-<end>.gif" (default: the current folder)
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -131,6 +135,7 @@ impl Cli {
                 text_top: self.text_top.unwrap_or_default(),
                 text_bottom: self.text_bottom.unwrap_or_default(),
                 text_style: self.text_style,
+                subs: self.subs,
             },
         };
         spec.validate()?;

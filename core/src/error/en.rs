@@ -91,6 +91,20 @@ pub fn text(msg: &Msg) -> String {
             "The {} caption is {chars} characters long; a GIF's caption can have at most {MAX_CAPTION_CHARS}.",
             if *top { "top" } else { "bottom" }
         ),
+        NoSuchSubtitles { path } => format!("The subtitle file {} does not exist.", printable(path)),
+        NotSubtitles { path } => format!(
+            "{} is not a subtitle file gifgrab can read. Use an .srt, .vtt or .ass file.",
+            printable(path)
+        ),
+        NoSubsInLanguage { lang, available } if available.is_empty() => {
+            format!("This video has no subtitles, so there are none in \"{}\".", printable(lang))
+        }
+        NoSubsInLanguage { lang, available } => format!(
+            "This video has no subtitles in \"{}\". It has: {}.",
+            printable(lang),
+            available.iter().map(|l| printable(l)).collect::<Vec<_>>().join(", ")
+        ),
+        SubsTooLong => "That subtitle choice is too long: give a language code (en, ko) or a file's path.".into(),
         NotPlays { text } => format!("\"{}\" is not a number of plays: use forever, once or 1 to 65535.", printable(text)),
         OutputNotGif { ext } => format!("gifgrab writes GIF files only: name the output .gif (got .{})", printable(ext)),
 
@@ -319,6 +333,7 @@ fn doing_text(doing: Doing) -> &'static str {
         Doing::ReadVideo => "read the video",
         Doing::FetchRange => "fetch the whole range",
         Doing::ShowPreview => "show a preview of that moment",
+        Doing::ReadSubtitles => "fetch the subtitles",
     }
 }
 

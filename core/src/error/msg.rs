@@ -57,6 +57,10 @@ pub enum Msg {
     NotAnAspect { text: String },
     CaptionTooLong { top: bool, chars: usize },
     NotPlays { text: String },
+    NoSuchSubtitles { path: String },
+    NotSubtitles { path: String },
+    NoSubsInLanguage { lang: String, available: Vec<String> },
+    SubsTooLong,
     // end_before_start, range_too_short, range_too_long
     EndBeforeStart { start: f64, end: f64 },
     RangeTooShort { length: f64 },
@@ -184,6 +188,7 @@ pub enum Doing {
     ReadVideo,
     FetchRange,
     ShowPreview,
+    ReadSubtitles,
 }
 
 /// Why a size limit was not read.
@@ -219,7 +224,7 @@ impl Msg {
             | CookiesUnreadable { .. } | CookiesNotNetscape { .. } | CookiesEmpty { .. } | SlotInvalid | JobIdInUse
             | JobIdInvalid | GifNotReady | UpdateChannel { .. } | MissingArguments | OutputNotGif { .. } | SpeedRange | NotASpeed { .. }
             | CropEmpty | NotACrop { .. } | CropOutside { .. } | AspectInvalid | NotAnAspect { .. } | CaptionTooLong { .. }
-            | NotPlays { .. } => "invalid_option",
+            | NotPlays { .. } | NoSuchSubtitles { .. } | NotSubtitles { .. } | NoSubsInLanguage { .. } | SubsTooLong => "invalid_option",
             EndBeforeStart { .. } => "end_before_start",
             RangeTooShort { .. } => "range_too_short",
             RangeTooLong { .. } | PlaysTooLong { .. } => "range_too_long",

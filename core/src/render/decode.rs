@@ -39,6 +39,15 @@ pub struct Plan {
     pub frame_size: Option<(u32, u32)>,
     /// The source's display size, when known.
     pub source_size: Option<(u32, u32)>,
+    /// Subtitles to burn in.
+    pub subtitles: Option<BurnIn>,
+}
+
+/// An ASS file (its cues in the video's own time) and the fonts to draw it with.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BurnIn {
+    pub ass: std::path::PathBuf,
+    pub fonts: std::path::PathBuf,
 }
 
 impl Plan {
@@ -67,6 +76,7 @@ impl Plan {
             edits: edits.clone(),
             frame_size: known.then(|| crate::pipeline::frame_size(media.width, media.height, edits, width).ok()).flatten(),
             source_size: known.then_some((media.width, media.height)),
+            subtitles: None,
         }
     }
 

@@ -90,6 +90,8 @@ pub struct StreamInfo {
     pub fps: Option<f64>,
     pub untagged_colors: bool,
     pub transfer: Transfer,
+    /// The file's subtitle streams.
+    pub subtitles: Vec<crate::source::subtitles::SubTrack>,
 }
 
 /// Opens the input and reads its header only (ffmpeg with no output lists the streams).
@@ -206,7 +208,8 @@ pub fn parse_info(stderr: &str) -> Option<StreamInfo> {
     } else {
         Transfer::Sdr
     };
-    Some(StreamInfo { duration, width, height, fps, untagged_colors, transfer })
+    let subtitles = crate::source::subtitles::streams_in_listing(stderr);
+    Some(StreamInfo { duration, width, height, fps, untagged_colors, transfer, subtitles })
 }
 
 /// The sample aspect ratio from `[SAR 32:27 DAR 16:9]`, when it is not square.

@@ -35,7 +35,8 @@ pub fn gif(plan: &Plan, overlays: &[String]) -> String {
     }
     // Each GIF frame is the one on screen at its time (the last to begin by then), on a grid
     // from the seek point; `near` kept the last of a slot's frames, up to half a slot late.
-    picture(chain.then(format!("fps={}:start_time=0:round=up", plan.fps)), plan).then_all(overlays).then("format=rgba").build()
+    let chain = picture(chain.then(format!("fps={}:start_time=0:round=up", plan.fps)), plan);
+    subtitles(chain, plan).then_all(overlays).then("format=rgba").build()
 }
 
 /// One still as the GIF would show it (the previews), so the two look alike.
@@ -76,6 +77,21 @@ fn crop(chain: Chain, edits: &Edits) -> Chain {
         }
         None => chain,
     }
+}
+
+/// The subtitles at the GIF's size (readable, never cropped away), their cues matched in the
+/// video's own time: the frames' times go back to it for this step, then on to the GIF's.
+fn subtitles(chain: Chain, plan: &Plan) -> Chain {
+    let Some(burn) = &plan.subtitles else { return chain };
+    let (speed, start) = (plan.edits.speed, plan.start);
+    // Noto Sans CJK from the bundled fonts: every script, a size to read at GIF widths.
+    let style = "FontName=Noto Sans CJK KR,FontSize=24,Bold=1,Outline=1.8,Shadow=0,MarginV=12";
+    let (ass, fonts) = (quote(&burn.ass.to_string_lossy()), quote(&burn.fonts.to_string_lossy()));
+    chain
+        .then("settb=AVTB")
+        .then(format!("setpts=PTS*{speed}+{start}/TB"))
+        .then(format!("subtitles=filename={ass}:fontsdir={fonts}:force_style={}", quote(style)))
+        .then(format!("setpts=(PTS-{start}/TB)/{speed}"))
 }
 
 /// HDR (PQ or HLG, BT.2020) to BT.709 SDR, after the resize (a third of the cost at 1080p):

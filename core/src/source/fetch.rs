@@ -5,6 +5,7 @@
 use crate::source::cookies::SignIn;
 use crate::error::{Doing, Msg, Result};
 use crate::source::input::Input;
+use crate::source::subtitles::{SubFrom, SubTrack};
 use crate::os::process::{CancelToken, Proc};
 use crate::tools::sidecars::Sidecars;
 use std::io::Read;
@@ -43,6 +44,7 @@ pub struct Resolved {
     pub is_live: bool,
     pub transfer: crate::source::input::Transfer,
     pub input: Input,
+    pub subtitles: Vec<SubTrack>,
 }
 
 /// The rendition order, most important first (yt-dlp's own order follows for ties):
@@ -149,6 +151,43 @@ struct Info {
     requested_formats: Option<Vec<Format>>,
     #[serde(flatten)]
     format: Format,
+    /// Subtitle files by language: the site's own, and its speech recognition's.
+    #[serde(default)]
+    subtitles: std::collections::BTreeMap<String, Vec<SubFile>>,
+    #[serde(default)]
+    automatic_captions: std::collections::BTreeMap<String, Vec<SubFile>>,
+}
+
+#[derive(Debug, Default, Clone, serde::Deserialize)]
+struct SubFile {
+    ext: Option<String>,
+    url: Option<String>,
+    name: Option<String>,
+    http_headers: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+}
+
+/// One track per language, in a form ffmpeg reads (WebVTT first; YouTube's own srv and json3
+/// forms are not subtitle files ffmpeg knows).
+fn tracks(listed: &std::collections::BTreeMap<String, Vec<SubFile>>, auto: bool) -> Vec<SubTrack> {
+    listed
+        .iter()
+        .filter(|(lang, _)| lang.as_str() != "live_chat")
+        .filter_map(|(lang, files)| {
+            let file = ["vtt", "srt", "ass"].iter().find_map(|ext| files.iter().find(|f| f.ext.as_deref() == Some(ext)))?;
+            let url = file.url.clone().filter(|u| u.starts_with("http://") || u.starts_with("https://"))?;
+            let headers = file.http_headers.as_ref().map(clean_headers).unwrap_or_default();
+            let name = file.name.clone().filter(|n| !n.trim().is_empty()).unwrap_or_else(|| lang.clone());
+            Some(SubTrack { lang: lang.clone(), name, auto, from: SubFrom::Url { url, headers } })
+        })
+        .collect()
+}
+
+/// Header values must not smuggle new lines into ffmpeg's -headers.
+fn clean_headers(h: &std::collections::BTreeMap<String, serde_json::Value>) -> Vec<(String, String)> {
+    h.iter()
+        .filter_map(|(k, val)| val.as_str().map(|s| (k.clone(), s.to_string())))
+        .filter(|(k, s)| !k.contains(['\r', '\n', ':']) && !s.contains(['\r', '\n']))
+        .collect()
 }
 
 #[derive(Debug, Default, Clone, serde::Deserialize)]
@@ -182,18 +221,7 @@ pub fn parse(json: &str) -> Result<Resolved> {
     if chosen.vcodec.as_deref() == Some("none") {
         return Err(Msg::SoundOnlyLink.into());
     }
-    let headers = chosen
-        .http_headers
-        .as_ref()
-        .or(info.format.http_headers.as_ref())
-        .map(|h| {
-            h.iter()
-                .filter_map(|(k, val)| val.as_str().map(|s| (k.clone(), s.to_string())))
-                // Header values must not smuggle new lines into ffmpeg's -headers.
-                .filter(|(k, s)| !k.contains(['\r', '\n', ':']) && !s.contains(['\r', '\n']))
-                .collect()
-        })
-        .unwrap_or_default();
+    let headers = chosen.http_headers.as_ref().or(info.format.http_headers.as_ref()).map(clean_headers).unwrap_or_default();
     // Every part must be available before the first request: the latest time counts.
     let available_at = parts.iter().chain([&info.format, &chosen]).filter_map(|f| f.available_at).filter(|t| t.is_finite()).reduce(f64::max);
     let live = info.is_live.unwrap_or(false) || matches!(info.live_status.as_deref(), Some("is_live" | "is_upcoming"));
@@ -208,6 +236,7 @@ pub fn parse(json: &str) -> Result<Resolved> {
         is_live: live,
         transfer: chosen.dynamic_range.as_deref().map(crate::source::input::Transfer::from_words).unwrap_or_default(),
         input: Input { location, headers, remote: true, available_at, expires_at, ..Input::default() },
+        subtitles: tracks(&info.subtitles, false).into_iter().chain(tracks(&info.automatic_captions, true)).collect(),
     })
 }
 

@@ -7,5 +7,6 @@ pub mod input;
 pub mod link;
 pub mod probe;
 pub mod server_check;
+pub mod subtitles;
 pub mod wait;
 pub mod walls;

@@ -1,6 +1,7 @@
 //! What a source is before any frame is decoded: title, length, size, frame rate, and the
 //! input ffmpeg should read. Links go through yt-dlp (`fetch`), then ffmpeg fills the gaps.
 
+use crate::source::subtitles::SubTrack;
 use crate::source::link::Source;
 use crate::error::{Msg, Result};
 use crate::os::process::CancelToken;
@@ -28,6 +29,8 @@ pub struct Media {
     /// How yt-dlp found the input: asked again when its URL expires or changes.
     #[serde(skip)]
     pub lookup: Option<Lookup>,
+    /// The subtitle tracks the site lists, or the file's own subtitle streams.
+    pub subtitles: Vec<SubTrack>,
 }
 
 /// Probes a source fully (the app shows these facts before a GIF is made); `fit` keeps
@@ -44,8 +47,12 @@ pub fn complete(sidecars: &Sidecars, media: Media, cancel: &CancelToken) -> Resu
     }
     let lookup = media.lookup.clone();
     crate::source::wait::until_available(&media.input, cancel, &|_| {})?;
+    let listed = media.subtitles;
     let mut full = with_stream_info(sidecars, media.title, media.input, cancel)?;
     full.lookup = lookup;
+    if !listed.is_empty() {
+        full.subtitles = listed;
+    }
     Ok(full)
 }
 
@@ -71,6 +78,7 @@ pub fn locate(sidecars: &Sidecars, source: &Source, fit: &Fit, cancel: &CancelTo
             let mut media = Media::unknown(found.title, Input { origin: url.clone(), ..found.input });
             media.lookup = Some(lookup);
             media.transfer = found.transfer;
+            media.subtitles = found.subtitles;
             // Sites that state the length and size spare us a look at the media.
             if let (Some(duration), Some(width), Some(height)) = (found.duration, found.width, found.height) {
                 (media.duration, media.width, media.height, media.fps) = (Some(duration), width, height, found.fps);
@@ -87,7 +95,18 @@ pub fn locate(sidecars: &Sidecars, source: &Source, fit: &Fit, cancel: &CancelTo
 
 impl Media {
     fn unknown(title: String, input: Input) -> Media {
-        Media { title, duration: None, width: 0, height: 0, fps: None, untagged_colors: false, transfer: Default::default(), input, lookup: None }
+        Media {
+            title,
+            duration: None,
+            width: 0,
+            height: 0,
+            fps: None,
+            untagged_colors: false,
+            transfer: Default::default(),
+            input,
+            lookup: None,
+            subtitles: Vec::new(),
+        }
     }
 
     /// Whether the size and length are known yet.
@@ -111,6 +130,8 @@ fn with_stream_info(sidecars: &Sidecars, title: String, input: Input, cancel: &C
         fps: info.fps,
         untagged_colors: info.untagged_colors,
         transfer: info.transfer,
+        // A local file's own subtitle streams; a site's tracks come from yt-dlp.
+        subtitles: if input.remote { Vec::new() } else { info.subtitles },
         input,
         lookup: None,
     })
