@@ -960,3 +960,66 @@ fn edits_show_on_the_start_frame_and_in_the_gif() {
         save_screenshot(&c, "edits_show_on_the_start_frame_and_in_the_gif-result").await.expect("screenshot");
     });
 }
+
+/// The subtitle menu lists a page's own tracks (the window's language first); the chosen one is
+/// drawn in the GIF during its cues only.
+#[test]
+fn the_subtitle_menu_offers_the_videos_tracks() {
+    e2e("the_subtitle_menu_offers_the_videos_tracks", |c| async move {
+        const VTT: &str = "WEBVTT\n\n00:00:11.000 --> 00:00:12.000\n안녕하세요\n\n00:00:12.500 --> 00:00:13.000\nSECOND\n";
+        let site = TempDir::new("e2e-subs-site");
+        std::fs::copy(media("long.mp4"), site.path("clip.mp4")).unwrap();
+        std::fs::write(site.path("clip.ko.vtt"), VTT).unwrap();
+        std::fs::write(site.path("clip.en.vtt"), VTT.replace("안녕하세요", "HELLO")).unwrap();
+        std::fs::write(
+            site.path("page.html"),
+            "<!doctype html><html><head><title>long</title></head><body><video src=\"clip.mp4\">\
+             <track kind=\"subtitles\" src=\"clip.ko.vtt\" srclang=\"ko\" label=\"Korean\">\
+             <track kind=\"subtitles\" src=\"clip.en.vtt\" srclang=\"en\" label=\"English\"></video></body></html>",
+        )
+        .unwrap();
+        let srv = TestServer::start(&site.0).expect("test server");
+        enter_in(&c, "Video link or file", &srv.url("page.html")).await;
+        wait_text(&c, "#media-title", 60.0, "the page's video", |t| t.starts_with("long")).await;
+        let subs = field(&c, "Subtitles").await;
+        let listed = c
+            .execute("return [...document.getElementById('subs').options].map((o) => o.textContent);", vec![])
+            .await
+            .expect("the subtitle menu");
+        let listed: Vec<String> = listed.as_array().unwrap().iter().map(|v| v.as_str().unwrap_or_default().to_string()).collect();
+        assert_eq!(listed, ["Off", "English", "Korean", "From a file…"], "the window's language (English) first");
+        assert_eq!(value(&subs).await, "", "subtitles are off until chosen");
+        set_field(&c, "Start", "0:10.5").await;
+        set_field(&c, "End", "0:13").await;
+        assert_eq!((value(&field(&c, "Start").await).await, value(&field(&c, "End").await).await), ("0:10.5".into(), "0:13.0".into()));
+        subs.select_by_label("Korean").await.expect("choose Korean");
+        wait_text(&c, "#subs-note", UI_WAIT, "the subtitles note", |t| t.contains("drawn in the GIF")).await;
+        button(&c, "Make GIF").await.click().await.expect("click Make GIF");
+        wait_text(&c, "[role=status]", 90.0, "the status \"Done\"", |t| t == "Done").await;
+        let out = TempDir::new("e2e-subs-save");
+        let target = out.path("subs.gif");
+        button(&c, "Save as…").await.click().await.expect("click Save as…");
+        let chosen = target.clone();
+        run_blocking(move || answer_save_dialog(&chosen, "the_subtitle_menu_offers_the_videos_tracks-dialog")).await;
+        wait_text(&c, "[role=status]", 20.0, "saved", |t| t.starts_with("Saved to")).await;
+
+        // The same moment without subtitles, by the CLI: the two differ only while a cue is on.
+        let plain = out.path("plain.gif");
+        let made = gifgrab().args([media("long.mp4").to_str().unwrap(), "-s", "10.5", "-e", "13", "-o"]).arg(&plain).output().unwrap();
+        assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+        let (with, without) = (gif_frames_rgb(&target, 480, 270), gif_frames_rgb(&plain, 480, 270));
+        assert_eq!(with.len(), without.len());
+        let row = 480 * 3;
+        for i in 0..with.len() {
+            let t = 10.5 + i as f64 / 15.0;
+            let bottom = (180..270).filter(|&y| {
+                with[i][y * row..(y + 1) * row].iter().zip(&without[i][y * row..(y + 1) * row]).filter(|(a, b)| a.abs_diff(**b) > 60).count() > 3
+            });
+            let rows = bottom.count();
+            let inside = (11.05..11.95).contains(&t) || (12.55..12.95).contains(&t);
+            let outside = t < 10.95 || (12.05..12.45).contains(&t);
+            assert!(!inside || rows > 4, "frame {i} ({t:.2} s) shows no cue");
+            assert!(!outside || rows == 0, "frame {i} ({t:.2} s) shows a cue out of its time");
+        }
+    });
+}

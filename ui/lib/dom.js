@@ -12,7 +12,7 @@ export function grabElements() {
     'result-view', 'result-img', 'result-info', 'progress-wrap', 'progress', 'status', 'error',
     'make-gif', 'cancel', 'change-range', 'save', 'drop-overlay', 'open-file',
     'plays-for', 'crop-shapes', 'crop-fields', 'crop-w', 'crop-h', 'crop-x', 'crop-y', 'crop-box', 'crop-shade', 'crop-hint',
-    'speed', 'direction', 'text-top', 'text-bottom', 'text-style', 'edit-error',
+    'speed', 'direction', 'text-top', 'text-bottom', 'text-style', 'edit-error', 'subs', 'subs-note',
   ]) {
     els[id.replace(/-(\w)/g, (_, c) => c.toUpperCase())] = $(id);
   }

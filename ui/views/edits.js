@@ -19,7 +19,74 @@ export function currentEdits() {
     textTop: els.textTop.value,
     textBottom: els.textBottom.value,
     textStyle: els.textStyle.value,
+    subs: chosenSubs(),
   };
+}
+
+// ---------- Subtitles ----------
+
+let subsFile = null;
+
+/** A language of the video's own tracks, a chosen file's path, or null. */
+function chosenSubs() {
+  const v = els.subs.value;
+  if (v === 'file') return subsFile;
+  return v ? v.slice('track:'.length) : null;
+}
+
+/** The video's tracks in the menu: the window's language first, the site's own before automatic ones. */
+export function listSubtitles(tracks) {
+  const mine = (navigator.language || 'en').toLowerCase().split('-')[0];
+  const rank = (t) => (t.lang.toLowerCase().split(/[-_]/)[0] === mine ? 0 : 2) + (t.auto ? 1 : 0);
+  const sorted = [...(tracks || [])].sort((a, b) => rank(a) - rank(b) || trackName(a).localeCompare(trackName(b)));
+  const options = sorted.map((t) => new Option(t.auto ? `${trackName(t)} (automatic)` : trackName(t), `track:${t.lang}`));
+  els.subs.replaceChildren(new Option('Off', ''), ...options, new Option(subsFile ? `File: ${baseName(subsFile)}` : 'From a file…', 'file'));
+  els.subs.value = '';
+  showSubsNote();
+}
+
+// Names for the common languages where the webview's Intl has no display names (WebKitGTK).
+const LANGUAGES = {
+  en: 'English', ko: 'Korean', ja: 'Japanese', zh: 'Chinese', es: 'Spanish', fr: 'French', de: 'German',
+  pt: 'Portuguese', it: 'Italian', ru: 'Russian', vi: 'Vietnamese', th: 'Thai', id: 'Indonesian',
+  ar: 'Arabic', hi: 'Hindi', nl: 'Dutch',
+};
+
+/** The site's name for a track, or its language's name ("ko" → Korean, "en-US" → English (US)). */
+function trackName(t) {
+  if (t.name && t.name !== t.lang) return t.name;
+  try {
+    const named = new Intl.DisplayNames([navigator.language || 'en'], { type: 'language' }).of(t.lang);
+    if (named && named.toLowerCase() !== t.lang.toLowerCase()) return named;
+  } catch {
+    // not a code Intl knows: the table below may
+  }
+  const [base, region] = t.lang.split(/[-_]/);
+  const name = LANGUAGES[base.toLowerCase()];
+  return name ? (region ? `${name} (${region})` : name) : t.lang;
+}
+
+function baseName(path) {
+  return String(path).split(/[\\/]/).pop();
+}
+
+function showSubsNote() {
+  const on = Boolean(chosenSubs());
+  els.subsNote.hidden = !on;
+  els.subsNote.textContent = on ? 'Subtitles are drawn in the GIF; the frames above show it without them.' : '';
+}
+
+async function chooseSubsFile() {
+  const dialog = window.__TAURI__?.dialog;
+  const path = dialog?.open
+    ? await dialog.open({ multiple: false, directory: false, title: 'Choose subtitles', filters: [{ name: 'Subtitles', extensions: ['srt', 'vtt', 'ass', 'ssa'] }] })
+    : null;
+  if (path) {
+    subsFile = String(path);
+    els.subs.querySelector('option[value="file"]').textContent = `File: ${baseName(subsFile)}`;
+  } else if (!subsFile) {
+    els.subs.value = '';
+  }
 }
 
 /** What the previews need: the captions and where the crop box puts them; none without captions. */
@@ -240,6 +307,11 @@ function wireFields() {
     setShape(next.dataset.shape);
   });
   for (const el of [els.speed, els.direction]) el.addEventListener('change', () => edited(false));
+  els.subs.addEventListener('change', async () => {
+    if (els.subs.value === 'file') await chooseSubsFile().catch(() => {});
+    showSubsNote();
+    edited(false);
+  });
   for (const el of [els.textTop, els.textBottom]) el.addEventListener('input', () => edited(true));
   els.textStyle.addEventListener('change', () => edited(true));
 }

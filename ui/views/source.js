@@ -8,7 +8,7 @@ import { setTime, rememberLength, scheduleFrame, clearFrames } from './range.js'
 import { selectedWidth, selectedFps, customWidthProblem } from './options.js';
 import { updateForm } from './form.js';
 import { changeRange } from './result.js';
-import { fitCropToVideo } from './edits.js';
+import { fitCropToVideo, listSubtitles } from './edits.js';
 
 export function scheduleProbe(delay) {
   clearTimeout(state.probeTimer);
@@ -63,6 +63,7 @@ function unloadVideo() {
 function loadVideo(info) {
   state.video = info;
   fitCropToVideo();
+  listSubtitles(info.subtitles);
   const duration = knownDuration();
   let start = Number(info.startHint) || 0;
   if (duration !== null) start = clamp(start, 0, Math.max(0, duration - MIN_LENGTH));
