@@ -197,7 +197,8 @@ pub fn render(
         Some(choice) => Some(crate::source::subtitles::prepare(sidecars, media, choice, cancel)?),
         None => None,
     };
-    let burn_in = subs.as_ref().map(|s| BurnIn { ass: s.path().to_path_buf(), fonts: sidecars.fonts.clone() });
+    let fonts = sidecars.fonts.join(crate::render::captions::SUBTITLE_FONTS);
+    let burn_in = subs.as_ref().map(|s| BurnIn { ass: s.path().to_path_buf(), fonts: fonts.clone() });
     let mut req = req.clone();
     // What the user asked for: fitting lowers settings from here, never past it.
     let asked = req.spec.clone();

@@ -221,8 +221,8 @@ fn a_caption_font_that_fails_to_load_is_named() {
     let dir = TempDir::new("font");
     let src = media("bikes.mp4");
     let fonts = dir.path("fonts");
-    std::fs::create_dir_all(&fonts).unwrap();
-    std::fs::write(fonts.join("NotoSansCJK-Bold.ttc"), b"not a font").unwrap();
+    std::fs::create_dir_all(fonts.join("bold")).unwrap();
+    std::fs::write(fonts.join("bold/NotoSansCJK-Bold.ttc"), b"not a font").unwrap();
     let out = gifgrab()
         .env("GIFGRAB_FONT_DIR", &fonts)
         .args([src.to_str().unwrap(), "-s", "1", "-e", "2", "--text-top", "HI", "-o"])
@@ -243,13 +243,18 @@ fn fonts_in_a_folder_with_odd_characters_still_load() {
     let bundled = bin_dir().join("fonts");
     // Characters ffmpeg's filter syntax gives meaning to: the path must be escaped, not parsed.
     let odd = dir.path("it's a [font], dir; 100%: ok");
-    std::fs::create_dir_all(&odd).unwrap();
-    for name in ["NotoSansCJK-Bold.ttc", "NotoSansCJK-Regular.ttc"] {
+    // Subtitles from a file in the same odd folder: its path goes through the graph too.
+    let srt = odd.join("a [sub]; it's.srt");
+    std::fs::create_dir_all(odd.join("bold")).unwrap();
+    for name in ["bold/NotoSansCJK-Bold.ttc", "NotoSansCJK-Regular.ttc"] {
         std::os::unix::fs::symlink(bundled.join(name), odd.join(name)).unwrap();
     }
+    std::fs::write(&srt, "1\n00:00:01,000 --> 00:00:02,000\nodd: 'quotes', [brackets]\n").unwrap();
     let out = gifgrab()
         .env("GIFGRAB_FONT_DIR", &odd)
-        .args([src.to_str().unwrap(), "-s", "1", "-e", "1.5", "--text-bottom", "it's 100%: ok, [really]", "-o"])
+        .args([src.to_str().unwrap(), "-s", "1", "-e", "1.5", "--text-bottom", "it's 100%: ok, [really]", "--subs"])
+        .arg(&srt)
+        .arg("-o")
         .arg(dir.path("odd.gif"))
         .output()
         .unwrap();

@@ -7,25 +7,31 @@ use std::path::{Path, PathBuf};
 
 const PACKAGE: &str = "fonts-noto-cjk";
 const VERSION: &str = "1:20220127+repack1-1";
+/// Bumped when the files' places change, so set-up redoes them.
+const LAYOUT: &str = "2";
 const DEB: &str = "fonts-noto-cjk_20220127+repack1-1_all.deb";
 const POOL: &str = "http://deb.debian.org/debian/pool/main/f/fonts-noto-cjk/";
 const SHA: &str = "4a2515eb6db3978b897fef9709ed0d2b1f4c6c4df4d83d6c4ef65f71f1b1f502";
-const MEMBERS: &[&str] = &[
-    "./usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-    "./usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
-    "./usr/share/doc/fonts-noto-cjk/copyright",
+/// Each file and where it goes: Bold alone in its folder, which subtitles read whole (libass
+/// loads every font of the folder it is given: one 20 MB file instead of two halves its start).
+const MEMBERS: &[(&str, &str)] = &[
+    ("./usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", "NotoSansCJK-Regular.ttc"),
+    ("./usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc", "bold/NotoSansCJK-Bold.ttc"),
+    ("./usr/share/doc/fonts-noto-cjk/copyright", "copyright"),
 ];
 
 /// Places the fonts unless the stamp names this package version already.
 pub fn ensure() -> Result {
     let dir = crate::root().join("src-tauri/binaries/fonts");
     let stamp = dir.with_file_name(".fonts.stamp");
-    let have = MEMBERS.iter().all(|m| dir.join(file_name(m)).exists());
-    if have && std::fs::read_to_string(&stamp).ok().as_deref() == Some(VERSION) {
+    let have = MEMBERS.iter().all(|(_, to)| dir.join(to).exists());
+    if have && std::fs::read_to_string(&stamp).ok().as_deref() == Some(stamp_text().as_str()) {
         eprintln!("xtask: caption fonts ready");
         return Ok(());
     }
     let deb = download()?;
+    // Files of an older layout must not linger in the bundle.
+    let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     // A .deb is an ar archive holding data.tar.xz: Python reads both on every system.
     let code = r#"
@@ -39,22 +45,20 @@ while i < len(data):
         tar = data[i+60:i+60+size]
     i += 60 + size + (size & 1)
 with tarfile.open(fileobj=io.BytesIO(tar)) as t:
-    for m in sys.argv[3:]:
-        part = os.path.join(sys.argv[2], os.path.basename(m) + '.part')
+    pairs = sys.argv[3:]
+    for m, to in zip(pairs[::2], pairs[1::2]):
+        part = os.path.join(sys.argv[2], to + '.part')
+        os.makedirs(os.path.dirname(part), exist_ok=True)
         open(part, 'wb').write(t.extractfile(m).read())
         os.replace(part, part[:-5])
 "#;
     let mut cmd = sh::python();
-    cmd.args(["-c", code]).arg(&deb).arg(&dir).args(MEMBERS);
+    cmd.args(["-c", code]).arg(&deb).arg(&dir).args(MEMBERS.iter().flat_map(|(m, to)| [*m, *to]));
     sh::run(&mut cmd)?;
-    std::fs::write(&stamp, VERSION).map_err(|e| format!("write {}: {e}", stamp.display()))?;
-    let bytes: u64 = MEMBERS.iter().filter_map(|m| std::fs::metadata(dir.join(file_name(m))).ok()).map(|m| m.len()).sum();
+    std::fs::write(&stamp, stamp_text()).map_err(|e| format!("write {}: {e}", stamp.display()))?;
+    let bytes: u64 = MEMBERS.iter().filter_map(|(_, to)| std::fs::metadata(dir.join(to)).ok()).map(|m| m.len()).sum();
     eprintln!("xtask: caption fonts ready ({:.1} MB, {PACKAGE} {VERSION})", bytes as f64 / 1e6);
     Ok(())
-}
-
-fn file_name(member: &str) -> &str {
-    member.rsplit('/').next().unwrap_or(member)
 }
 
 /// The pinned package from Debian's pool, else through apt; checked by SHA-256 either way.
@@ -73,6 +77,10 @@ fn download() -> Result<PathBuf> {
     }
     check(&path)?;
     Ok(path)
+}
+
+fn stamp_text() -> String {
+    format!("{VERSION} layout {LAYOUT}")
 }
 
 fn check(path: &Path) -> Result {

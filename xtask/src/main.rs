@@ -18,7 +18,8 @@ const USAGE: &str = "usage: cargo xtask <run|test|setup|bundle>
           --target TRIPLE: that system's sidecars, format-checked, for its bundle)
   bundle  build the installable Linux package (.deb) with the sidecars inside
   bench   time gifgrab against other ways to make a GIF (--quick: one case, one run; --rate MBIT;
-          --quality: bytes against SSIMULACRA 2 beside gifski, ffmpeg's best recipes and gifsicle)";
+          --quality: bytes against SSIMULACRA 2 beside gifski, ffmpeg's best recipes and gifsicle;
+          --effects: what each edit (crop, speed, reverse, bounce, captions, subtitles) costs)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -141,9 +142,11 @@ fn bench(extra: &[String]) -> Result {
     if quality {
         system::ensure_bench_packages()?;
     }
-    let bin = if quality { "quality" } else { "bench" };
+    // --effects: what each edit costs against the plain GIF.
+    let effects = extra.iter().any(|a| a == "--effects");
+    let bin = if quality { "quality" } else if effects { "effects" } else { "bench" };
     cmd.args(["run", "--release", "--quiet", "--package", "gifgrab-tests", "--bin", bin, "--"])
-        .args(extra.iter().filter(|a| *a != "--quality"))
+        .args(extra.iter().filter(|a| *a != "--quality" && *a != "--effects"))
         .env("GIFGRAB_MEDIA_DIR", &s.media_dir)
         .env("GIFGRAB_SIDECAR_DIR", &release)
         .env("GIFGRAB_APP_BIN", release.join("gifgrab"));

@@ -10,7 +10,9 @@ use std::path::{Path, PathBuf};
 
 /// Regular for the plain style, Bold for the meme style: Noto Sans CJK covers Latin, Hangul, kana and Han.
 pub const REGULAR: &str = "NotoSansCJK-Regular.ttc";
-pub const BOLD: &str = "NotoSansCJK-Bold.ttc";
+pub const BOLD: &str = "bold/NotoSansCJK-Bold.ttc";
+/// Bold alone: libass loads every font in the folder it is given.
+pub const SUBTITLE_FONTS: &str = "bold";
 
 /// Captions ready to draw: their drawtext filters and the text files those read (kept until dropped).
 pub struct Prepared {
