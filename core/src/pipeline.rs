@@ -218,7 +218,14 @@ pub fn render(
     if let Some(limit) = req.spec.max_bytes {
         on_progress(Progress::new(Stage::Sizing, 0, 0));
         wait_for(media, &media.input, cancel, on_progress)?;
-        let (chosen, predicted) = fit::choose(&asked, region_width, limit, limit as f64 * fit::AIM, &mut sample)?;
+        // The estimate is good to about ±8 %: settings that more likely fit than not are tried as
+        // asked (a pass over the limit stops early and is corrected once from what it measured).
+        let as_asked = sample(&asked)?;
+        let (chosen, predicted) = if as_asked.middle() <= limit {
+            (asked.clone(), as_asked.middle() as f64)
+        } else {
+            fit::choose(&asked, region_width, limit, limit as f64 * fit::AIM, &mut sample)?
+        };
         req.spec = chosen;
         expected = predicted;
     }
@@ -253,7 +260,7 @@ pub fn render(
                 let bias = bytes.len() as f64 / expected.max(1.0);
                 kept = Some((encoded, bytes, req.spec.clone(), total));
                 on_progress(Progress::new(Stage::Sizing, 0, 0));
-                let (chosen, predicted) = fit::raise(&req.spec, &asked, expected, limit as f64 * fit::AIM / bias, &mut sample)?;
+                let (chosen, predicted) = fit::raise(&req.spec, &asked, expected, limit as f64 * fit::AIM_CLOSER / bias, &mut sample)?;
                 if chosen == req.spec {
                     break kept.take().expect("kept").0;
                 }

@@ -94,10 +94,14 @@ fn gifs_fit_under_each_preset() {
         let encodes: u32 = fits.rsplit('(').next().and_then(|t| t.split_whitespace().next()).and_then(|n| n.parse().ok()).expect("encodes");
         assert!(encodes <= 2, "{fits}");
         eprintln!("{clip} {start}-{end} under {limit}: {size} bytes ({:.0} %), {fits}", share * 100.0);
-        if share < 0.9 * 0.999 && *limit != "discord" {
-            eprintln!("  (under 90 % of the limit)");
+        if fits.contains("no change needed") {
+            // As asked it fits: nothing is raised past what the user chose, however far under.
+            assert!(encodes == 1, "{fits}");
+        } else {
+            // 90 % is the goal; gifski's quality steps can be 15 % apart (bikes at 128 px: q74 is
+            // 89.8 % of 128 KB, q75 106 %), so a hair under it is the best a quality can do.
+            assert!(share >= 0.88, "{clip}: {size} bytes is {:.1} % of {limit}: {fits}", share * 100.0);
         }
-        assert!(share > 0.5 || *limit == "discord", "{clip}: {size} bytes is far under {limit}: {fits}");
         if *limit == "slack-emoji" {
             assert!(gif_facts(&dir.path("f.gif")).width <= 128, "Slack's emoji are 128 px");
         }
