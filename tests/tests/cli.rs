@@ -639,3 +639,29 @@ fn the_origin_named_two_ways_is_one_server() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(gif_facts(&dir.path("n.gif")).frames, 15);
 }
+
+/// Matroska stores frame times in whole milliseconds (1/15 s is 66 ms): every frame must still
+/// be its own step of the GIF, none shown twice or skipped (it once slipped one in three).
+#[test]
+fn a_source_with_rounded_frame_times_keeps_every_frame() {
+    let dir = TempDir::new("mkv-times");
+    let mkv = dir.path("ref.mkv");
+    let made = ffmpeg()
+        .args(["-ss", "0.5", "-i"])
+        .arg(media("bikes.mp4"))
+        .args(["-t", "2", "-vf", "fps=15,scale=480:204", "-c:v", "ffv1", "-pix_fmt", "bgr0"])
+        .arg(&mkv)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let out = run(&[mkv.to_str().unwrap(), "-s", "0", "-e", "1.99", "-w", "480", "-r", "15", "-q", "100", "-o", "m.gif"], &dir);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let frames = gif_frames_rgb(&dir.path("m.gif"), 480, 204);
+    let source = ffmpeg().arg("-i").arg(&mkv).args(["-f", "rawvideo", "-pix_fmt", "rgb24", "-"]).output().unwrap().stdout;
+    let source: Vec<&[u8]> = source.chunks_exact(480 * 204 * 3).collect();
+    assert_eq!(frames.len(), source.len(), "one GIF frame per source frame");
+    for (i, (gif, src)) in frames.iter().zip(&source).enumerate() {
+        let own = ssim(gif, src, 480, 204);
+        assert!(own > 0.95, "GIF frame {i} is not source frame {i} (SSIM {own:.3})");
+    }
+}

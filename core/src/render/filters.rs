@@ -28,15 +28,14 @@ impl Chain {
 /// A GIF's frames: speed and frame rate first (fewer frames to crop and scale), then the picture.
 /// `overlays` are drawn last, at the GIF's size (captions).
 pub fn gif(plan: &Plan, overlays: &[String]) -> String {
-    let mut chain = Chain::default();
-    if (plan.edits.speed - 1.0).abs() > 1e-9 {
-        // The timestamps run faster or slower; the fps step then picks the GIF's own frames.
-        chain = chain.then(format!("setpts=PTS/{}", plan.edits.speed));
-    }
     // Each GIF frame is the one on screen at its time (the last to begin by then), on a grid
     // from the seek point; `near` kept the last of a slot's frames, up to half a slot late.
-    let chain = picture(chain.then(format!("fps={}:start_time=0:round=up", plan.fps)), plan);
-    subtitles(chain, plan).then_all(overlays).then("format=rgba").build()
+    // Times are taken 2 ms early: containers round them (Matroska to 1 ms), and a frame stored
+    // at 66 ms for 1/15 s belongs to that step, not the next. Speed scales them first.
+    let speed = plan.edits.speed;
+    let timing = if (speed - 1.0).abs() > 1e-9 { format!("setpts=PTS/{speed}-0.002/TB") } else { "setpts=PTS-0.002/TB".to_string() };
+    let chain = Chain::default().then(timing).then(format!("fps={}:start_time=0:round=up", plan.fps));
+    subtitles(picture(chain, plan), plan).then_all(overlays).then("format=rgba").build()
 }
 
 /// One still as the GIF would show it (the previews), so the two look alike.

@@ -106,6 +106,7 @@ fn main() {
             }
         }
         print_clip(clip, &points);
+        print_bd_rates(&points);
         all.push((clip.name, points));
     }
     if let Some(v) = &gifsicle_version {
@@ -240,4 +241,63 @@ fn svg(all: &[(&str, Vec<Point>)]) -> String {
         out += &format!("<circle cx='{}' cy='{}' r='4' fill='{}'/><text x='{}' y='{}'>{tool}</text>", 50.0 + (t % 3) as f64 * 330.0, ph + 20.0 + (t / 3) as f64 * 18.0, colours[t % colours.len()], 58.0 + (t % 3) as f64 * 330.0, ph + 24.0 + (t / 3) as f64 * 18.0);
     }
     out + "</svg>"
+}
+
+/// A tool's points as (score, ln bytes), by score; None under two points.
+fn curve(points: &[Point], tool: &str) -> Vec<(f64, f64)> {
+    let mut c: Vec<(f64, f64)> = points.iter().filter(|p| p.tool == tool).map(|p| (p.mean, (p.bytes as f64).ln())).collect();
+    c.sort_by(|a, b| a.0.total_cmp(&b.0));
+    c
+}
+
+/// ln bytes at `score` on a curve (linear between its points), inside its range only.
+fn at(c: &[(f64, f64)], score: f64) -> Option<f64> {
+    c.windows(2).find(|w| w[0].0 <= score && score <= w[1].0).map(|w| {
+        let t = if w[1].0 > w[0].0 { (score - w[0].0) / (w[1].0 - w[0].0) } else { 0.0 };
+        w[0].1 + t * (w[1].1 - w[0].1)
+    })
+}
+
+/// gifgrab's bytes against `other`'s at equal SSIMULACRA 2, averaged in log space over the scores
+/// both reach (a BD-rate: -10 % means gifgrab needs a tenth fewer bytes for the same look).
+fn bd_rate(ours: &[(f64, f64)], other: &dyn Fn(f64) -> Option<f64>, lo: f64, hi: f64) -> Option<(f64, f64, f64)> {
+    let steps = 200;
+    let diffs: Vec<(f64, f64)> = (0..=steps)
+        .map(|i| lo + (hi - lo) * i as f64 / steps as f64)
+        .filter_map(|s| Some((s, at(ours, s)? - other(s)?)))
+        .collect();
+    if diffs.len() < 10 {
+        return None;
+    }
+    let mean = diffs.iter().map(|d| d.1).sum::<f64>() / diffs.len() as f64;
+    Some((mean.exp() - 1.0, diffs[0].0, diffs[diffs.len() - 1].0))
+}
+
+fn print_bd_rates(points: &[Point]) {
+    let ours = curve(points, "gifgrab");
+    let (Some(first), Some(last)) = (ours.first(), ours.last()) else { return };
+    let mut tools: Vec<&str> = points.iter().map(|p| p.tool.as_str()).filter(|t| *t != "gifgrab").collect();
+    tools.dedup();
+    println!("gifgrab's bytes at equal SSIMULACRA 2 (BD-rate; negative: gifgrab smaller):");
+    let mut curves = Vec::new();
+    for tool in tools {
+        let c = curve(points, tool);
+        if c.len() >= 2 {
+            match bd_rate(&ours, &|s| at(&c, s), first.0, last.0) {
+                Some((rate, lo, hi)) => println!("  vs {tool:<40} {:+6.1} % over scores {lo:.0}-{hi:.0}", rate * 100.0),
+                None => println!("  vs {tool:<40} no common range of scores"),
+            }
+            curves.push(c);
+        } else if let Some(&(score, ln)) = c.first() {
+            match at(&ours, score) {
+                Some(mine) => println!("  vs {tool:<40} {:+6.1} % at its one point (score {score:.1})", ((mine - ln).exp() - 1.0) * 100.0),
+                None => println!("  vs {tool:<40} its one point (score {score:.1}) is outside gifgrab's range"),
+            }
+        }
+    }
+    // The best of the other curves at each score.
+    let best = |s: f64| curves.iter().filter_map(|c| at(c, s)).reduce(f64::min);
+    if let Some((rate, lo, hi)) = bd_rate(&ours, &best, first.0, last.0) {
+        println!("  vs the best other curve at each score     {:+6.1} % over scores {lo:.0}-{hi:.0}", rate * 100.0);
+    }
 }
