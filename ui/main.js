@@ -1,12 +1,13 @@
 // The window's entry point: wires each view and the keys that work everywhere.
 
 import { els, grabElements } from './lib/dom.js';
+import { state } from './state.js';
 import { wireSource, hideOverlay } from './views/source.js';
 import { wireRange } from './views/range.js';
 import { wireOptions } from './views/options.js';
 import { setView, updateForm } from './views/form.js';
 import { makeGif, cancelJob } from './views/job.js';
-import { saveGif, changeRange } from './views/result.js';
+import { saveGif, changeRange, copyGif, showInFolder } from './views/result.js';
 import { wireSettings } from './views/settings.js';
 import { wireEdits } from './views/edits.js';
 
@@ -27,6 +28,8 @@ function wireForm() {
   els.cancel.addEventListener('click', cancelJob);
   els.save.addEventListener('click', saveGif);
   els.changeRange.addEventListener('click', changeRange);
+  els.copyGif.addEventListener('click', copyGif);
+  els.showInFolder.addEventListener('click', showInFolder);
 }
 
 function wireKeys() {
@@ -36,6 +39,9 @@ function wireKeys() {
     } else if ((e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === 's') {
       e.preventDefault(); // no "save page" in a webview
       saveGif();
+    } else if ((e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === 'c' && state.view === 'result' && !String(window.getSelection())) {
+      e.preventDefault(); // Ctrl+C on the result copies the GIF, unless text is selected
+      copyGif();
     }
   });
 }

@@ -6,7 +6,7 @@ use crate::render::estimate::SizeEstimate;
 use crate::spec::GifSpec;
 use crate::source::cookies::SignIn;
 use crate::source::fetch::Fit;
-use crate::error::{Msg, Result};
+use crate::error::{Error, Msg, Result};
 use crate::render::output;
 use crate::pipeline::{self, Made, OnProgress};
 use crate::source::probe::{self, Media};
@@ -354,6 +354,22 @@ impl Session {
         Ok(Saved { path: target, bytes })
     }
 
+    /// A kept copy of the GIF under its own name (the work folder's copy goes with the next GIF),
+    /// for the clipboard's file list: its path, bytes, and `file://` URI (percent-encoded).
+    pub fn copy_for_clipboard(&self, job_id: &str) -> Result<Copied> {
+        let from = self.gif_path(job_id)?;
+        let name = lock(&self.jobs).get(job_id).and_then(|j| j.made.as_ref()).map(|(_, n)| n.clone()).unwrap_or_else(|| "gifgrab.gif".into());
+        let dir = copies_dir();
+        std::fs::create_dir_all(&dir).map_err(|e| Error::from_write(&e, &dir))?;
+        prune_copies(&dir, KEPT_COPIES - 1);
+        let path = dir.join(&name);
+        let _ = std::fs::remove_file(&path);
+        output::save_copy(&from, &path, false)?;
+        let bytes = std::fs::read(&path).map_err(|e| Msg::GifReadBack { detail: e.to_string() })?;
+        let uri = url::Url::from_file_path(&path).map(String::from).map_err(|_| Msg::internal("no file URI for the copy"))?;
+        Ok(Copied { path, bytes, uri })
+    }
+
     /// Ends every job (killing its children) and removes the work folder.
     pub fn shutdown(&self) {
         self.background.cancel();
@@ -370,6 +386,39 @@ impl Session {
 impl Drop for Session {
     fn drop(&mut self) {
         self.shutdown();
+    }
+}
+
+/// A GIF put on the clipboard: the kept copy, its bytes and its URI.
+pub struct Copied {
+    pub path: PathBuf,
+    pub bytes: Vec<u8>,
+    pub uri: String,
+}
+
+/// Copied GIFs kept for pasting as files: the newest few.
+const KEPT_COPIES: usize = 10;
+
+/// `$XDG_CACHE_HOME/gifgrab/copied` (or `~/.cache/…`): a pasted file list must outlive the work folder.
+fn copies_dir() -> PathBuf {
+    let cache = std::env::var_os("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
+        .unwrap_or_else(std::env::temp_dir);
+    cache.join("gifgrab").join("copied")
+}
+
+/// Keeps the newest `keep` GIFs in `dir`.
+fn prune_copies(dir: &Path, keep: usize) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let mut files: Vec<(std::time::SystemTime, PathBuf)> = entries
+        .flatten()
+        .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
+        .filter(|(_, p)| p.extension().is_some_and(|x| x == "gif"))
+        .collect();
+    files.sort_by(|a, b| b.0.cmp(&a.0));
+    for (_, old) in files.into_iter().skip(keep) {
+        let _ = std::fs::remove_file(old);
     }
 }
 

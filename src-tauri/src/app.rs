@@ -20,6 +20,7 @@ pub fn run() {
     let app = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_shell::init())
+        .plugin(tauri_plugin_opener::init())
         .manage(session)
         .invoke_handler(tauri::generate_handler![
             crate::commands::probe,
@@ -29,6 +30,7 @@ pub fn run() {
             crate::commands::cancel_gif,
             crate::commands::gif_bytes,
             crate::commands::save_gif,
+            crate::commands::copy_gif,
             crate::commands::set_sign_in,
             crate::commands::firefox_profiles,
             crate::commands::versions,

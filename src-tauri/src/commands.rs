@@ -65,6 +65,16 @@ pub async fn save_gif(state: S<'_>, job_id: String, path: String) -> Result<Save
     blocking(move || session.save(&job_id, &path)).await
 }
 
+/// Copies the finished GIF to the clipboard (its bytes and a kept file); the copy's path back.
+#[tauri::command]
+pub async fn copy_gif(app: tauri::AppHandle, state: S<'_>, job_id: String) -> Result<Saved> {
+    let session = state.inner().clone();
+    let copied = blocking(move || session.copy_for_clipboard(&job_id)).await?;
+    let saved = Saved { path: copied.path.clone(), bytes: copied.bytes.len() as u64 };
+    crate::clipboard::offer(&app, copied)?;
+    Ok(saved)
+}
+
 #[tauri::command]
 pub fn firefox_profiles() -> Vec<gifgrab_core::source::cookies::Profile> {
     gifgrab_core::source::cookies::firefox_profiles()

@@ -2,6 +2,7 @@
 //! and the CLI live in `gifgrab-core`, which knows nothing of Tauri.
 
 pub mod app;
+mod clipboard;
 pub mod commands;
 mod fonts;
 

@@ -62,6 +62,9 @@ fn free_ports() -> (u16, u16) {
 /// is typing into (the app then formats a half-typed time).
 static ONE_APP: Mutex<()> = Mutex::new(());
 
+/// The running test's private session bus, for desktop services a test plays (the file manager).
+static SESSION_BUS: Mutex<String> = Mutex::new(String::new());
+
 /// A tauri-driver of our own on free ports, with a private D-Bus session (else GTK autolaunches
 /// one per display, shared between tests, whose daemons outlive them). Dropping it ends the
 /// driver (SIGTERM, then wait), then the bus, then anything else that carries its tag.
@@ -92,6 +95,7 @@ impl Driver {
         let log = logs.join(format!("{name}.log"));
         let out = std::fs::File::create(&log).expect("driver log");
         let (mut bus, bus_address) = start_bus(&tag);
+        *SESSION_BUS.lock().unwrap_or_else(|p| p.into_inner()) = bus_address.clone();
         let child = Command::new(&driver)
             .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
             .env("GIFGRAB_SIDECAR_DIR", bin_dir())
@@ -1021,5 +1025,92 @@ fn the_subtitle_menu_offers_the_videos_tracks() {
             assert!(!inside || rows > 4, "frame {i} ({t:.2} s) shows no cue");
             assert!(!outside || rows == 0, "frame {i} ({t:.2} s) shows a cue out of its time");
         }
+    });
+}
+
+/// What X's clipboard holds for `target`, read by xclip as a pasting app would.
+fn clipboard(target: &str) -> Vec<u8> {
+    let out = Command::new("xclip").args(["-selection", "clipboard", "-t", target, "-o"]).output().expect("xclip runs");
+    assert!(out.status.success(), "xclip -t {target}: {}", String::from_utf8_lossy(&out.stderr));
+    out.stdout
+}
+
+/// The desktop's file manager on the test's bus (tests/desktop/file_manager.py): it records each
+/// ShowItems call in `log`. Returns once it owns its name.
+fn start_file_manager(log: &Path) -> Child {
+    use std::io::BufRead;
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("desktop/file_manager.py");
+    let bus = SESSION_BUS.lock().unwrap_or_else(|p| p.into_inner()).clone();
+    let mut fm = Command::new("/usr/bin/python3")
+        .arg(&script)
+        .arg(log)
+        .env("DBUS_SESSION_BUS_ADDRESS", bus)
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("start the file manager (python3-gi)");
+    let mut line = String::new();
+    let _ = std::io::BufReader::new(fm.stdout.take().unwrap()).read_line(&mut line);
+    assert_eq!(line.trim(), "ready", "the file manager did not take its bus name");
+    fm
+}
+
+/// After saving: Copy puts the animated GIF itself on the clipboard (its bytes, and a file list
+/// naming a kept copy), by the button and by Ctrl+C, so a chat app's paste gets the animation;
+/// Show in folder asks the file manager to show the saved file.
+#[test]
+fn copy_and_show_in_folder_after_saving() {
+    e2e("copy_and_show_in_folder_after_saving", |c| async move {
+        let srv = TestServer::start(media_dir()).expect("test server");
+        load_video(&c, &srv.url("long.mp4")).await;
+        pick_range(&c, "1:00", "1:01").await;
+        button(&c, "Make GIF").await.click().await.expect("click Make GIF");
+        wait_text(&c, "[role=status]", 60.0, "the status \"Done\"", |t| t == "Done").await;
+        wait_new_image(&c, "Your GIF", "", UI_WAIT).await;
+        // The saved file is the GIF made: the clipboard must hold the same bytes.
+        let out_dir = TempDir::new("e2e-copy");
+        let target = out_dir.path("saved.gif");
+        button(&c, "Save as…").await.click().await.expect("click Save as…");
+        let chosen = target.clone();
+        run_blocking(move || answer_save_dialog(&chosen, "copy_and_show_in_folder_after_saving-dialog")).await;
+        wait_text(&c, "[role=status]", 20.0, "the status \"Saved to …\"", |t| t.starts_with("Saved to")).await;
+        let made = std::fs::read(&target).expect("the saved GIF");
+        assert!(gif_facts(&target).frames > 1, "an animated GIF");
+
+        for how in ["button", "Ctrl+C"] {
+            let _ = Command::new("xclip").args(["-selection", "clipboard", "-i", "/dev/null"]).status();
+            if how == "button" {
+                button(&c, "Copy").await.click().await.expect("click Copy");
+            } else {
+                c.find(Locator::Css("#result-img")).await.unwrap().click().await.expect("click the GIF");
+                c.active_element().await.unwrap().send_keys(&format!("{}c", &*Key::Control)).await.expect("Ctrl+C");
+            }
+            wait_text(&c, "[role=status]", UI_WAIT, "the status \"Copied…\"", |t| t.starts_with("Copied")).await;
+            let targets = String::from_utf8(clipboard("TARGETS")).unwrap();
+            for t in ["image/gif", "text/uri-list", "x-special/gnome-copied-files"] {
+                assert!(targets.lines().any(|l| l == t), "{how}: the clipboard offers no {t}: {targets}");
+            }
+            assert!(clipboard("image/gif") == made, "{how}: the clipboard's image/gif is not the GIF made");
+            let uris = String::from_utf8(clipboard("text/uri-list")).unwrap();
+            let uri = uris.lines().next().unwrap_or_default().to_string();
+            let file = url::Url::parse(&uri).ok().and_then(|u| u.to_file_path().ok()).unwrap_or_else(|| panic!("{how}: no file URI: {uris:?}"));
+            assert_eq!(file.file_name().unwrap().to_string_lossy(), "long 60-61.gif", "{how}: the copy keeps its name, space and all");
+            assert!(std::fs::read(&file).unwrap() == made, "{how}: the file the clipboard names is not the GIF");
+            let gnome = String::from_utf8(clipboard("x-special/gnome-copied-files")).unwrap();
+            assert_eq!(gnome, format!("copy\n{uri}"), "{how}");
+        }
+        save_screenshot(&c, "copy_and_show_in_folder_after_saving-copied").await.expect("screenshot");
+
+        let shown_log = out_dir.path("file-manager.log");
+        let mut fm = start_file_manager(&shown_log);
+        button(&c, "Show in folder").await.click().await.expect("click Show in folder");
+        let want = format!("ShowItems {}", url::Url::from_file_path(&target).unwrap());
+        let asked = wait_for(10.0, "the file manager asked to show the GIF", async || {
+            let got = std::fs::read_to_string(&shown_log).unwrap_or_default();
+            if got.is_empty() { Err(got) } else { Ok(got) }
+        })
+        .await;
+        let _ = fm.kill();
+        let _ = fm.wait();
+        assert_eq!(asked.trim(), want, "what Show in folder asked of the file manager");
     });
 }

@@ -18,6 +18,9 @@ export function setView(view) {
   els.cancel.hidden = !running;
   els.changeRange.hidden = view !== 'result';
   els.save.hidden = view !== 'result';
+  els.copyGif.hidden = view !== 'result';
+  // Shown once this GIF has been saved somewhere.
+  if (view !== 'result') els.showInFolder.hidden = true;
 }
 
 /** What's wrong with the form, if anything: { ok, field, message } (message '' = nothing to say yet). */

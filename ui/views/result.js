@@ -9,6 +9,7 @@ import { setView, backToForm } from './form.js';
 
 export function showResult(result, bytes) {
   if (state.resultUrl) URL.revokeObjectURL(state.resultUrl);
+  state.savedPath = null;
   state.result = result;
   state.resultUrl = blobUrl(bytes, 'image/gif');
   els.resultImg.width = result.width;
@@ -38,12 +39,37 @@ export async function saveGif() {
     if (!path) return; // the user closed the dialog
     setStatus('Saving…');
     const saved = await invoke('save_gif', { jobId: state.result.jobId, path });
-    setStatus(`Saved to ${saved?.path || path}`, 'ok');
+    state.savedPath = saved?.path || path;
+    setStatus(`Saved to ${state.savedPath}`, 'ok');
+    els.showInFolder.hidden = !tauriApi()?.opener?.revealItemInDir;
   } catch (err) {
     setStatus('');
     showMessage(els.error, errorMessage(err));
   } finally {
     state.saving = false;
+  }
+}
+
+/** The GIF on the clipboard: the animation itself and a file, as chat apps take a paste. */
+export async function copyGif() {
+  if (state.view !== 'result' || !state.result) return;
+  showMessage(els.error, '');
+  try {
+    await invoke('copy_gif', { jobId: state.result.jobId });
+    setStatus('Copied: paste it into a chat or a document', 'ok');
+  } catch (err) {
+    setStatus('');
+    showMessage(els.error, errorMessage(err));
+  }
+}
+
+/** The saved GIF in the system's file manager. */
+export async function showInFolder() {
+  if (!state.savedPath) return;
+  try {
+    await tauriApi().opener.revealItemInDir(state.savedPath);
+  } catch (err) {
+    showMessage(els.error, errorMessage(err));
   }
 }
 

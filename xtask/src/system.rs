@@ -14,7 +14,7 @@ const BUILD_PACKAGES: &[&str] = &[
     "libssl-dev",
     "python3-venv",
 ];
-const TEST_PACKAGES: &[&str] = &["xvfb", "xauth", "webkit2gtk-driver", "xdotool", "imagemagick", "dbus-x11"];
+const TEST_PACKAGES: &[&str] = &["xvfb", "xauth", "webkit2gtk-driver", "xdotool", "imagemagick", "dbus-x11", "xclip", "python3-gi", "gir1.2-gtk-3.0"];
 /// The quality bench's peer: Debian's gifsicle (1.93; 1.96 changed `--lossy`'s scale).
 const BENCH_PACKAGES: &[&str] = &["gifsicle"];
 const TAURI_DRIVER_VERSION: &str = "2.1.0";

@@ -171,6 +171,8 @@ pub enum Msg {
     SaveToFolder { path: String },
     // output_exists
     OutputExists { path: String },
+    /// The system did not take the clipboard (no display server, or not on this system yet).
+    ClipboardRefused,
     // cancelled
     Cancelled,
     // internal
@@ -252,6 +254,7 @@ impl Msg {
             ReadOnly { .. } | NoFolder { .. } | WriteFailed { .. } | FolderMissing { .. } | NoDataFolder | NoDataFolderHome
             | NoHomeForUpdate | UseSaveDialog | SaveToFolder { .. } => "not_writable",
             OutputExists { .. } => "output_exists",
+            ClipboardRefused => "internal",
             Cancelled => "cancelled",
             Internal { .. } | GifReadBack { .. } | GifGone { .. } => "internal",
         }
