@@ -7,9 +7,11 @@ import { wireRange } from './views/range.js';
 import { wireOptions } from './views/options.js';
 import { setView, updateForm } from './views/form.js';
 import { makeGif, cancelJob } from './views/job.js';
-import { saveGif, changeRange, copyGif, showInFolder } from './views/result.js';
+import { saveGif, changeRange, copyGif, showInFolder, dragGif } from './views/result.js';
 import { wireSettings } from './views/settings.js';
 import { wireEdits } from './views/edits.js';
+import { showOptions } from './views/options.js';
+import { restoreSettings } from './lib/settings.js';
 
 function wireForm() {
   els.gifForm.addEventListener('submit', (e) => {
@@ -30,6 +32,7 @@ function wireForm() {
   els.changeRange.addEventListener('click', changeRange);
   els.copyGif.addEventListener('click', copyGif);
   els.showInFolder.addEventListener('click', showInFolder);
+  els.resultImg.addEventListener('dragstart', dragGif);
 }
 
 function wireKeys() {
@@ -58,6 +61,10 @@ function init() {
   setView('form');
   updateForm();
   els.source.focus();
+  restoreSettings().then(() => {
+    showOptions();
+    updateForm();
+  });
 }
 
 // A module runs after the document is parsed, so the elements exist already.

@@ -2,9 +2,12 @@
 
 use gifgrab_core::session::Session;
 use gifgrab_core::tools::sidecars::Sidecars;
+use crate::opened::{self, Opened, OPENED_EVENT};
 use std::sync::Arc;
+use tauri::{Emitter, Manager};
 
-pub fn run() {
+/// Opens the window; `sources` were handed over on the command line and load once it is ready.
+pub fn run(sources: Vec<String>) {
     let sidecars = Sidecars::locate();
     if let Ok(s) = &sidecars {
         crate::fonts::add_bundled(&s.fonts);
@@ -17,11 +20,28 @@ pub fn run() {
         on_signal.shutdown();
         std::process::exit(130);
     });
+    let handed = Opened::default();
+    handed.push(sources);
     let app = tauri::Builder::default()
+        // First: a second launch hands its arguments to this window and exits.
+        .plugin(tauri_plugin_single_instance::init(|app, argv, cwd| {
+            let sources = opened::sources(argv.get(1..).unwrap_or_default(), std::path::Path::new(&cwd));
+            if !sources.is_empty() {
+                app.state::<Opened>().push(sources);
+                let _ = app.emit(OPENED_EVENT, ());
+            }
+            if let Some(window) = app.get_webview_window("main") {
+                let _ = window.unminimize();
+                let _ = window.show();
+                let _ = window.set_focus();
+            }
+        }))
+        .plugin(tauri_plugin_window_state::Builder::default().build())
+        .plugin(tauri_plugin_store::Builder::default().build())
         .plugin(tauri_plugin_dialog::init())
-        .plugin(tauri_plugin_shell::init())
         .plugin(tauri_plugin_opener::init())
         .manage(session)
+        .manage(handed)
         .invoke_handler(tauri::generate_handler![
             crate::commands::probe,
             crate::commands::preview_frame,
@@ -31,6 +51,8 @@ pub fn run() {
             crate::commands::gif_bytes,
             crate::commands::save_gif,
             crate::commands::copy_gif,
+            crate::commands::take_opened,
+            crate::commands::drag_gif,
             crate::commands::set_sign_in,
             crate::commands::firefox_profiles,
             crate::commands::versions,

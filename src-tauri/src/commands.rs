@@ -75,6 +75,14 @@ pub async fn copy_gif(app: tauri::AppHandle, state: S<'_>, job_id: String) -> Re
     Ok(saved)
 }
 
+/// Starts dragging the finished GIF out of the window (the mouse button is down on it).
+#[tauri::command]
+pub async fn drag_gif(window: tauri::WebviewWindow, state: S<'_>, job_id: String) -> Result<()> {
+    let session = state.inner().clone();
+    let copied = blocking(move || session.copy_for_clipboard(&job_id)).await?;
+    crate::drag_out::start(&window, copied.uri)
+}
+
 #[tauri::command]
 pub fn firefox_profiles() -> Vec<gifgrab_core::source::cookies::Profile> {
     gifgrab_core::source::cookies::firefox_profiles()
@@ -107,4 +115,10 @@ pub async fn versions(state: S<'_>) -> Result<About> {
 pub async fn update_video_support(state: S<'_>, channel: gifgrab_core::tools::ytdlp_update::Channel) -> Result<gifgrab_core::tools::ytdlp_update::Updated> {
     let session = state.inner().clone();
     blocking(move || session.update_video_support(channel)).await
+}
+
+/// Files and links handed over by the desktop since the window last asked.
+#[tauri::command]
+pub fn take_opened(opened: State<'_, crate::opened::Opened>) -> Vec<String> {
+    opened.take()
 }

@@ -3,7 +3,9 @@
 
 pub mod app;
 mod clipboard;
+mod drag_out;
 pub mod commands;
 mod fonts;
+pub mod opened;
 
 pub use gifgrab_core::{Error, Result};

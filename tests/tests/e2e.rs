@@ -75,6 +75,7 @@ struct Driver {
     /// Set in the environment of tauri-driver, so the app and its children carry it too.
     tag: String,
     log: PathBuf,
+    app_env: Vec<(String, PathBuf)>,
 }
 
 impl Driver {
@@ -94,13 +95,23 @@ impl Driver {
         std::fs::create_dir_all(&logs).expect("log folder");
         let log = logs.join(format!("{name}.log"));
         let out = std::fs::File::create(&log).expect("driver log");
+        // A fresh home for the app's settings, history and caches: no test sees another's.
+        let home = workspace_target().join("e2e-home").join(name);
+        let _ = std::fs::remove_dir_all(&home);
+        std::fs::create_dir_all(&home).expect("app home");
         let (mut bus, bus_address) = start_bus(&tag);
         *SESSION_BUS.lock().unwrap_or_else(|p| p.into_inner()) = bus_address.clone();
+        let app_env: Vec<(String, PathBuf)> = vec![
+            ("GIFGRAB_SIDECAR_DIR".into(), bin_dir()),
+            ("GIFGRAB_E2E_RUN".into(), tag.clone().into()),
+            ("DBUS_SESSION_BUS_ADDRESS".into(), bus_address.clone().into()),
+            ("XDG_CONFIG_HOME".into(), home.join("config")),
+            ("XDG_DATA_HOME".into(), home.join("data")),
+            ("XDG_CACHE_HOME".into(), home.join("cache")),
+        ];
         let child = Command::new(&driver)
             .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
-            .env("GIFGRAB_SIDECAR_DIR", bin_dir())
-            .env("GIFGRAB_E2E_RUN", &tag)
-            .env("DBUS_SESSION_BUS_ADDRESS", &bus_address)
+            .envs(app_env.iter().map(|(k, v)| (k, v)))
             .stdin(Stdio::null())
             .stdout(out.try_clone().expect("log handle"))
             .stderr(out)
@@ -113,7 +124,7 @@ impl Driver {
                 panic!("start {}: {e}", driver.display());
             }
         };
-        let mut me = Driver { child, bus, port, tag, log };
+        let mut me = Driver { child, bus, port, tag, log, app_env };
         // tauri-driver forwards to the WebKitWebDriver it starts on the native port: a session
         // request before that one listens fails, so wait for both.
         let listening = eventually(10.0, || {
@@ -129,9 +140,46 @@ impl Driver {
 
     /// Starts the app and opens a WebDriver session on it.
     async fn session(&self) -> Client {
+        self.launcher().session(&[]).await
+    }
+
+    fn launcher(&self) -> Launcher {
+        Launcher { port: self.port, log: self.log.clone(), env: self.app_env.clone() }
+    }
+}
+
+/// Starts the app again through the test's driver (same home, same bus): for what must survive
+/// a restart, and for launches with arguments.
+#[derive(Clone)]
+struct Launcher {
+    port: u16,
+    log: PathBuf,
+    /// What the driver gives the app: its tag, bus, home folders and sidecars.
+    env: Vec<(String, PathBuf)>,
+}
+
+impl Launcher {
+    /// Ends a session and waits for its app to go (a new launch would else be handed to it).
+    async fn close(&self, c: Client) {
+        let _ = tokio::time::timeout(Duration::from_secs(10), c.close()).await;
+        let tag = self.env.iter().find(|(k, _)| k == "GIFGRAB_E2E_RUN").map(|(_, v)| v.to_string_lossy().into_owned()).unwrap_or_default();
+        let app = std::fs::canonicalize(app_bin()).expect("app path");
+        let running = move || {
+            pids_with_env("GIFGRAB_E2E_RUN", &tag).into_iter().any(|p| std::fs::read_link(format!("/proc/{p}/exe")).is_ok_and(|e| e == app))
+        };
+        assert!(run_blocking(move || eventually(10.0, || !running())).await, "the app still runs 10 s after its session closed");
+    }
+
+    /// Launches the app the way the desktop does (no driver), in the test's session.
+    fn spawn(&self, args: &[&str]) -> Child {
+        Command::new(app_bin()).args(args).envs(self.env.iter().map(|(k, v)| (k, v))).stdin(Stdio::null()).spawn().expect("launch the app")
+    }
+
+    /// Starts the app with `args` and opens a WebDriver session on it.
+    async fn session(&self, args: &[&str]) -> Client {
         let app = std::fs::canonicalize(app_bin()).expect("app path");
         let mut caps = serde_json::Map::new();
-        caps.insert("tauri:options".into(), json!({ "application": app }));
+        caps.insert("tauri:options".into(), json!({ "application": app, "args": args }));
         let url = format!("http://127.0.0.1:{}", self.port);
         // One retry: on a loaded machine the first request can still meet a driver warming up.
         let connect = async {
@@ -261,13 +309,23 @@ where
     F: FnOnce(Client) -> Fut,
     Fut: Future<Output = ()>,
 {
+    e2e_launching(name, |c, _| body(c));
+}
+
+/// As `e2e`, with the launcher for tests that restart the app or launch it again; the body
+/// takes its own screenshots of any later session.
+fn e2e_launching<F, Fut>(name: &'static str, body: F)
+where
+    F: FnOnce(Client, Launcher) -> Fut,
+    Fut: Future<Output = ()>,
+{
     let _turn = ONE_APP.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     let started = Instant::now();
     let driver = Driver::start(name);
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
     let outcome = runtime.block_on(async {
         let client = driver.session().await;
-        let outcome = tokio::time::timeout(TEST_BUDGET, CatchPanic(Box::pin(body(client.clone())))).await;
+        let outcome = tokio::time::timeout(TEST_BUDGET, CatchPanic(Box::pin(body(client.clone(), driver.launcher())))).await;
         if let Err(e) = save_screenshot(&client, name).await {
             eprintln!("e2e {name}: no screenshot: {e}");
         }
@@ -1112,5 +1170,172 @@ fn copy_and_show_in_folder_after_saving() {
         let _ = fm.kill();
         let _ = fm.wait();
         assert_eq!(asked.trim(), want, "what Show in folder asked of the file manager");
+    });
+}
+
+/// The choices a user made are there after a restart, and the Save dialog opens in the folder
+/// the last GIF went to (a folder with a space and Hangul).
+#[test]
+fn settings_and_the_save_folder_survive_a_restart() {
+    e2e_launching("settings_and_the_save_folder_survive_a_restart", |c, launcher| async move {
+        let srv = TestServer::start(media_dir()).expect("test server");
+        let out_dir = TempDir::new("e2e-remember");
+        let folder = out_dir.path("내 GIF");
+        std::fs::create_dir_all(&folder).unwrap();
+        field(&c, "Width").await.select_by_label("320 px").await.expect("choose 320 px");
+        field(&c, "Frame rate").await.select_by_label("10 fps").await.expect("choose 10 fps");
+        field(&c, "Fit under").await.select_by_label("GitHub · 10 MB").await.expect("choose GitHub");
+        field(&c, "Caption style").await.select_by_label("Plain (on a dark band)").await.expect("choose Plain");
+        let quality = field(&c, "Quality").await;
+        quality.click().await.expect("click the quality slider");
+        quality.send_keys(&(&*Key::Left).repeat(100)).await.expect("arrow keys");
+        quality.send_keys(&(&*Key::Right).repeat(69)).await.expect("arrow keys");
+        assert_eq!(value(&quality).await, "70", "the slider moved by keys");
+
+        load_video(&c, &srv.url("long.mp4")).await;
+        pick_range(&c, "1:00", "1:01").await;
+        button(&c, "Make GIF").await.click().await.expect("click Make GIF");
+        wait_text(&c, "[role=status]", 60.0, "the status \"Done\"", |t| t == "Done").await;
+        button(&c, "Save as…").await.click().await.expect("click Save as…");
+        let first = folder.join("first.gif");
+        run_blocking(move || answer_save_dialog(&first, "settings_and_the_save_folder_survive_a_restart-dialog")).await;
+        wait_text(&c, "[role=status]", 20.0, "the status \"Saved to …\"", |t| t.starts_with("Saved to")).await;
+
+        launcher.close(c).await;
+        let c = launcher.session(&[]).await;
+        let width = field(&c, "Width").await;
+        wait_for(UI_WAIT, "the width as it was left", async || {
+            let v = value(&width).await;
+            if v == "320" { Ok(()) } else { Err(v) }
+        })
+        .await;
+        assert_eq!(value(&field(&c, "Frame rate").await).await, "10");
+        assert_eq!(value(&field(&c, "Quality").await).await, "70");
+        assert_eq!(visible_text(&c, "#quality-value").await, "70", "the slider's readout");
+        let fit = c.execute("const f = document.getElementById('fit'); return f.selectedOptions[0].textContent;", vec![]).await.unwrap();
+        assert_eq!(fit, json!("GitHub · 10 MB"), "the size target");
+        assert_eq!(value(&field(&c, "Caption style").await).await, "plain");
+
+        // A bare name in the Save dialog lands in the folder it opened in: the last one used.
+        load_video(&c, &srv.url("long.mp4")).await;
+        pick_range(&c, "1:00", "1:01").await;
+        button(&c, "Make GIF").await.click().await.expect("click Make GIF");
+        wait_text(&c, "[role=status]", 60.0, "the status \"Done\"", |t| t == "Done").await;
+        let shown = wait_new_image(&c, "Your GIF", "", UI_WAIT).await;
+        assert_eq!(shown.width, 320, "the GIF is made at the remembered width");
+        button(&c, "Save as…").await.click().await.expect("click Save as…");
+        run_blocking(|| answer_save_dialog(Path::new("again.gif"), "settings_and_the_save_folder_survive_a_restart-dialog2")).await;
+        wait_text(&c, "[role=status]", 20.0, "the status \"Saved to …\"", |t| t.starts_with("Saved to")).await;
+        save_screenshot(&c, "settings_and_the_save_folder_survive_a_restart-after").await.expect("screenshot");
+        let mut names: Vec<String> = std::fs::read_dir(&folder).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        names.sort();
+        assert_eq!(names, ["again.gif", "first.gif"], "the second GIF went where the first did");
+        launcher.close(c).await;
+    });
+}
+
+/// `gifgrab FILE` opens the window with the file loaded; a second launch with a link hands it
+/// to that window and ends, and no second window appears.
+#[test]
+fn a_file_or_link_handed_over_opens_in_the_one_window() {
+    e2e_launching("a_file_or_link_handed_over_opens_in_the_one_window", |c, launcher| async move {
+        let srv = TestServer::start(media_dir()).expect("test server");
+        launcher.close(c).await;
+        let file = media_dir().join("long.mp4");
+        let c = launcher.session(&[file.to_str().unwrap()]).await;
+        wait_media_card(&c).await;
+        assert_eq!(value(&field(&c, "Video link or file").await).await, file.to_str().unwrap(), "the link field holds the file");
+        save_screenshot(&c, "a_file_or_link_handed_over_opens_in_the_one_window-file").await.expect("screenshot");
+
+        let link = srv.url("long.mp4");
+        let mut second = launcher.spawn(&[&link]);
+        let ended = run_blocking(move || {
+            let until = Instant::now() + Duration::from_secs(20);
+            loop {
+                if let Some(status) = second.try_wait().expect("wait") {
+                    return Some(status);
+                }
+                if Instant::now() > until {
+                    let _ = second.kill();
+                    return None;
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
+        })
+        .await;
+        assert!(ended.is_some_and(|s| s.success()), "the second launch should hand over and end: {ended:?}");
+        let source = field(&c, "Video link or file").await;
+        wait_for(UI_WAIT, "the link in the open window", async || {
+            let v = value(&source).await;
+            if v == link { Ok(()) } else { Err(v) }
+        })
+        .await;
+        wait_media_card(&c).await;
+        let windows = xdotool(&["search", "--onlyvisible", "--name", "^gifgrab$"]);
+        assert_eq!(windows.lines().count(), 1, "one gifgrab window: {windows:?}");
+        save_screenshot(&c, "a_file_or_link_handed_over_opens_in_the_one_window-link").await.expect("screenshot");
+        launcher.close(c).await;
+    });
+}
+
+/// A real X drag of the result onto another window delivers the GIF file, its Hangul name with
+/// a space intact (the drop target is a small GTK window: tests/desktop/drop_target.py).
+#[test]
+fn dragging_the_gif_out_delivers_the_file() {
+    e2e("dragging_the_gif_out_delivers_the_file", |c| async move {
+        let dir = TempDir::new("e2e-drag");
+        let video = dir.path("고양이 영상.mp4");
+        std::fs::copy(media_dir().join("bikes.mp4"), &video).expect("copy the video");
+        enter_in(&c, "Video link or file", video.to_str().unwrap()).await;
+        wait_text(&c, "#media-title", 30.0, "the media card", |t| t == "고양이 영상").await;
+        pick_range(&c, "0:01", "0:02").await;
+        button(&c, "Make GIF").await.click().await.expect("click Make GIF");
+        wait_text(&c, "[role=status]", 60.0, "the status \"Done\"", |t| t == "Done").await;
+        let shown = wait_new_image(&c, "Your GIF", "", UI_WAIT).await;
+
+        let log = dir.path("dropped.log");
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("desktop/drop_target.py");
+        let mut target = Command::new("/usr/bin/python3").arg(&script).arg(&log).args(["950", "100"]).stdout(Stdio::piped()).spawn().expect("start the drop target (python3-gi)");
+        let mut line = String::new();
+        let _ = std::io::BufRead::read_line(&mut std::io::BufReader::new(target.stdout.take().unwrap()), &mut line);
+        assert_eq!(line.trim(), "ready", "the drop target did not map");
+        let rect = c
+            .execute("const r = document.getElementById('result-img').getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height / 2];", vec![])
+            .await
+            .unwrap();
+        let window = xdotool(&["search", "--onlyvisible", "--name", "^gifgrab$"]).lines().next().unwrap().to_string();
+        let geometry = xdotool(&["getwindowgeometry", "--shell", &window]);
+        let at = |k: &str| geometry.lines().find_map(|l| l.strip_prefix(&format!("{k}="))).unwrap().trim().parse::<f64>().unwrap();
+        let (x, y) = (at("X") + rect[0].as_f64().unwrap(), at("Y") + rect[1].as_f64().unwrap());
+        let (x, y) = (x.round() as i32, y.round() as i32);
+        run_blocking(move || {
+            xdotool(&["mousemove", "--sync", &x.to_string(), &y.to_string()]);
+            xdotool(&["mousedown", "1"]);
+            // Small steps first (past the drag threshold), then over to the target, then wait a beat.
+            for step in 1..=30 {
+                let (px, py) = (x + (1100 - x) * step / 30, y + (250 - y) * step / 30);
+                xdotool(&["mousemove", &px.to_string(), &py.to_string()]);
+                std::thread::sleep(Duration::from_millis(30));
+            }
+            std::thread::sleep(Duration::from_millis(300));
+            screen_shot("dragging_the_gif_out_delivers_the_file-over");
+            xdotool(&["mouseup", "1"]);
+        })
+        .await;
+        let dropped = wait_for(10.0, "the dropped file list", async || {
+            let got = std::fs::read_to_string(&log).unwrap_or_default();
+            if got.trim().is_empty() { Err(got) } else { Ok(got) }
+        })
+        .await;
+        let _ = target.kill();
+        let _ = target.wait();
+        let uri = dropped.lines().next().unwrap().to_string();
+        assert!(!uri.contains(' '), "the URI is percent-encoded: {uri}");
+        let file = url::Url::parse(&uri).ok().and_then(|u| u.to_file_path().ok()).unwrap_or_else(|| panic!("not a file URI: {uri}"));
+        assert_eq!(file.file_name().unwrap().to_string_lossy(), "고양이 영상 1-2.gif", "the file keeps its name");
+        let facts = gif_facts(&file);
+        assert_eq!((facts.width, facts.height), (shown.width as u32, shown.height as u32), "the dropped file is the GIF shown");
+        let info = visible_text(&c, "#result-info").await;
+        assert!(info.contains(&format!("{} frames", facts.frames)), "the dropped GIF has {} frames; the window says {info:?}", facts.frames);
     });
 }

@@ -5,6 +5,7 @@ import { els, showMessage, setStatus } from '../lib/dom.js';
 import { formatLength } from '../lib/time.js';
 import { formatBytes, formatLimit } from '../lib/size.js';
 import { state } from '../state.js';
+import { remember, recall } from '../lib/settings.js';
 import { setView, backToForm } from './form.js';
 
 export function showResult(result, bytes) {
@@ -33,13 +34,14 @@ export async function saveGif() {
     if (!dialog?.save) throw { kind: 'unavailable', message: "The Save dialog isn't available right now." };
     const path = await dialog.save({
       title: 'Save GIF',
-      defaultPath: state.result.suggestedPath || state.result.suggestedName,
+      defaultPath: await defaultSavePath(),
       filters: [{ name: 'GIF image', extensions: ['gif'] }],
     });
     if (!path) return; // the user closed the dialog
     setStatus('Saving…');
     const saved = await invoke('save_gif', { jobId: state.result.jobId, path });
     state.savedPath = saved?.path || path;
+    tauriApi()?.path?.dirname?.(state.savedPath).then((folder) => remember('saveFolder', folder)).catch(() => {});
     setStatus(`Saved to ${state.savedPath}`, 'ok');
     els.showInFolder.hidden = !tauriApi()?.opener?.revealItemInDir;
   } catch (err) {
@@ -48,6 +50,17 @@ export async function saveGif() {
   } finally {
     state.saving = false;
   }
+}
+
+/** The suggested name in the folder the last GIF was saved to (else Pictures, as the Rust side picks). */
+async function defaultSavePath() {
+  const folder = await recall('saveFolder');
+  const join = tauriApi()?.path?.join;
+  if (typeof folder === 'string' && folder && join) {
+    const path = await join(folder, state.result.suggestedName).catch(() => '');
+    if (path) return path;
+  }
+  return state.result.suggestedPath || state.result.suggestedName;
 }
 
 /** The GIF on the clipboard: the animation itself and a file, as chat apps take a paste. */
@@ -61,6 +74,13 @@ export async function copyGif() {
     setStatus('');
     showMessage(els.error, errorMessage(err));
   }
+}
+
+/** Dragging the GIF out gives the file (WebKit's own drag would carry a blob: link nobody can use). */
+export function dragGif(e) {
+  e.preventDefault();
+  if (state.view !== 'result' || !state.result) return;
+  invoke('drag_gif', { jobId: state.result.jobId }).catch((err) => showMessage(els.error, errorMessage(err)));
 }
 
 /** The saved GIF in the system's file manager. */

@@ -174,6 +174,17 @@ function wireDrops() {
   }
 }
 
+/** Files and links the desktop handed over ("Open with", a second launch): the newest loads. */
+async function takeOpened() {
+  const sources = await invoke('take_opened').catch(() => []);
+  if (Array.isArray(sources) && sources.length) acceptSource(String(sources[sources.length - 1]));
+}
+
+function wireOpened() {
+  tauriApi()?.event?.listen?.('opened', () => takeOpened())?.catch?.(() => {});
+  takeOpened();
+}
+
 export function wireSource() {
   els.source.addEventListener('input', () => scheduleProbe(400));
   els.source.addEventListener('change', () => probe(false));
@@ -187,4 +198,5 @@ export function wireSource() {
   });
   els.openFile.addEventListener('click', () => openVideoFile().catch(() => {}));
   wireDrops();
+  wireOpened();
 }

@@ -315,6 +315,7 @@ pub fn text(msg: &Msg) -> String {
         UseSaveDialog => "Choose where to save the GIF with the Save dialog.".into(),
         SaveToFolder { path } => format!("{path} is a folder; choose a file name."),
 
+        DragRefused => "The GIF could not be dragged out here. Save it, then drag the file from its folder.".into(),
         ClipboardRefused => "The GIF could not be put on the clipboard here. Save it, then drag the file into the chat.".into(),
         OutputExists { path } => format!("{path} already exists. Choose another name."),
 

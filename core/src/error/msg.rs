@@ -173,6 +173,8 @@ pub enum Msg {
     OutputExists { path: String },
     /// The system did not take the clipboard (no display server, or not on this system yet).
     ClipboardRefused,
+    /// The system did not start a drag of the GIF (no display server, or not on this system yet).
+    DragRefused,
     // cancelled
     Cancelled,
     // internal
@@ -254,7 +256,7 @@ impl Msg {
             ReadOnly { .. } | NoFolder { .. } | WriteFailed { .. } | FolderMissing { .. } | NoDataFolder | NoDataFolderHome
             | NoHomeForUpdate | UseSaveDialog | SaveToFolder { .. } => "not_writable",
             OutputExists { .. } => "output_exists",
-            ClipboardRefused => "internal",
+            ClipboardRefused | DragRefused => "internal",
             Cancelled => "cancelled",
             Internal { .. } | GifReadBack { .. } | GifGone { .. } => "internal",
         }

@@ -1,0 +1,49 @@
+//! Dragging the result out: a GTK drag from the window offering `text/uri-list` for a kept copy
+//! of the GIF, so a file manager or chat window dropped on gets the file itself. Our own rather
+//! than tauri-plugin-drag, which builds `file://` URIs without percent-encoding (spaces, Hangul).
+
+use gifgrab_core::error::{Msg, Result};
+
+/// Starts the drag of the file at `uri` while the mouse button is still down; GTK main thread.
+#[cfg(target_os = "linux")]
+pub fn start(window: &tauri::WebviewWindow, uri: String) -> Result<()> {
+    use gtk::prelude::*;
+    let (tx, rx) = std::sync::mpsc::channel();
+    let on_main = window.clone();
+    window
+        .run_on_main_thread(move || {
+            let Ok(gtk_window) = on_main.gtk_window() else {
+                let _ = tx.send(false);
+                return;
+            };
+            let targets = gtk::TargetList::new(&[gtk::TargetEntry::new("text/uri-list", gtk::TargetFlags::OTHER_APP, 0)]);
+            let give = gtk_window.connect_drag_data_get(move |_, _, selection, _, _| {
+                selection.set_uris(&[uri.as_str()]);
+            });
+            // Each drag brings its own handlers: drop them when it ends, dropped or not.
+            let ended = std::rc::Rc::new(std::cell::Cell::new(None));
+            let ended_in = ended.clone();
+            let give = std::cell::Cell::new(Some(give));
+            let end = gtk_window.connect_drag_end(move |w, _| {
+                if let Some(id) = give.take() {
+                    w.disconnect(id);
+                }
+                if let Some(id) = ended_in.take() {
+                    w.disconnect(id);
+                }
+            });
+            ended.set(Some(end));
+            let began = gtk_window.drag_begin_with_coordinates(&targets, gtk::gdk::DragAction::COPY, 1, None, -1, -1);
+            let _ = tx.send(began.is_some());
+        })
+        .map_err(|e| Msg::internal(format!("the drag: {e}")))?;
+    match rx.recv_timeout(std::time::Duration::from_secs(5)) {
+        Ok(true) => Ok(()),
+        _ => Err(Msg::DragRefused.into()),
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+pub fn start(_window: &tauri::WebviewWindow, _uri: String) -> Result<()> {
+    Err(Msg::DragRefused.into())
+}
