@@ -127,6 +127,7 @@ fn ordinal(m: &Msg) -> usize {
 
 #[test]
 fn every_message_has_words_a_code_and_a_known_kind() {
+    let _lang = lang_lock();
     let samples = samples();
     let mut seen: Vec<usize> = samples.iter().map(ordinal).collect();
     seen.sort_unstable();
@@ -149,19 +150,157 @@ fn every_message_has_words_a_code_and_a_known_kind() {
 
 #[test]
 fn the_ui_gets_kind_code_args_and_message() {
+    let _lang = lang_lock();
     let e = Error(Msg::StartPastEnd { start: 630.0, length: 600.0 });
     let wire = serde_json::to_value(&e).unwrap();
+    let english = "The start (10:30.0) is past the end of the video, which is 10:00.0 long.";
     assert_eq!(
         wire,
         serde_json::json!({
             "kind": "start_past_end",
             "code": "start_past_end",
             "args": { "start": 630.0, "length": 600.0 },
-            "message": "The start (10:30.0) is past the end of the video, which is 10:00.0 long.",
+            "message": english,
+            "messageEn": english,
         })
     );
     let bare = serde_json::to_value(Error(Msg::Cancelled)).unwrap();
-    assert_eq!(bare, serde_json::json!({ "kind": "cancelled", "code": "cancelled", "message": "Cancelled." }));
+    assert_eq!(
+        bare,
+        serde_json::json!({ "kind": "cancelled", "code": "cancelled", "message": "Cancelled.", "messageEn": "Cancelled." })
+    );
+}
+
+/// The UI language is process-wide: the tests that serialize take turns, and a Korean one
+/// sets English back even when it fails.
+fn lang_lock() -> impl Drop {
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    struct Reset(#[allow(dead_code)] std::sync::MutexGuard<'static, ()>);
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            set_ui_language(Lang::En);
+        }
+    }
+    let guard = LOCK.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    set_ui_language(Lang::En);
+    Reset(guard)
+}
+
+/// The numbers in a text ("10:30.0" gives 10 and 30.0, "2026.01.01" one number).
+fn numbers(text: &str) -> std::collections::BTreeSet<String> {
+    let mut found = std::collections::BTreeSet::new();
+    let chars: Vec<char> = text.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        if !chars[i].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let mut number = String::new();
+        while i < chars.len()
+            && (chars[i].is_ascii_digit() || (chars[i] == '.' && chars.get(i + 1).is_some_and(char::is_ascii_digit)))
+        {
+            number.push(chars[i]);
+            i += 1;
+        }
+        found.insert(number);
+    }
+    found
+}
+
+fn has_hangul(text: &str) -> bool {
+    text.chars().any(|c| matches!(c, '\u{AC00}'..='\u{D7A3}'))
+}
+
+/// Every message's Korean text, plus the variants' other arms (signed in or not, with a
+/// length or without, each size problem and each step) that the one sample of each misses.
+fn korean_samples() -> Vec<Msg> {
+    use Msg::*;
+    let s = |t: &str| t.to_string();
+    let mut all = samples();
+    for doing in [Doing::OpenVideo, Doing::OpenPage, Doing::ReadVideo, Doing::FetchRange, Doing::ShowPreview, Doing::ReadSubtitles] {
+        all.push(AccessRefused { doing });
+    }
+    for why in [SizeProblem::Number, SizeProblem::NoUnit, SizeProblem::UnknownUnit, SizeProblem::NotPositive, SizeProblem::Over4Gb] {
+        all.push(NotASize { text: s("5 GB"), why });
+    }
+    all.extend([
+        BotCheck { signed_in: true }, AgeRestricted { signed_in: false }, MembersOnly { signed_in: true },
+        NothingFromStart { start: 9.0, length: Some(7.5) }, NoVideoStream { local: false },
+        NoSubsInLanguage { lang: s("fr"), available: vec![] }, CaptionTooLong { top: false, chars: 301 },
+        YtdlpStopped { code: Some(137) },
+        ReleaseUnlisted { channel: s("stable"), url: s("https://x/SUMS"), asset: Some(s("yt-dlp_linux")), keeps: InUse { version: None, updated: false } },
+        UpdateWontRun { keeps: InUse { version: Some(s("2025.12.08")), updated: false } },
+        CameOutOver { limit: 999_000 },
+    ]);
+    all
+}
+
+#[test]
+fn every_message_has_korean_words_that_keep_its_numbers() {
+    let samples = korean_samples();
+    for msg in &samples {
+        let e = Error(msg.clone());
+        let (en, ko) = (e.text_in(Lang::En), e.text_in(Lang::Ko));
+        assert_eq!(en, e.to_string(), "{msg:?}");
+        assert!(!ko.trim().is_empty() && !ko.contains('{'), "{msg:?}: {ko:?}");
+        assert!(has_hangul(&ko), "{msg:?}: no Hangul in {ko:?}");
+        assert_ne!(ko, en, "{msg:?}");
+        let kept = numbers(&ko);
+        let lost: Vec<_> = numbers(&en).into_iter().filter(|n| !kept.contains(n)).collect();
+        assert!(lost.is_empty(), "{msg:?}: {lost:?} from {en:?} missing in {ko:?}");
+    }
+    assert!(samples.len() > 143);
+}
+
+#[test]
+fn korean_particles_follow_the_last_sound() {
+    let ko = |m: Msg| Error(m).text_in(Lang::Ko);
+    assert!(ko(Msg::SaveToFolder { path: s("/home/a/사진") }).starts_with("/home/a/사진은 "));
+    assert!(ko(Msg::SaveToFolder { path: s("/home/a/문서함") }).starts_with("/home/a/문서함은 "));
+    assert!(ko(Msg::SaveToFolder { path: s("/home/a/바다") }).starts_with("/home/a/바다는 "));
+    assert!(ko(Msg::NotATime { text: s("12") }).starts_with("\"12\"는 "));
+    assert!(ko(Msg::NotATime { text: s("13") }).starts_with("\"13\"은 "));
+    assert!(ko(Msg::NotATime { text: s("abc") }).starts_with("\"abc\"은(는) "));
+    fn s(t: &str) -> String {
+        t.to_string()
+    }
+}
+
+#[test]
+fn the_ui_gets_its_language_and_english_for_logs() {
+    let _lang = lang_lock();
+    assert_eq!(ui_language(), Lang::En, "English until the UI sets its language");
+    let e = Error(Msg::StartPastEnd { start: 630.0, length: 600.0 });
+    let english = "The start (10:30.0) is past the end of the video, which is 10:00.0 long.";
+    let wire = serde_json::to_value(&e).unwrap();
+    assert_eq!((wire["message"].as_str(), wire["messageEn"].as_str()), (Some(english), Some(english)));
+
+    set_ui_language(Lang::Ko);
+    assert_eq!(ui_language(), Lang::Ko);
+    for msg in korean_samples() {
+        let e = Error(msg.clone());
+        let wire = serde_json::to_value(&e).unwrap();
+        let ko = e.text_in(Lang::Ko);
+        assert_eq!(wire["message"].as_str(), Some(ko.as_str()), "{msg:?}");
+        assert_eq!(wire["messageEn"].as_str(), Some(e.to_string().as_str()), "{msg:?}");
+        assert_eq!((wire["kind"].as_str(), wire["code"].as_str()), (Some(e.kind()), Some(e.code().as_str())), "{msg:?}");
+    }
+    let wire = serde_json::to_value(&e).unwrap();
+    assert_eq!(wire["message"], "시작(10:30.0)이 동영상 길이(10:00.0)를 넘습니다.");
+    assert_eq!(wire["messageEn"], english);
+    assert_eq!(e.to_string(), english, "Display stays English for the CLI and logs");
+
+    set_ui_language(Lang::En);
+    assert_eq!(serde_json::to_value(&e).unwrap()["message"], english);
+}
+
+#[test]
+fn languages_are_named_en_and_ko() {
+    assert_eq!(serde_json::to_value(Lang::Ko).unwrap(), "ko");
+    assert_eq!(serde_json::to_value(Lang::En).unwrap(), "en");
+    assert_eq!(serde_json::from_value::<Lang>(serde_json::json!("ko")).unwrap(), Lang::Ko);
+    assert_eq!(Lang::default(), Lang::En);
 }
 
 #[test]
