@@ -1,17 +1,19 @@
 // The window's entry point: wires each view and the keys that work everywhere.
 
 import { els, grabElements } from './lib/dom.js';
+import { invoke } from './lib/backend.js';
 import { state } from './state.js';
 import { wireSource, hideOverlay } from './views/source.js';
 import { wireRange } from './views/range.js';
 import { wireOptions } from './views/options.js';
 import { setView, updateForm } from './views/form.js';
 import { makeGif, cancelJob } from './views/job.js';
-import { saveGif, changeRange, copyGif, showInFolder, dragGif } from './views/result.js';
-import { wireSettings } from './views/settings.js';
+import { saveGif, changeRange, copyGif, showInFolder, dragGif, redrawResult } from './views/result.js';
+import { wireSettings, showLanguage } from './views/settings.js';
 import { wireEdits } from './views/edits.js';
 import { showOptions } from './views/options.js';
-import { restoreSettings } from './lib/settings.js';
+import { restoreSettings, recall } from './lib/settings.js';
+import { setLanguage, pickLanguage, onLanguage } from './lib/i18n.js';
 
 function wireForm() {
   els.gifForm.addEventListener('submit', (e) => {
@@ -59,9 +61,16 @@ function init() {
   wireKeys();
   wireSettings();
   setView('form');
-  updateForm();
+  onLanguage(() => {
+    showOptions();
+    updateForm();
+    showLanguage();
+    redrawResult();
+  });
   els.source.focus();
-  restoreSettings().then(() => {
+  const system = invoke('system_languages').catch(() => []);
+  restoreSettings().then(async () => {
+    setLanguage(pickLanguage(await recall('language'), await system));
     showOptions();
     updateForm();
   });

@@ -52,6 +52,8 @@ pub fn run(sources: Vec<String>) {
             crate::commands::save_gif,
             crate::commands::copy_gif,
             crate::commands::take_opened,
+            crate::commands::system_languages,
+            crate::commands::set_language,
             crate::commands::drag_gif,
             crate::commands::set_sign_in,
             crate::commands::firefox_profiles,

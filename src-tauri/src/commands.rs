@@ -117,6 +117,19 @@ pub async fn update_video_support(state: S<'_>, channel: gifgrab_core::tools::yt
     blocking(move || session.update_video_support(channel)).await
 }
 
+/// The system's languages, most wanted first (WebKitGTK's `navigator.languages` says en-US whatever
+/// the desktop's language is).
+#[tauri::command]
+pub fn system_languages() -> Vec<String> {
+    sys_locale::get_locales().collect()
+}
+
+/// The window's language, for the messages the Rust side sends it (the CLI stays English).
+#[tauri::command]
+pub fn set_language(lang: gifgrab_core::error::Lang) {
+    gifgrab_core::error::set_ui_language(lang);
+}
+
 /// Files and links handed over by the desktop since the window last asked.
 #[tauri::command]
 pub fn take_opened(opened: State<'_, crate::opened::Opened>) -> Vec<String> {

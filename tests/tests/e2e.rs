@@ -79,7 +79,8 @@ struct Driver {
 }
 
 impl Driver {
-    fn start(name: &str) -> Driver {
+    /// `extra`: more environment for the app (a system language, say).
+    fn start(name: &str, extra: &[(&str, &str)]) -> Driver {
         assert!(
             std::env::var_os("DISPLAY").is_some_and(|d| !d.is_empty()),
             "the desktop end-to-end tests need an X display: run them under \
@@ -109,6 +110,7 @@ impl Driver {
             ("XDG_DATA_HOME".into(), home.join("data")),
             ("XDG_CACHE_HOME".into(), home.join("cache")),
         ];
+        let app_env: Vec<(String, PathBuf)> = app_env.into_iter().chain(extra.iter().map(|(k, v)| (k.to_string(), PathBuf::from(v)))).collect();
         let child = Command::new(&driver)
             .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
             .envs(app_env.iter().map(|(k, v)| (k, v)))
@@ -309,19 +311,19 @@ where
     F: FnOnce(Client) -> Fut,
     Fut: Future<Output = ()>,
 {
-    e2e_launching(name, |c, _| body(c));
+    e2e_launching(name, &[], |c, _| body(c));
 }
 
 /// As `e2e`, with the launcher for tests that restart the app or launch it again; the body
 /// takes its own screenshots of any later session.
-fn e2e_launching<F, Fut>(name: &'static str, body: F)
+fn e2e_launching<F, Fut>(name: &'static str, extra_env: &[(&str, &str)], body: F)
 where
     F: FnOnce(Client, Launcher) -> Fut,
     Fut: Future<Output = ()>,
 {
     let _turn = ONE_APP.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     let started = Instant::now();
-    let driver = Driver::start(name);
+    let driver = Driver::start(name, extra_env);
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
     let outcome = runtime.block_on(async {
         let client = driver.session().await;
@@ -522,18 +524,22 @@ async fn wait_media_card(c: &Client) {
 
 /// Sets Start and End and waits for both frame previews to change to the new times.
 async fn pick_range(c: &Client, start: &str, end: &str) {
-    const FRAMES: [&str; 2] = ["Frame at start", "Frame at end"];
+    pick_range_in(c, ["Start", "End"], ["Frame at start", "Frame at end"], start, end).await;
+}
+
+/// `pick_range` in a window whose fields are labelled `labels` and frames named `frames`.
+async fn pick_range_in(c: &Client, labels: [&str; 2], frames: [&str; 2], start: &str, end: &str) {
     let mut before = Vec::new();
-    for alt in FRAMES {
+    for alt in frames {
         before.push(image(c, alt).await.src);
     }
-    set_field(c, "Start", start).await;
-    set_field(c, "End", end).await;
-    for (label, want) in [("Start", start), ("End", end)] {
+    set_field(c, labels[0], start).await;
+    set_field(c, labels[1], end).await;
+    for (label, want) in [(labels[0], start), (labels[1], end)] {
         let shown = value(&field(c, label).await).await;
         assert_eq!(shown, format!("{want}.0"), "{label} after typing {want}");
     }
-    for (alt, old) in FRAMES.into_iter().zip(&before) {
+    for (alt, old) in frames.into_iter().zip(&before) {
         wait_new_image(c, alt, old, 30.0).await;
     }
 }
@@ -1177,7 +1183,7 @@ fn copy_and_show_in_folder_after_saving() {
 /// the last GIF went to (a folder with a space and Hangul).
 #[test]
 fn settings_and_the_save_folder_survive_a_restart() {
-    e2e_launching("settings_and_the_save_folder_survive_a_restart", |c, launcher| async move {
+    e2e_launching("settings_and_the_save_folder_survive_a_restart", &[], |c, launcher| async move {
         let srv = TestServer::start(media_dir()).expect("test server");
         let out_dir = TempDir::new("e2e-remember");
         let folder = out_dir.path("내 GIF");
@@ -1238,7 +1244,7 @@ fn settings_and_the_save_folder_survive_a_restart() {
 /// to that window and ends, and no second window appears.
 #[test]
 fn a_file_or_link_handed_over_opens_in_the_one_window() {
-    e2e_launching("a_file_or_link_handed_over_opens_in_the_one_window", |c, launcher| async move {
+    e2e_launching("a_file_or_link_handed_over_opens_in_the_one_window", &[], |c, launcher| async move {
         let srv = TestServer::start(media_dir()).expect("test server");
         launcher.close(c).await;
         let file = media_dir().join("long.mp4");
@@ -1337,5 +1343,67 @@ fn dragging_the_gif_out_delivers_the_file() {
         assert_eq!((facts.width, facts.height), (shown.width as u32, shown.height as u32), "the dropped file is the GIF shown");
         let info = visible_text(&c, "#result-info").await;
         assert!(info.contains(&format!("{} frames", facts.frames)), "the dropped GIF has {} frames; the window says {info:?}", facts.frames);
+    });
+}
+
+/// Words allowed to stay in Latin letters in the Korean window: names, units, the time example.
+const NAMES: &[&str] = &[
+    "gifgrab", "GIF", "YouTube", "MB", "KB", "px", "fps", "Discord", "GitHub", "X", "Slack", "Firefox", "cookies", "txt",
+    "Chrome", "Edge", "Windows", "Netscape", "yt", "dlp", "Shift", "URL", "long", "W", "H", "Y", "s",
+];
+
+/// Latin words in `text` that are not names: English left untranslated.
+fn english_words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_ascii_alphabetic()).filter(|w| w.len() > 1 && !NAMES.contains(w)).map(String::from).collect()
+}
+
+/// On a Korean system the window is Korean: every visible word (names aside), the progress,
+/// the result's numbers and units; Settings switches to English, and the choice outlives a restart.
+#[test]
+fn the_window_speaks_korean_on_a_korean_system() {
+    e2e_launching("the_window_speaks_korean_on_a_korean_system", &[("LANGUAGE", "ko"), ("LANG", "ko_KR.UTF-8")], |c, launcher| async move {
+        let srv = TestServer::start(media_dir()).expect("test server");
+        wait_text(&c, "#make-gif", UI_WAIT, "the window in Korean", |t| t == "GIF 만들기").await;
+        let page = visible_text(&c, "body").await;
+        assert!(english_words(&page).is_empty(), "English left in the Korean window: {:?}\n{page}", english_words(&page));
+        save_screenshot(&c, "the_window_speaks_korean_on_a_korean_system-empty").await.expect("screenshot");
+
+        // The Rust side's messages come in Korean too.
+        enter_in(&c, "동영상 링크 또는 파일", "/no/such/video.mp4").await;
+        let said = wait_text(&c, "#link-error", 30.0, "the message for a missing file", |t| !t.is_empty()).await;
+        assert!(said.chars().any(|ch| ('가'..='힣').contains(&ch)), "the message is not Korean: {said}");
+        enter_in(&c, "동영상 링크 또는 파일", &srv.url("long.mp4")).await;
+        wait_text(&c, "#media-title", 30.0, "the media card", |t| t == "long").await;
+        pick_range_in(&c, ["시작", "끝"], ["시작 프레임", "끝 프레임"], "1:00", "1:01").await;
+        let estimate = wait_text(&c, "#estimate", 30.0, "the estimate in Korean", |t| t.contains("프레임") && t.contains('≈')).await;
+        assert!(estimate.starts_with("약 15프레임"), "{estimate}");
+        assert_eq!(visible_text(&c, "#length").await, "길이: 1.0초");
+        let page = visible_text(&c, "body").await;
+        assert!(english_words(&page).is_empty(), "English left in the Korean form: {:?}", english_words(&page));
+        save_screenshot(&c, "the_window_speaks_korean_on_a_korean_system-form").await.expect("screenshot");
+
+        button(&c, "GIF 만들기").await.click().await.expect("click Make GIF");
+        wait_text(&c, "[role=status]", 60.0, "the status \"완료\"", |t| t == "완료").await;
+        let info = wait_text(&c, "#result-info", UI_WAIT, "the result's facts", |t| !t.is_empty()).await;
+        assert!(info.contains("15프레임") && info.contains("1.0초") && info.contains("480×270"), "{info}");
+        let page = visible_text(&c, "body").await;
+        assert!(english_words(&page).is_empty(), "English left in the Korean result: {:?}", english_words(&page));
+        save_screenshot(&c, "the_window_speaks_korean_on_a_korean_system-result").await.expect("screenshot");
+
+        button(&c, "설정").await.click().await.expect("open Settings");
+        let settings = visible_text(&c, "#settings").await;
+        assert!(english_words(&settings).is_empty(), "English left in the Korean Settings: {:?}", english_words(&settings));
+        save_screenshot(&c, "the_window_speaks_korean_on_a_korean_system-settings").await.expect("screenshot");
+        field(&c, "언어").await.select_by_label("English").await.expect("choose English");
+        wait_text(&c, "#settings-heading", UI_WAIT, "Settings in English", |t| t == "Settings").await;
+        button(&c, "Done").await.click().await.expect("close Settings");
+        let info = visible_text(&c, "#result-info").await;
+        assert!(info.contains("15 frames") && info.contains("1.0 s"), "the result redrawn in English: {info}");
+
+        launcher.close(c).await;
+        let c = launcher.session(&[]).await;
+        wait_text(&c, "#make-gif", UI_WAIT, "the window in the chosen English", |t| t == "Make GIF").await;
+        save_screenshot(&c, "the_window_speaks_korean_on_a_korean_system-english").await.expect("screenshot");
+        launcher.close(c).await;
     });
 }

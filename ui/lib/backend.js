@@ -1,5 +1,7 @@
 // The Rust side, read lazily so the page still renders without Tauri.
 
+import { t } from './i18n.js';
+
 export function tauriApi() {
   return window.__TAURI__;
 }
@@ -7,7 +9,7 @@ export function tauriApi() {
 export function invoke(command, args) {
   const core = tauriApi()?.core;
   if (!core?.invoke) {
-    return Promise.reject({ kind: 'unavailable', message: "gifgrab's engine isn't running, so this can't be done right now." });
+    return Promise.reject({ kind: 'unavailable', message: t("gifgrab's engine isn't running, so this can't be done right now.") });
   }
   return core.invoke(command, args);
 }
@@ -35,5 +37,5 @@ export function blobUrl(data, type) {
 export function errorMessage(err) {
   if (typeof err === 'string' && err.trim()) return err;
   if (err && typeof err.message === 'string' && err.message.trim()) return err.message;
-  return 'Something went wrong. Please try again.';
+  return t('Something went wrong. Please try again.');
 }

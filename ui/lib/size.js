@@ -1,10 +1,12 @@
 // Sizes as people read them: file sizes in binary KB/MB, limits in decimal MB (10 MB = 10,000,000 bytes).
 
+import { t, formatNumber } from './i18n.js';
+
 /** Format a byte count as KB or MB. */
 export function formatBytes(bytes) {
-  if (bytes < 1024) return `${bytes} bytes`;
-  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+  if (bytes < 1024) return t('{n} bytes', { n: formatNumber(bytes) });
+  if (bytes < 1024 * 1024) return `${formatNumber(Math.round(bytes / 1024))} KB`;
+  return `${formatNumber(bytes / (1024 * 1024), 1)} MB`;
 }
 
 /** "≈ 1.6–2.1 MB" (one figure when the range is exact or rounds to one). */
@@ -17,5 +19,5 @@ export function formatSizeRange(low, high) {
 
 /** Limits are decimal: 10 MB is 10,000,000 bytes. */
 export function formatLimit(bytes) {
-  return bytes >= 1e6 ? `${+(bytes / 1e6).toFixed(2)} MB` : `${Math.round(bytes / 1e3)} KB`;
+  return bytes >= 1e6 ? `${formatNumber(bytes / 1e6, 2, 0)} MB` : `${formatNumber(Math.round(bytes / 1e3))} KB`;
 }

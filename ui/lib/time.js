@@ -1,5 +1,7 @@
 // Times as people type and read them. The CLI's rules (core/src/spec.rs): both run tests/time-cases.json.
 
+import { t, formatNumber } from './i18n.js';
+
 /** Parse "83", "83.25", "1:23.4" or "1:02:03.5" (a trailing "s", a decimal comma) into seconds; null if it isn't a time. */
 export function parseTime(text) {
   let t = String(text).trim().replace(/[sS]$/, '').trimEnd();
@@ -30,7 +32,7 @@ export function formatTime(seconds) {
 
 /** Format a length in seconds as "3.2 s". */
 export function formatLength(seconds) {
-  return `${(Math.round(seconds * 10) / 10).toFixed(1)} s`;
+  return t('{n} s', { n: formatNumber(Math.round(seconds * 10) / 10, 1) });
 }
 
 /** Round away float noise from repeated ±0.1 steps. */

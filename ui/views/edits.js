@@ -6,6 +6,7 @@ import { clamp, formatLength } from '../lib/time.js';
 import { state } from '../state.js';
 import { updateForm } from './form.js';
 import { scheduleFrame } from './range.js';
+import { t as tr, language } from '../lib/i18n.js';
 
 const crop = { box: null, shape: '', drag: null };
 
@@ -36,11 +37,11 @@ function chosenSubs() {
 
 /** The video's tracks in the menu: the window's language first, the site's own before automatic ones. */
 export function listSubtitles(tracks) {
-  const mine = (navigator.language || 'en').toLowerCase().split('-')[0];
+  const mine = language();
   const rank = (t) => (t.lang.toLowerCase().split(/[-_]/)[0] === mine ? 0 : 2) + (t.auto ? 1 : 0);
   const sorted = [...(tracks || [])].sort((a, b) => rank(a) - rank(b) || trackName(a).localeCompare(trackName(b)));
-  const options = sorted.map((t) => new Option(t.auto ? `${trackName(t)} (automatic)` : trackName(t), `track:${t.lang}`));
-  els.subs.replaceChildren(new Option('Off', ''), ...options, new Option(subsFile ? `File: ${baseName(subsFile)}` : 'From a file…', 'file'));
+  const options = sorted.map((t) => new Option(t.auto ? tr('{name} (automatic)', { name: trackName(t) }) : trackName(t), `track:${t.lang}`));
+  els.subs.replaceChildren(new Option(tr('Off'), ''), ...options, new Option(subsFile ? tr('File: {name}', { name: baseName(subsFile) }) : tr('From a file…'), 'file'));
   els.subs.value = '';
   showSubsNote();
 }
@@ -56,14 +57,14 @@ const LANGUAGES = {
 function trackName(t) {
   if (t.name && t.name !== t.lang) return t.name;
   try {
-    const named = new Intl.DisplayNames([navigator.language || 'en'], { type: 'language' }).of(t.lang);
+    const named = new Intl.DisplayNames([language()], { type: 'language' }).of(t.lang);
     if (named && named.toLowerCase() !== t.lang.toLowerCase()) return named;
   } catch {
     // not a code Intl knows: the table below may
   }
   const [base, region] = t.lang.split(/[-_]/);
   const name = LANGUAGES[base.toLowerCase()];
-  return name ? (region ? `${name} (${region})` : name) : t.lang;
+  return name ? (region ? `${tr(name)} (${region})` : tr(name)) : t.lang;
 }
 
 function baseName(path) {
@@ -73,13 +74,13 @@ function baseName(path) {
 function showSubsNote() {
   const on = Boolean(chosenSubs());
   els.subsNote.hidden = !on;
-  els.subsNote.textContent = on ? 'Subtitles are drawn in the GIF; the frames above show it without them.' : '';
+  els.subsNote.textContent = on ? tr('Subtitles are drawn in the GIF; the frames above show it without them.') : '';
 }
 
 async function chooseSubsFile() {
   const dialog = window.__TAURI__?.dialog;
   const path = dialog?.open
-    ? await dialog.open({ multiple: false, directory: false, title: 'Choose subtitles', filters: [{ name: 'Subtitles', extensions: ['srt', 'vtt', 'ass', 'ssa'] }] })
+    ? await dialog.open({ multiple: false, directory: false, title: tr('Choose subtitles'), filters: [{ name: tr('Subtitles'), extensions: ['srt', 'vtt', 'ass', 'ssa'] }] })
     : null;
   if (path) {
     subsFile = String(path);
@@ -105,7 +106,7 @@ export function gifFrames(length, fps) {
 function playsNote(length) {
   const speed = Number(els.speed.value) || 1;
   const plays = (length / speed) * (els.direction.value === 'bounce' ? 2 : 1);
-  return Math.abs(plays - length) > 1e-6 ? `GIF plays ${formatLength(plays)}` : '';
+  return Math.abs(plays - length) > 1e-6 ? tr('GIF plays {length}', { length: formatLength(plays) }) : '';
 }
 
 /** A problem with the crop fields as typed, or ''. */
@@ -113,8 +114,8 @@ export function editsProblem() {
   if (!crop.box || !state.video?.width) return '';
   const { x, y, width, height } = crop.box;
   const [fw, fh] = [state.video.width, state.video.height];
-  if (![x, y, width, height].every(Number.isInteger) || width < 1 || height < 1) return 'The crop box needs whole numbers: W and H of 1 or more.';
-  if (x < 0 || y < 0 || x + width > fw || y + height > fh) return `The crop box reaches outside the ${fw}×${fh} frame.`;
+  if (![x, y, width, height].every(Number.isInteger) || width < 1 || height < 1) return tr('The crop box needs whole numbers: W and H of 1 or more.');
+  if (x < 0 || y < 0 || x + width > fw || y + height > fh) return tr('The crop box reaches outside the {size} frame.', { size: `${fw}×${fh}` });
   return '';
 }
 

@@ -1,6 +1,7 @@
 // The form as a whole: which view shows, what is wrong with it, and one redraw from the state.
 
 import { els, showMessage } from '../lib/dom.js';
+import { t } from '../lib/i18n.js';
 import { formatTime, formatLength } from '../lib/time.js';
 import { EPS, MAX_LENGTH, MIN_LENGTH, state, knownDuration } from '../state.js';
 import { customWidthProblem, customFitProblem, currentSpec, showEstimate, showOptions } from './options.js';
@@ -28,8 +29,8 @@ export function validate() {
   if (!state.video) return { ok: false, field: null, message: '' };
   for (const which of ['start', 'end']) {
     if (state.unparsed[which]) {
-      const label = which === 'start' ? 'Start' : 'End';
-      const message = state.revealed[which] ? `${label} isn't a time I understand. Try 83, 83.25 or 1:23.4.` : '';
+      const label = which === 'start' ? t('Start') : t('End');
+      const message = state.revealed[which] ? t("{label} isn't a time I understand. Try 83, 83.25 or 1:23.4.", { label }) : '';
       return { ok: false, field: which, message };
     }
   }
@@ -37,15 +38,15 @@ export function validate() {
   const duration = knownDuration();
   const length = end - start;
   if (duration !== null && start >= duration - EPS) {
-    return { ok: false, field: 'start', message: `Start must be before the end of the video (${formatTime(duration)}).` };
+    return { ok: false, field: 'start', message: t('Start must be before the end of the video ({time}).', { time: formatTime(duration) }) };
   }
   if (duration !== null && end > duration + EPS) {
-    return { ok: false, field: 'end', message: `End is past the end of the video (${formatTime(duration)}).` };
+    return { ok: false, field: 'end', message: t('End is past the end of the video ({time}).', { time: formatTime(duration) }) };
   }
-  if (length <= EPS) return { ok: false, field: 'end', message: 'End must be after start.' };
-  if (length < MIN_LENGTH - EPS) return { ok: false, field: 'end', message: 'Make the GIF at least 0.1 s long.' };
+  if (length <= EPS) return { ok: false, field: 'end', message: t('End must be after start.') };
+  if (length < MIN_LENGTH - EPS) return { ok: false, field: 'end', message: t('Make the GIF at least 0.1 s long.') };
   if (length > MAX_LENGTH + EPS) {
-    return { ok: false, field: 'end', message: `That's ${formatLength(length)}. A GIF can be at most 60 s long.` };
+    return { ok: false, field: 'end', message: t("That's {length}. A GIF can be at most 60 s long.", { length: formatLength(length) }) };
   }
   return { ok: true, field: null, message: '' };
 }
@@ -70,7 +71,7 @@ export function updateForm() {
 
   const timesOk = !state.unparsed.start && !state.unparsed.end;
   const length = timesOk ? state.end - state.start : 0;
-  els.length.textContent = timesOk ? `Length: ${formatLength(Math.max(0, length))}` : 'Length: –';
+  els.length.textContent = timesOk ? t('Length: {length}', { length: formatLength(Math.max(0, length)) }) : t('Length: –');
   const ok = check.ok && !widthProblem && !fitProblem && !editsProblem();
   showEstimate(ok ? currentSpec() : null, length);
   showOptions();

@@ -1,6 +1,7 @@
 // Making the GIF: the job, its progress in words, and cancel.
 
 import { invoke, makeChannel, newJobId, errorMessage } from '../lib/backend.js';
+import { t } from '../lib/i18n.js';
 import { els, showMessage, setStatus } from '../lib/dom.js';
 import { clamp } from '../lib/time.js';
 import { state } from '../state.js';
@@ -18,7 +19,7 @@ export async function makeGif() {
   state.job = job;
   showMessage(els.error, '');
   setProgress(0, 0);
-  setStatus('Starting…');
+  setStatus(t('Starting…'));
   setView('running');
   els.cancel.focus();
 
@@ -39,7 +40,7 @@ export async function makeGif() {
     state.job = null;
     backToForm(els.makeGif);
     if (err && err.kind === 'cancelled') {
-      setStatus('Cancelled');
+      setStatus(t('Cancelled'));
     } else {
       setStatus('');
       showMessage(els.error, errorMessage(err));
@@ -57,13 +58,13 @@ function progressText(p) {
   const done = Number(p.done) || 0;
   const total = Number(p.total) || 0;
   switch (p.stage) {
-    case 'probing': return 'Looking up the video…';
-    case 'waiting': return `${p.site || 'The video site'} asks every viewer to wait ${Math.max(0, total - done)} s before the video plays…`;
-    case 'sizing': return 'Choosing settings that fit the size limit…';
-    case 'fetching': return 'Fetching video…';
-    case 'encoding': return total > 0 ? `Encoding ${done} of ${total} frames…` : 'Encoding…';
-    case 'saving': return 'Saving…';
-    case 'done': return 'Done';
+    case 'probing': return t('Looking up the video…');
+    case 'waiting': return t('{site} asks every viewer to wait {seconds} s before the video plays…', { site: p.site || t('The video site'), seconds: Math.max(0, total - done) });
+    case 'sizing': return t('Choosing settings that fit the size limit…');
+    case 'fetching': return t('Fetching video…');
+    case 'encoding': return total > 0 ? t('Encoding {done} of {total} frames…', { done, total }) : t('Encoding…');
+    case 'saving': return t('Saving…');
+    case 'done': return t('Done');
     default: return '';
   }
 }
@@ -81,7 +82,7 @@ export function cancelJob() {
   if (!job) return false;
   state.job = null; // ignore whatever this job reports from now on
   backToForm(els.makeGif);
-  setStatus('Cancelled');
+  setStatus(t('Cancelled'));
   invoke('cancel_gif', { jobId: job.jobId }).catch((err) => showMessage(els.error, errorMessage(err)));
   return true;
 }

@@ -1,6 +1,7 @@
 // Width, frame rate, quality, loop and "Fit under": what they ask for, and the size estimate they lead to.
 
 import { invoke } from '../lib/backend.js';
+import { t, formatNumber } from '../lib/i18n.js';
 import { els } from '../lib/dom.js';
 import { roundMs } from '../lib/time.js';
 import { formatSizeRange, formatLimit } from '../lib/size.js';
@@ -23,16 +24,16 @@ export function widthNote() {
   const sourceWidth = state.video?.width;
   const wanted = selectedWidth();
   if (sourceWidth && wanted > sourceWidth) {
-    return `The source is ${sourceWidth} px wide, so the GIF stays at ${sourceWidth} px (no upscaling).`;
+    return t('The source is {width} px wide, so the GIF stays at {width} px (no upscaling).', { width: sourceWidth });
   }
-  if (sourceWidth && wanted === 0) return `The GIF keeps the source width of ${sourceWidth} px. Big GIFs get large fast.`;
-  return 'Widths larger than the source are not upscaled.';
+  if (sourceWidth && wanted === 0) return t('The GIF keeps the source width of {width} px. Big GIFs get large fast.', { width: sourceWidth });
+  return t('Widths larger than the source are not upscaled.');
 }
 
 export function customWidthProblem() {
   if (els.width.value !== 'custom') return '';
   const w = Number(els.customWidth.value);
-  return Number.isInteger(w) && w >= 16 && w <= 1920 ? '' : 'Custom width must be a whole number from 16 to 1920 px.';
+  return Number.isInteger(w) && w >= 16 && w <= 1920 ? '' : t('Custom width must be a whole number from 16 to 1920 px.');
 }
 
 /** The chosen size limit in bytes (decimal MB), or null. */
@@ -48,7 +49,7 @@ function selectedLimit() {
 export function customFitProblem() {
   if (els.fit.value !== 'custom') return '';
   const mb = Number(els.customFit.value);
-  return Number.isFinite(mb) && mb >= 0.01 && mb <= 4000 ? '' : 'The size limit must be from 0.01 to 4000 MB.';
+  return Number.isFinite(mb) && mb >= 0.01 && mb <= 4000 ? '' : t('The size limit must be from 0.01 to 4000 MB.');
 }
 
 /** The GIF the form describes, as the Rust side's GifSpec. */
@@ -66,11 +67,11 @@ export function currentSpec() {
 }
 
 function fitNote(sized, limit) {
-  return `As set it would be ${formatSizeRange(sized.low, sized.high)}, over ${formatLimit(limit)}: gifgrab will lower quality, then the frame rate, then the width to fit.`;
+  return t('As set it would be {size}, over {limit}: gifgrab will lower quality, then the frame rate, then the width to fit.', { size: formatSizeRange(sized.low, sized.high), limit: formatLimit(limit) });
 }
 
 function largeGifNote(sized) {
-  return `A large GIF (${formatSizeRange(sized.low, sized.high)}): many sites refuse over 10–15 MB. A shorter range, a smaller width or fewer frames per second make it smaller.`;
+  return t('A large GIF ({size}): many sites refuse over 10–15 MB. A shorter range, a smaller width or fewer frames per second make it smaller.', { size: formatSizeRange(sized.low, sized.high) });
 }
 
 /** Asks for the size range once the form has been still for a moment; stale answers are dropped. */
@@ -94,7 +95,8 @@ function scheduleEstimate(key, spec) {
 
 /** The frame count, the size range once known, and a warning when the GIF is huge or over its limit. */
 export function showEstimate(spec, length) {
-  const frames = `About ${gifFrames(length, selectedFps())} frames`;
+  const count = gifFrames(length, selectedFps());
+  const frames = count === 1 ? t('About 1 frame') : t('About {frames} frames', { frames: formatNumber(count) });
   // The estimate is of the settings as chosen; a size limit applies when the GIF is made.
   const key = spec ? JSON.stringify([state.video.id, { ...spec, maxBytes: null }]) : '';
   const sized = state.estimate && state.estimate.key === key ? state.estimate : null;

@@ -1,5 +1,6 @@
 // Start and end: the time fields, the nudge buttons and arrow keys, and a frame preview for each.
 
+import { t } from '../lib/i18n.js';
 import { invoke, errorMessage, blobUrl } from '../lib/backend.js';
 import { els, showMessage } from '../lib/dom.js';
 import { parseTime, formatTime, roundMs, clamp } from '../lib/time.js';
@@ -79,7 +80,7 @@ async function loadFrame(which) {
     showMessage(els.frameError, '');
   } catch (err) {
     if (seq !== state.frameSeq[which] || state.video !== video) return;
-    showMessage(els.frameError, `Couldn't show the ${which} frame: ${errorMessage(err)}`);
+    showMessage(els.frameError, t(which === 'start' ? "Couldn't show the start frame: {error}" : "Couldn't show the end frame: {error}", { error: errorMessage(err) }));
   } finally {
     if (seq === state.frameSeq[which]) box.classList.remove('loading');
   }

@@ -1,5 +1,6 @@
 // The finished GIF: what it is, Save as…, and back to the form.
 
+import { t, formatNumber } from '../lib/i18n.js';
 import { invoke, blobUrl, errorMessage, tauriApi } from '../lib/backend.js';
 import { els, showMessage, setStatus } from '../lib/dom.js';
 import { formatLength } from '../lib/time.js';
@@ -16,13 +17,20 @@ export function showResult(result, bytes) {
   els.resultImg.width = result.width;
   els.resultImg.height = result.height;
   els.resultImg.src = state.resultUrl;
-  const frames = `${result.frames} frame${result.frames === 1 ? '' : 's'}`;
+  redrawResult();
+  setView('result');
+  setStatus(t('Done'));
+  els.save.focus();
+}
+
+/** The result's facts in the window's language. */
+export function redrawResult() {
+  const result = state.result;
+  if (!result) return;
+  const frames = result.frames === 1 ? t('1 frame') : t('{n} frames', { n: formatNumber(result.frames) });
   els.resultInfo.textContent =
     `${formatBytes(result.bytes)} · ${result.width}×${result.height} · ${frames} · ${formatLength(result.duration)}` +
-    (result.maxBytes ? ` · fits under ${formatLimit(result.maxBytes)}${result.fitted ? `: ${result.fitted}` : ''}` : '');
-  setView('result');
-  setStatus('Done');
-  els.save.focus();
+    (result.maxBytes ? ` · ${t('fits under {limit}', { limit: formatLimit(result.maxBytes) })}${result.fitted ? `: ${result.fitted}` : ''}` : '');
 }
 
 export async function saveGif() {
@@ -31,18 +39,18 @@ export async function saveGif() {
   showMessage(els.error, '');
   try {
     const dialog = tauriApi()?.dialog;
-    if (!dialog?.save) throw { kind: 'unavailable', message: "The Save dialog isn't available right now." };
+    if (!dialog?.save) throw { kind: 'unavailable', message: t("The Save dialog isn't available right now.") };
     const path = await dialog.save({
-      title: 'Save GIF',
+      title: t('Save GIF'),
       defaultPath: await defaultSavePath(),
-      filters: [{ name: 'GIF image', extensions: ['gif'] }],
+      filters: [{ name: t('GIF image'), extensions: ['gif'] }],
     });
     if (!path) return; // the user closed the dialog
-    setStatus('Saving…');
+    setStatus(t('Saving…'));
     const saved = await invoke('save_gif', { jobId: state.result.jobId, path });
     state.savedPath = saved?.path || path;
     tauriApi()?.path?.dirname?.(state.savedPath).then((folder) => remember('saveFolder', folder)).catch(() => {});
-    setStatus(`Saved to ${state.savedPath}`, 'ok');
+    setStatus(t('Saved to {path}', { path: state.savedPath }), 'ok');
     els.showInFolder.hidden = !tauriApi()?.opener?.revealItemInDir;
   } catch (err) {
     setStatus('');
@@ -69,7 +77,7 @@ export async function copyGif() {
   showMessage(els.error, '');
   try {
     await invoke('copy_gif', { jobId: state.result.jobId });
-    setStatus('Copied: paste it into a chat or a document', 'ok');
+    setStatus(t('Copied: paste it into a chat or a document'), 'ok');
   } catch (err) {
     setStatus('');
     showMessage(els.error, errorMessage(err));

@@ -1,6 +1,8 @@
 // The Settings dialog: opt-in sign-in (Firefox or a cookies.txt file) and video support
 // (the versions in use, the update channel, "Update video support").
 
+import { t, LANGUAGES, language, setLanguage } from '../lib/i18n.js';
+import { remember } from '../lib/settings.js';
 import { $ } from '../lib/dom.js';
 import { invoke, errorMessage as messageOf, tauriApi as tauri } from '../lib/backend.js';
 
@@ -29,13 +31,13 @@ function signInRequest() {
 async function applySignIn() {
   const status = $('sign-in-status');
   if (chosen() === 'file' && !cookiesFile) {
-    say(status, 'Choose a cookies.txt file first.', 'error');
+    say(status, t('Choose a cookies.txt file first.'), 'error');
     return;
   }
   try {
     await invoke('set_sign_in', { signIn: signInRequest() });
     const mode = chosen();
-    say(status, mode === 'off' ? 'Sign-in is off.' : 'Sign-in is on for the next video you load.', 'ok');
+    say(status, mode === 'off' ? t('Sign-in is off.') : t('Sign-in is on for the next video you load.'), 'ok');
   } catch (err) {
     say(status, messageOf(err), 'error');
   }
@@ -47,8 +49,8 @@ async function chooseCookies() {
   const path = await dialog.open({
     multiple: false,
     directory: false,
-    title: 'Choose a cookies.txt file',
-    filters: [{ name: 'Cookies (Netscape format)', extensions: ['txt'] }],
+    title: t('Choose a cookies.txt file'),
+    filters: [{ name: t('Cookies (Netscape format)'), extensions: ['txt'] }],
   });
   if (!path) return;
   cookiesFile = String(path);
@@ -62,10 +64,10 @@ async function loadProfiles() {
   try {
     const profiles = await invoke('firefox_profiles');
     select.replaceChildren(
-      ...(profiles.length ? profiles : [{ name: 'Default profile', path: '' }]).map((p) => new Option(p.name, p.path)),
+      ...(profiles.length ? profiles : [{ name: t('Default profile'), path: '' }]).map((p) => new Option(p.name, p.path)),
     );
   } catch {
-    select.replaceChildren(new Option('Default profile', ''));
+    select.replaceChildren(new Option(t('Default profile'), ''));
   }
 }
 
@@ -101,10 +103,10 @@ async function updateSupport() {
   const button = $('update-support');
   const status = $('update-status');
   button.disabled = true;
-  say(status, 'Updating video support…');
+  say(status, t('Updating video support…'));
   try {
     const r = await invoke('update_video_support', { channel: $('channel').value });
-    say(status, r.changed ? `Updated yt-dlp ${r.previous || ''} → ${r.version}.` : `yt-dlp ${r.version} is the newest.`, 'ok');
+    say(status, r.changed ? t('Updated yt-dlp {previous} → {version}.', { previous: r.previous || '', version: r.version }) : t('yt-dlp {version} is the newest.', { version: r.version }), 'ok');
     loadVersions();
   } catch (err) {
     say(status, messageOf(err), 'error');
@@ -131,4 +133,16 @@ export function wireSettings() {
   });
   $('choose-cookies').addEventListener('click', chooseCookies);
   $('update-support').addEventListener('click', updateSupport);
+  const pick = $('language');
+  pick.replaceChildren(...LANGUAGES.map((l) => new Option(l.name, l.code)));
+  pick.value = language();
+  pick.addEventListener('change', () => {
+    setLanguage(pick.value);
+    remember('language', pick.value);
+  });
+}
+
+/** The menu shows the language in use (the system's, or a remembered choice). */
+export function showLanguage() {
+  $('language').value = language();
 }

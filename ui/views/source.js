@@ -1,5 +1,6 @@
 // The video link or file: look-up, the media card, "Open file…", and drops of links and files.
 
+import { t } from '../lib/i18n.js';
 import { invoke, errorMessage, tauriApi } from '../lib/backend.js';
 import { els, showMessage } from '../lib/dom.js';
 import { clamp, formatTime, roundMs } from '../lib/time.js';
@@ -74,13 +75,13 @@ function loadVideo(info) {
 
   els.mediaTitle.textContent = info.title || els.source.value.trim();
   els.mediaTitle.title = els.mediaTitle.textContent;
-  els.mediaDuration.textContent = duration !== null ? formatTime(duration) : 'Length unknown';
+  els.mediaDuration.textContent = duration !== null ? formatTime(duration) : t('Length unknown');
   const fps = Number(info.fps) > 0 ? `, ${Math.round(info.fps * 100) / 100} fps` : '';
   els.mediaSize.textContent = info.width && info.height ? `${info.width}×${info.height}${fps}` : fps.slice(2);
   // A pre-roll ad slot: previews and the GIF can only start once it has passed.
   const wait = Number(info.waitSeconds) || 0;
   els.mediaWait.hidden = wait <= 0;
-  els.mediaWait.textContent = wait > 0 ? `The site asks every viewer to wait ${wait} s before the video plays; the previews follow then.` : '';
+  els.mediaWait.textContent = wait > 0 ? t('The site asks every viewer to wait {wait} s before the video plays; the previews follow then.', { wait }) : '';
   if (wait > 0) setTimeout(() => { if (state.video === info) els.mediaWait.hidden = true; }, wait * 1000);
   els.mediaCard.hidden = false;
 
@@ -118,8 +119,8 @@ async function openVideoFile() {
   const path = await dialog.open({
     multiple: false,
     directory: false,
-    title: 'Open a video',
-    filters: [{ name: 'Video', extensions: VIDEO_EXTENSIONS }, { name: 'All files', extensions: ['*'] }],
+    title: t('Open a video'),
+    filters: [{ name: t('Video'), extensions: VIDEO_EXTENSIONS }, { name: t('All files'), extensions: ['*'] }],
   });
   if (path) acceptSource(String(path));
 }

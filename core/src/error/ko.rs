@@ -102,7 +102,7 @@ pub fn text(msg: &Msg) -> String {
             format!("{} 화면 비율이 아닙니다. 1:1 또는 16:9처럼 숫자 두 개로 입력하세요.", quoted(text, "은", "는"))
         }
         CaptionTooLong { top, chars } => format!(
-            "{} 자막 문구가 {chars}자입니다. GIF의 자막 문구는 최대 {MAX_CAPTION_CHARS}자까지 넣을 수 있습니다.",
+            "{} 문구가 {chars}자입니다. GIF에 넣는 문구는 최대 {MAX_CAPTION_CHARS}자까지 넣을 수 있습니다.",
             if *top { "위쪽" } else { "아래쪽" }
         ),
         NoSuchSubtitles { path } => format!("자막 파일을 찾을 수 없습니다: {}", printable(path)),
@@ -311,7 +311,7 @@ pub fn text(msg: &Msg) -> String {
             keeps_text(keeps)
         ),
 
-        FontUnloadable { path, detail } => format!("자막 문구 글꼴을 불러올 수 없습니다({path}: {detail}). {REINSTALL}"),
+        FontUnloadable { path, detail } => format!("문구 글꼴을 불러올 수 없습니다({path}: {detail}). {REINSTALL}"),
         ToolMissing { tool, path } => format!("gifgrab에 포함된 {tool} 파일이 없습니다({path}). {REINSTALL}"),
         ToolNotExecutable { tool, path } => {
             format!("gifgrab에 포함된 {tool} 파일을 실행할 수 없습니다({path}에 실행 권한이 없음). {REINSTALL}")
