@@ -62,3 +62,22 @@ mod tests {
         assert_eq!(sources(&args, dir.path()), want);
     }
 }
+
+#[cfg(test)]
+mod desktop_entry {
+    /// The .deb's desktop entry offers gifgrab for video files and passes what it opens.
+    #[test]
+    fn the_desktop_entry_opens_video_files() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let conf: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.join("tauri.conf.json")).unwrap()).unwrap();
+        let template = conf["bundle"]["linux"]["deb"]["desktopTemplate"].as_str().expect("the bundle names its desktop template");
+        let entry = std::fs::read_to_string(dir.join(template)).unwrap();
+        let line = |key: &str| entry.lines().find_map(|l| l.strip_prefix(&format!("{key}="))).unwrap_or_default().to_string();
+        assert!(line("Exec").ends_with(" %U"), "Exec passes the files and links: {}", line("Exec"));
+        let types: Vec<String> = line("MimeType").split(';').filter(|t| !t.is_empty()).map(String::from).collect();
+        for t in ["video/mp4", "video/webm", "video/x-matroska", "video/quicktime"] {
+            assert!(types.iter().any(|x| x == t), "MimeType lacks {t}: {types:?}");
+        }
+        assert!(types.iter().all(|t| t.starts_with("video/")), "only video types: {types:?}");
+    }
+}

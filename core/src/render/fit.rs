@@ -130,7 +130,12 @@ pub fn describe_changes(original: &GifSpec, chosen: &GifSpec, source_width: u32)
         parts.push(format!("{} → {} fps", original.fps, chosen.fps));
     }
     if chosen.quality != original.quality {
-        parts.push(format!("quality {} → {}", original.quality, chosen.quality));
+        // Words for the window follow its language (the CLI's stays English).
+        let quality = match crate::error::ui_language() {
+            crate::error::Lang::Ko => "화질",
+            _ => "quality",
+        };
+        parts.push(format!("{quality} {} → {}", original.quality, chosen.quality));
     }
     (!parts.is_empty()).then(|| parts.join(", "))
 }
