@@ -11,6 +11,7 @@ import { makeGif, cancelJob } from './views/job.js';
 import { saveGif, changeRange, copyGif, showInFolder, dragGif, redrawResult } from './views/result.js';
 import { wireSettings, showLanguage } from './views/settings.js';
 import { wireEdits } from './views/edits.js';
+import { wireHistory } from './views/history.js';
 import { showOptions } from './views/options.js';
 import { restoreSettings, recall } from './lib/settings.js';
 import { setLanguage, pickLanguage, onLanguage } from './lib/i18n.js';
@@ -60,6 +61,7 @@ function init() {
   wireForm();
   wireKeys();
   wireSettings();
+  wireHistory();
   setView('form');
   onLanguage(() => {
     showOptions();

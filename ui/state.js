@@ -23,7 +23,9 @@ export const state = {
   result: null,         // make_gif result shown in the result view
   resultUrl: null,
   saving: false,
-  savedPath: null,      // where the shown GIF was last saved (for "Show in folder")
+  savedPath: null,
+  historyId: null,      // the history entry of the shown GIF
+  pendingRange: null,   // { start, end } for the video being loaded ("Make again")      // where the shown GIF was last saved (for "Show in folder")
   estimateKey: '',      // the spec last sent to estimate_size (avoids repeats)
   lastLength: 3,        // the clip length a start moved past the end keeps
   estimateSeq: 0,

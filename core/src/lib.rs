@@ -8,6 +8,7 @@
 pub mod cli;
 pub mod edits;
 pub mod error;
+pub mod history;
 pub mod os;
 pub mod pipeline;
 pub mod render;

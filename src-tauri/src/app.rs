@@ -6,6 +6,11 @@ use crate::opened::{self, Opened, OPENED_EVENT};
 use std::sync::Arc;
 use tauri::{Emitter, Manager};
 
+/// `history/` in the app's data folder (beside the updated yt-dlp), else in the temp folder.
+fn history_dir() -> std::path::PathBuf {
+    gifgrab_core::tools::ytdlp_update::data_dir().unwrap_or_else(std::env::temp_dir).join("history")
+}
+
 /// Opens the window; `sources` were handed over on the command line and load once it is ready.
 pub fn run(sources: Vec<String>) {
     let sidecars = Sidecars::locate();
@@ -20,9 +25,25 @@ pub fn run(sources: Vec<String>) {
         on_signal.shutdown();
         std::process::exit(130);
     });
-    let handed = Opened::default();
-    handed.push(sources);
-    let app = tauri::Builder::default()
+    let app = match builder(session, sources).build(tauri::generate_context!()) {
+        Ok(app) => app,
+        Err(e) if e.to_string().contains("single-instance") => relaunch(e),
+        Err(e) => {
+            eprintln!("gifgrab: the window could not start: {e}");
+            std::process::exit(1);
+        }
+    };
+    // Closing the window mid-job kills the job's children and removes its temp files.
+    app.run(move |_, event| {
+        if let tauri::RunEvent::Exit = event {
+            on_exit.shutdown();
+        }
+    });
+}
+
+/// The app with its plugins, state and commands.
+fn builder(session: Arc<Session>, sources: Vec<String>) -> tauri::Builder<tauri::Wry> {
+    tauri::Builder::default()
         // First: a second launch hands its arguments to this window and exits.
         .plugin(tauri_plugin_single_instance::init(|app, argv, cwd| {
             let sources = opened::sources(argv.get(1..).unwrap_or_default(), std::path::Path::new(&cwd));
@@ -41,7 +62,12 @@ pub fn run(sources: Vec<String>) {
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
         .manage(session)
-        .manage(handed)
+        .manage({
+            let handed = Opened::default();
+            handed.push(sources);
+            handed
+        })
+        .manage(gifgrab_core::history::History::new(history_dir()))
         .invoke_handler(tauri::generate_handler![
             crate::commands::probe,
             crate::commands::preview_frame,
@@ -54,24 +80,33 @@ pub fn run(sources: Vec<String>) {
             crate::commands::take_opened,
             crate::commands::system_languages,
             crate::commands::set_language,
+            crate::commands::history_list,
+            crate::commands::history_add,
+            crate::commands::history_saved,
+            crate::commands::history_remove,
+            crate::commands::history_thumb,
+            crate::commands::history_open,
             crate::commands::drag_gif,
             crate::commands::set_sign_in,
             crate::commands::firefox_profiles,
             crate::commands::versions,
             crate::commands::update_video_support,
         ])
-        .build(tauri::generate_context!());
-    let app = match app {
-        Ok(app) => app,
-        Err(e) => {
-            eprintln!("gifgrab: the window could not start: {e}");
-            std::process::exit(1);
+}
+
+/// A window that is closing can still hold the single-instance name and never answer: start
+/// afresh a moment later (GTK cannot start twice in one process), a few times, rather than not at all.
+fn relaunch(e: tauri::Error) -> ! {
+    let tries: u32 = std::env::var("GIFGRAB_LAUNCH_TRY").ok().and_then(|t| t.parse().ok()).unwrap_or(0);
+    #[cfg(unix)]
+    if tries < 5 {
+        use std::os::unix::process::CommandExt;
+        std::thread::sleep(std::time::Duration::from_millis(400));
+        if let Ok(me) = std::env::current_exe() {
+            let err = std::process::Command::new(me).args(std::env::args_os().skip(1)).env("GIFGRAB_LAUNCH_TRY", (tries + 1).to_string()).exec();
+            eprintln!("gifgrab: could not start again: {err}");
         }
-    };
-    // Closing the window mid-job kills the job's children and removes its temp files.
-    app.run(move |_, event| {
-        if let tauri::RunEvent::Exit = event {
-            on_exit.shutdown();
-        }
-    });
+    }
+    eprintln!("gifgrab: the window could not start: {e}");
+    std::process::exit(1);
 }

@@ -135,3 +135,43 @@ pub fn set_language(lang: gifgrab_core::error::Lang) {
 pub fn take_opened(opened: State<'_, crate::opened::Opened>) -> Vec<String> {
     opened.take()
 }
+
+// History: the app's list of recent GIFs (core/src/history.rs), kept in its data folder.
+
+type H<'a> = State<'a, gifgrab_core::history::History>;
+
+#[tauri::command]
+pub fn history_list(history: H<'_>) -> Vec<gifgrab_core::history::Entry> {
+    history.list()
+}
+
+/// Records the GIF job `job_id` made (its still is taken from it); the entry back with its id.
+#[tauri::command]
+pub async fn history_add(history: H<'_>, state: S<'_>, job_id: String, entry: gifgrab_core::history::Entry) -> Result<gifgrab_core::history::Entry> {
+    let gif = state.gif_path(&job_id)?;
+    history.add(entry, &gif)
+}
+
+#[tauri::command]
+pub fn history_saved(history: H<'_>, id: String, path: String) -> Result<()> {
+    history.set_saved(&id, &path)
+}
+
+#[tauri::command]
+pub fn history_remove(history: H<'_>, id: String) -> Result<()> {
+    history.remove(&id)
+}
+
+#[tauri::command]
+pub fn history_thumb(history: H<'_>, id: String) -> Result<Response> {
+    history.thumbnail(&id).map(Response::new)
+}
+
+/// Opens an entry's saved GIF in the system's viewer (only a path the history recorded).
+#[tauri::command]
+pub fn history_open(app: tauri::AppHandle, history: H<'_>, id: String) -> Result<()> {
+    use tauri_plugin_opener::OpenerExt;
+    let entry = history.list().into_iter().find(|e| e.id == id).ok_or(Msg::GifGone { detail: "no longer in the history".into() })?;
+    let path = entry.saved_path.filter(|p| std::path::Path::new(p).is_file()).ok_or(Msg::GifGone { detail: "the saved file is gone".into() })?;
+    app.opener().open_path(path, None::<&str>).map_err(|e| Msg::internal(format!("open: {e}")).into())
+}

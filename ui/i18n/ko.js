@@ -156,6 +156,16 @@ export const ko = {
   "gifgrab's engine isn't running, so this can't be done right now.": 'gifgrab 엔진이 실행되고 있지 않아 지금은 할 수 없습니다.',
   'Something went wrong. Please try again.': '문제가 생겼습니다. 다시 시도해 주세요.',
 
+  // History
+  'History': '기록',
+  'Recent GIFs': '최근에 만든 GIF',
+  'No GIFs yet: the ones you make appear here.': '아직 만든 GIF가 없습니다. 만든 GIF가 여기에 나타납니다.',
+  'GIF from {title}': '{title}에서 만든 GIF',
+  'Open': '열기',
+  'Make again': '다시 만들기',
+  'Remove': '지우기',
+  'Close': '닫기',
+
   // Settings
   'Language': '언어',
   'The window follows your system language until you choose one here.': '여기서 고르기 전에는 시스템 언어를 따릅니다.',

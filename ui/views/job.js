@@ -8,6 +8,7 @@ import { state } from '../state.js';
 import { setView, ready, revealProblems, backToForm } from './form.js';
 import { currentSpec } from './options.js';
 import { showResult } from './result.js';
+import { recordMade } from './history.js';
 
 export async function makeGif() {
   if (state.job || state.view !== 'form') return;
@@ -35,6 +36,7 @@ export async function makeGif() {
     if (state.job !== job) return;
     state.job = null;
     showResult(result, bytes);
+    recordMade(result);
   } catch (err) {
     if (state.job !== job) return;
     state.job = null;

@@ -78,11 +78,24 @@ async function loadFrame(which) {
     if (seq !== state.frameSeq[which] || state.video !== video) return; // stale answer
     setFrame(which, blobUrl(bytes, 'image/jpeg'), !edits);
     showMessage(els.frameError, '');
+    if (which === 'start' && edits && !state.thumbUrl) loadPlainThumb(video, at);
   } catch (err) {
     if (seq !== state.frameSeq[which] || state.video !== video) return;
     showMessage(els.frameError, t(which === 'start' ? "Couldn't show the start frame: {error}" : "Couldn't show the end frame: {error}", { error: errorMessage(err) }));
   } finally {
     if (seq === state.frameSeq[which]) box.classList.remove('loading');
+  }
+}
+
+/** A video loaded with captions already typed still gets a plain thumbnail. */
+async function loadPlainThumb(video, at) {
+  try {
+    const bytes = await invoke('preview_frame', { id: video.id, at, slot: 'thumb', edits: null });
+    if (state.video !== video || state.thumbUrl) return;
+    state.thumbUrl = blobUrl(bytes, 'image/jpeg');
+    show(els.mediaThumb, state.thumbUrl);
+  } catch {
+    // the start frame itself shows; the card can do without its picture
   }
 }
 

@@ -8,6 +8,7 @@ import { formatBytes, formatLimit } from '../lib/size.js';
 import { state } from '../state.js';
 import { remember, recall } from '../lib/settings.js';
 import { setView, backToForm } from './form.js';
+import { recordSaved } from './history.js';
 
 export function showResult(result, bytes) {
   if (state.resultUrl) URL.revokeObjectURL(state.resultUrl);
@@ -49,6 +50,7 @@ export async function saveGif() {
     setStatus(t('Saving…'));
     const saved = await invoke('save_gif', { jobId: state.result.jobId, path });
     state.savedPath = saved?.path || path;
+    recordSaved(state.savedPath);
     tauriApi()?.path?.dirname?.(state.savedPath).then((folder) => remember('saveFolder', folder)).catch(() => {});
     setStatus(t('Saved to {path}', { path: state.savedPath }), 'ok');
     els.showInFolder.hidden = !tauriApi()?.opener?.revealItemInDir;

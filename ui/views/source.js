@@ -66,9 +66,13 @@ function loadVideo(info) {
   fitCropToVideo();
   listSubtitles(info.subtitles);
   const duration = knownDuration();
-  let start = Number(info.startHint) || 0;
+  // "Make again" from the history brings its range; a link's t= brings a start.
+  const again = state.pendingRange;
+  state.pendingRange = null;
+  let start = again ? again.start : Number(info.startHint) || 0;
   if (duration !== null) start = clamp(start, 0, Math.max(0, duration - MIN_LENGTH));
-  const end = duration !== null ? Math.min(start + 3, duration) : start + 3;
+  let end = again ? again.end : start + 3;
+  if (duration !== null) end = Math.min(end, duration);
   setTime('start', roundMs(start));
   setTime('end', roundMs(end));
   rememberLength();
@@ -126,7 +130,7 @@ async function openVideoFile() {
 }
 
 /** A link or file handed over by a drop or the open dialog replaces what the field held. */
-function acceptSource(text) {
+export function acceptSource(text) {
   if (!text || state.job) return;
   if (state.view === 'result') changeRange();
   els.source.value = text;

@@ -1,0 +1,128 @@
+// History: the recent GIFs (a still, the link, the range, the settings) with Open, Make again
+// and Remove. The list lives on the Rust side (core/src/history.rs), in the app's data folder.
+
+import { invoke, blobUrl, errorMessage } from '../lib/backend.js';
+import { $, els, showMessage } from '../lib/dom.js';
+import { t } from '../lib/i18n.js';
+import { formatTime } from '../lib/time.js';
+import { formatBytes } from '../lib/size.js';
+import { state } from '../state.js';
+import { currentSpec, showOptions } from './options.js';
+import { acceptSource } from './source.js';
+import { updateForm } from './form.js';
+
+let stills = [];
+
+/** Records the GIF just made; its entry's id is kept for "saved to". */
+export async function recordMade(result) {
+  const spec = currentSpec();
+  const entry = {
+    id: '', madeAt: Math.floor(Date.now() / 1000), source: state.probedSource, title: state.video?.title || state.probedSource,
+    spec, width: result.width, height: result.height, frames: result.frames, bytes: result.bytes, savedPath: null,
+  };
+  state.historyId = null;
+  try {
+    state.historyId = (await invoke('history_add', { jobId: result.jobId, entry })).id;
+  } catch {
+    // a history that cannot be written must not spoil the GIF itself
+  }
+}
+
+export function recordSaved(path) {
+  if (state.historyId) invoke('history_saved', { id: state.historyId, path }).catch(() => {});
+}
+
+function settingsLine(e) {
+  const width = e.spec.width ? `${e.spec.width} px` : t('Original');
+  return [width, `${e.spec.fps} fps`, `${t('Quality')} ${e.spec.quality}`, formatBytes(e.bytes)].join(' · ');
+}
+
+async function entryItem(e) {
+  const li = document.createElement('li');
+  li.className = 'history-item';
+  const img = document.createElement('img');
+  img.className = 'history-still';
+  img.alt = t('GIF from {title}', { title: e.title });
+  invoke('history_thumb', { id: e.id }).then((bytes) => {
+    const url = blobUrl(bytes, 'image/gif');
+    stills.push(url);
+    img.src = url;
+  }).catch(() => {});
+  const text = document.createElement('div');
+  text.className = 'history-text';
+  const title = document.createElement('p');
+  title.className = 'history-title';
+  title.translate = false;
+  title.textContent = e.title;
+  const source = document.createElement('p');
+  source.className = 'history-source';
+  source.translate = false;
+  source.textContent = e.source;
+  const facts = document.createElement('p');
+  facts.className = 'history-facts';
+  facts.textContent = `${formatTime(e.spec.start)}–${formatTime(e.spec.end)} · ${settingsLine(e)}`;
+  text.append(title, source, facts);
+  const actions = document.createElement('div');
+  actions.className = 'history-actions';
+  const button = (label, run, disabled) => {
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.textContent = t(label);
+    b.disabled = Boolean(disabled);
+    b.addEventListener('click', run);
+    actions.append(b);
+    return b;
+  };
+  button('Open', () => invoke('history_open', { id: e.id }).catch((err) => say(errorMessage(err))), !e.savedPath);
+  button('Make again', () => makeAgain(e));
+  button('Remove', async () => {
+    await invoke('history_remove', { id: e.id }).catch((err) => say(errorMessage(err)));
+    showHistory();
+  });
+  li.append(img, text, actions);
+  return li;
+}
+
+function say(text) {
+  showMessage($('history-error'), text);
+}
+
+async function showHistory() {
+  for (const url of stills) URL.revokeObjectURL(url);
+  stills = [];
+  say('');
+  const entries = await invoke('history_list').catch(() => []);
+  const list = $('history-list');
+  list.replaceChildren(...(await Promise.all(entries.map(entryItem))));
+  $('history-empty').hidden = entries.length > 0;
+}
+
+/** Puts the entry's link, range and settings back in the form; the user checks and makes it. */
+function makeAgain(e) {
+  $('history').close();
+  const s = e.spec;
+  const width = String(s.width);
+  if ([...els.width.options].some((o) => o.value === width)) els.width.value = width;
+  else {
+    els.width.value = 'custom';
+    els.customWidth.value = width;
+  }
+  for (const [el, v] of [[els.fps, s.fps], [els.quality, s.quality], [els.loop, s.plays], [els.speed, s.speed], [els.direction, s.direction], [els.textStyle, s.textStyle]]) {
+    if (v !== undefined && v !== null) el.value = String(v);
+  }
+  els.textTop.value = s.textTop || '';
+  els.textBottom.value = s.textBottom || '';
+  state.pendingRange = { start: s.start, end: s.end };
+  showOptions();
+  updateForm();
+  acceptSource(e.source);
+}
+
+export function wireHistory() {
+  $('open-history').addEventListener('click', () => {
+    const dialog = $('history');
+    if (dialog.open) return;
+    dialog.showModal();
+    showHistory();
+  });
+}
