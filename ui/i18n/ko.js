@@ -126,7 +126,8 @@ export const ko = {
   // Making and the result
   'Make GIF': 'GIF 만들기',
   'Cancel': '취소',
-  'Change range': '구간 바꾸기',
+  'Make another': '하나 더 만들기',
+  'Back to the form, with this video still loaded': '이 동영상을 그대로 두고 설정 화면으로 돌아갑니다',
   'Copy': '복사',
   'Show in folder': '폴더에서 보기',
   'Save as…': '다른 이름으로 저장…',
