@@ -30,6 +30,7 @@ pub fn run() {
             crate::commands::cancel_gif,
             crate::commands::gif_bytes,
             crate::commands::save_gif,
+            crate::commands::convert_gif,
             crate::commands::copy_gif,
             crate::commands::set_sign_in,
             crate::commands::firefox_profiles,
