@@ -272,7 +272,7 @@ pub fn text(msg: &Msg) -> String {
         ),
         CameOutOver { limit } => format!("This GIF came out over {}; nothing was written.", show_bytes(*limit)),
         ConvertedOver { format, bytes, limit } => format!(
-            "The GIF fits in {}, but its {} came out at {}; nothing was written. Save it as GIF, or choose a smaller size.",
+            "The GIF fits in {}, but the {} made from it came out at {}; nothing was written. Save a GIF, or choose a smaller width or a shorter range.",
             show_bytes(*limit),
             format_name(*format),
             show_bytes(*bytes)
