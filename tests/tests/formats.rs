@@ -229,3 +229,55 @@ fn ctrl_c_while_converting_leaves_nothing() {
     assert!(dir.names().is_empty(), "left files: {:?}", dir.names());
     assert!(work_dirs_of(child.id()).is_empty(), "the work folder is gone: {:?}", work_dirs_of(child.id()));
 }
+
+#[test]
+fn an_existing_webp_is_never_clobbered() {
+    let dir = TempDir::new("keepwebp");
+    std::fs::write(dir.path("keep.webp"), b"precious").unwrap();
+    let src = media("bikes.mp4");
+    let out = run(&[src.to_str().unwrap(), "--start", "0", "--end", "1", "-o", "keep.webp"], &dir);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(kind_and_code(&stderr(&out)).1, "output_exists", "{}", stderr(&out));
+    assert_eq!(std::fs::read(dir.path("keep.webp")).unwrap(), b"precious");
+    let out = run(&[src.to_str().unwrap(), "--start", "0", "--end", "1", "-o", "keep.webp", "--overwrite"], &dir);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(webp_facts(&dir.path("keep.webp")).durations_ms.len(), 15);
+    assert_eq!(dir.names(), vec!["keep.webp"]);
+}
+
+/// The app's side: each format made once per job in the work folder (the second ask is
+/// instant), saved by the chosen name's extension, and gone with the job.
+#[test]
+fn the_app_converts_once_per_job_and_saves_by_extension() {
+    use gifgrab_core::render::output::Format;
+    use gifgrab_core::session::{GifRequest, Session};
+    use gifgrab_core::spec::GifSpec;
+    let session = Session::new(Ok(gifgrab_core::tools::sidecars::Sidecars::in_dir(&bin_dir())));
+    let probed = session.probe(media("bikes.mp4").to_str().unwrap(), 320, 10).unwrap();
+    let request = |job: &str| GifRequest { id: probed.id.clone(), job_id: job.into(), spec: GifSpec { start: 0.0, end: 1.0, width: 320, fps: 10, ..GifSpec::default() } };
+    session.make(&request("one"), &|_| {}).unwrap();
+    let first = std::time::Instant::now();
+    let (path, webp) = session.converted("one", Format::Webp).unwrap();
+    let took = first.elapsed();
+    assert_eq!(path, session.work_dir().join("one.webp"));
+    let again = std::time::Instant::now();
+    let (_, cached) = session.converted("one", Format::Webp).unwrap();
+    assert!(again.elapsed() < took / 10 && cached.bytes == webp.bytes, "the second ask is the kept file ({:?} vs {took:?})", again.elapsed());
+    let dir = TempDir::new("appsave");
+    let save = |name: &str| session.save("one", dir.path(name).to_str().unwrap());
+    assert_eq!(save("a.webp").unwrap().bytes, webp.bytes);
+    assert_eq!(&std::fs::read(dir.path("a.webp")).unwrap()[8..12], b"WEBP");
+    let mp4 = save("a.MP4").unwrap();
+    assert_eq!(&std::fs::read(dir.path("a.MP4")).unwrap()[4..8], b"ftyp");
+    assert_eq!(mp4.bytes, session.converted("one", Format::Mp4).unwrap().1.bytes);
+    assert_eq!(save("plain").unwrap().path, dir.path("plain.gif"), "no extension: a GIF");
+    assert_eq!(gif_facts(&dir.path("plain.gif")).frames, 10);
+    let refused = save("a.png").unwrap_err();
+    assert_eq!((refused.kind(), refused.code().as_str()), ("invalid_option", "output_type"));
+    assert_eq!(dir.names(), vec!["a.MP4", "a.webp", "plain.gif"], "nothing written for .png");
+    // The next GIF replaces this one, its WebP and MP4 too.
+    session.make(&request("two"), &|_| {}).unwrap();
+    let names: Vec<String> = std::fs::read_dir(session.work_dir()).unwrap().flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+    assert_eq!(names, ["two.gif"]);
+    assert_eq!(session.converted("one", Format::Webp).unwrap_err().code(), "gif_not_ready");
+}
