@@ -281,3 +281,25 @@ fn the_app_converts_once_per_job_and_saves_by_extension() {
     assert_eq!(names, ["two.gif"]);
     assert_eq!(session.converted("one", Format::Webp).unwrap_err().code(), "gif_not_ready");
 }
+
+#[test]
+fn a_full_disk_while_converting_is_reported_and_leaves_nothing() {
+    // A 100 KB tmpfs for the WebP (the GIF is made in the temp folder, so the conversion is
+    // what fills it). Mounting needs root; CI runs as root.
+    let dir = TempDir::new("convfull");
+    let disk = TempDir::new("convfulldisk");
+    let mounted = std::process::Command::new("mount").args(["-t", "tmpfs", "-o", "size=100k", "tmpfs"]).arg(&disk.0).status().is_ok_and(|s| s.success());
+    if !mounted {
+        eprintln!("skipped: could not mount a tmpfs here");
+        return;
+    }
+    let target = disk.path("full.webp");
+    let src = media("bikes.mp4");
+    let out = run(&[src.to_str().unwrap(), "--start", "0", "--end", "3", "-o", target.to_str().unwrap()], &dir);
+    let names = disk.names();
+    let _ = std::process::Command::new("umount").arg(&disk.0).status();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert_eq!(kind_and_code(&err), ("disk_full".into(), "disk_full".into()), "{err}");
+    assert!(names.is_empty() && dir.names().is_empty(), "left on the full disk: {names:?}");
+}
