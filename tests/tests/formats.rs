@@ -76,7 +76,7 @@ fn webp_and_mp4_have_the_gifs_frames_times_and_looks() {
         let at = |b: &str| boxes.iter().position(|x| x == b).unwrap_or_else(|| panic!("{clip}: no {b} box in {boxes:?}"));
         assert!(at("moov") < at("mdat"), "{clip}: faststart puts moov before mdat: {boxes:?}");
         let listing = String::from_utf8_lossy(&ffmpeg_listing(&mp4)).into_owned();
-        assert!(listing.contains("Video: h264") && listing.contains("yuv420p") && !listing.contains("Audio:"), "{clip}: {listing}");
+        assert!(listing.contains("Video: h264") && listing.contains("yuv420p(tv, bt709, progressive)") && !listing.contains("Audio:"), "{clip}: H.264, BT.709-tagged 4:2:0, no sound: {listing}");
         let (times, (vw, vh)) = video_frame_times(&mp4);
         assert_eq!((vw, vh), (w + w % 2, h + h % 2), "{clip}: the GIF's size, one column or row more only when odd");
         assert_eq!(times.len(), gif.frames, "{clip}: MP4 frames");

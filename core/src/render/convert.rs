@@ -121,14 +121,15 @@ fn encoder_args(format: Format, timing: &GifTiming) -> Vec<String> {
             if (ew, eh) != (w, h) {
                 vf.push_str(&format!("pad={ew}:{eh}:0:0,fillborders=right={}:bottom={}:mode=smear,", ew - w, eh - h));
             }
-            // The GIF's sRGB as BT.709 video, tagged so players convert it back the same way.
-            vf.push_str("scale=out_color_matrix=bt709:out_range=tv:flags=accurate_rnd+full_chroma_int,format=yuv420p,setsar=1");
+            // The GIF's sRGB as BT.709 video, tagged so players convert it back the same way (on
+            // the frames: -color_primaries/-color_trc alone left them "unknown" in the file).
+            vf.push_str("scale=out_color_matrix=bt709:out_range=tv:flags=accurate_rnd+full_chroma_int,format=yuv420p,");
+            vf.push_str("setparams=colorspace=bt709:color_primaries=bt709:color_trc=bt709:range=tv,setsar=1");
             a.extend(["-vf".to_string(), vf]);
             a.extend(
                 ["-c:v", "libx264", "-preset", "slow", "-crf", MP4_CRF, "-profile:v", "high", "-pix_fmt", "yuv420p"]
                     .map(String::from),
             );
-            a.extend(["-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709", "-color_range", "tv"].map(String::from));
             // The index first, so a page can start playing before the whole file is in.
             a.extend(["-movflags", "+faststart", "-f", "mp4"].map(String::from));
         }
