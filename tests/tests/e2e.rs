@@ -809,6 +809,7 @@ fn junk_commands_are_rejected() {
             };
             Promise.all([
                 settle('save_gif', () => core.invoke('save_gif', { jobId: '../../etc/passwd', path: '/tmp/x' })),
+                settle('convert_gif', () => core.invoke('convert_gif', { jobId: '../../etc/passwd', format: 'webp' })),
                 settle('preview_frame', () => core.invoke('preview_frame', { id: 'nope', at: -1 })),
                 settle('make_gif', () => core.invoke('make_gif', {
                     request: { id: 'nope', jobId: 'a/b', start: 0, end: 1, width: 480, fps: 15, quality: 90, plays: 0 },
@@ -836,7 +837,7 @@ fn junk_commands_are_rejected() {
             let message = r["error"]["message"].as_str().unwrap_or_default();
             assert!(!kind.is_empty() && !message.trim().is_empty(), "{name} rejected without kind and message: {r}");
         }
-        assert_eq!(results.len(), 6, "{answer}");
+        assert_eq!(results.len(), 7, "{answer}");
         tokio::time::sleep(Duration::from_millis(500)).await;
         assert!(!pwned.exists(), "{} was created", pwned.display());
     });
