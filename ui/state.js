@@ -21,6 +21,7 @@ export const state = {
   view: 'form',
   job: null,            // the running make_gif job: { jobId }
   result: null,         // make_gif result shown in the result view
+  formatBytes: {},      // the shown GIF's WebP and MP4 sizes, once made: { webp, mp4 }
   resultUrl: null,
   saving: false,
   savedPath: null,

@@ -38,6 +38,8 @@ pub enum Stage {
     Fetching,
     Encoding,
     Saving,
+    /// Making the WebP or MP4 from the finished GIF (the command line's `-o clip.webp`).
+    Converting,
     Done,
 }
 
@@ -144,7 +146,8 @@ pub fn estimate(sidecars: &Sidecars, media: &Media, req: &Request, cancel: &Canc
 }
 
 /// Fails before any download when the target exists: the existing file stays as it is.
-fn refuse_existing(path: &Path, overwrite: bool) -> Result<()> {
+/// An existing file is kept unless asked: said before any work is done.
+pub fn refuse_existing(path: &Path, overwrite: bool) -> Result<()> {
     if !overwrite && path.exists() {
         Staged::create(path, false)?;
     }

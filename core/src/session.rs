@@ -7,7 +7,8 @@ use crate::spec::GifSpec;
 use crate::source::cookies::SignIn;
 use crate::source::fetch::Fit;
 use crate::error::{Error, Msg, Result};
-use crate::render::output;
+use crate::render::convert;
+use crate::render::output::{self, Format};
 use crate::pipeline::{self, Made, OnProgress};
 use crate::source::probe::{self, Media};
 use crate::os::process::CancelToken;
@@ -17,7 +18,8 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
-const WORK_PREFIX: &str = "gifgrab-app-";
+/// The app's work folders (and the command line's, for a WebP or MP4): `<prefix><pid>-…`.
+pub const WORK_PREFIX: &str = "gifgrab-app-";
 /// A loaded source's media URL is renewed when less than this is left of its life.
 const SOURCE_MARGIN_SECS: u64 = 600;
 
@@ -64,6 +66,13 @@ pub struct GifInfo {
     pub fitted: Option<String>,
 }
 
+/// The made GIF in another format, kept in the work folder: what the Save dialog's file types show.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Converted {
+    pub format: Format,
+    pub bytes: u64,
+}
+
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Saved {
     pub path: PathBuf,
@@ -91,6 +100,8 @@ pub struct Session {
     previews: Mutex<HashMap<String, CancelToken>>,
     /// The user's opt-in sign-in for sites that ask for one (off by default).
     sign_in: Mutex<SignIn>,
+    /// One conversion at a time: a second ask for the same file waits, then finds it made.
+    converting: Mutex<()>,
 }
 
 impl Session {
@@ -117,6 +128,7 @@ impl Session {
             next_id: AtomicU64::new(1),
             sign_in: Mutex::new(SignIn::default()),
             previews: Mutex::new(HashMap::new()),
+            converting: Mutex::new(()),
         }
     }
 
@@ -264,7 +276,11 @@ impl Session {
             // The window shows one GIF at a time: earlier ones leave the (often in-memory) work folder.
             jobs.retain(|_, job| match &job.made {
                 Some((made, _)) => {
-                    let _ = std::fs::remove_file(&made.path);
+                    // Its conversions stop, and go with it.
+                    job.cancel.cancel();
+                    for format in Format::ALL {
+                        let _ = std::fs::remove_file(made.path.with_extension(format.ext()));
+                    }
                     false
                 }
                 None => true,
@@ -336,8 +352,27 @@ impl Session {
         std::fs::read(&path).map_err(|e| Msg::GifReadBack { detail: e.to_string() }.into())
     }
 
+    /// The made GIF as `format` (a WebP or MP4 from its frames), converted once per job into
+    /// the work folder: a second ask, or saving after the window showed the size, is instant.
+    pub fn converted(&self, job_id: &str, format: Format) -> Result<(PathBuf, Converted)> {
+        let gif = self.gif_path(job_id)?;
+        let path = gif.with_extension(format.ext());
+        let _one_at_a_time = lock(&self.converting);
+        // Written atomically: a file there is complete.
+        if let Ok(meta) = std::fs::metadata(&path) {
+            return Ok((path, Converted { format, bytes: meta.len() }));
+        }
+        let cancel = lock(&self.jobs).get(job_id).map(|j| j.cancel.clone()).ok_or(Msg::GifNotReady)?;
+        if self.background.is_cancelled() {
+            cancel.cancel();
+        }
+        let out = convert::convert(&*self.sidecars()?, &gif, format, &path, true, None, &cancel)?;
+        Ok((path, Converted { format, bytes: out.bytes }))
+    }
+
+    /// Saves the GIF, or the WebP or MP4 made from it, as the chosen name's extension says.
     pub fn save(&self, job_id: &str, path: &str) -> Result<Saved> {
-        let from = self.gif_path(job_id)?;
+        let gif = self.gif_path(job_id)?;
         let mut target = PathBuf::from(path);
         if path.is_empty() || path.len() > 4096 || path.contains('\0') || !target.is_absolute() {
             return Err(Msg::UseSaveDialog.into());
@@ -346,10 +381,15 @@ impl Session {
             return Err(Msg::SaveToFolder { path: target.display().to_string() }.into());
         }
         // The dialog asked about replacing the name it showed; a name we extend was never asked.
-        let extended = target.extension().is_none();
+        let format = Format::of_path(&target)?;
+        let extended = format.is_none();
         if extended {
             target.set_extension("gif");
         }
+        let from = match format {
+            Some(other @ (Format::Webp | Format::Mp4)) => self.converted(job_id, other)?.0,
+            _ => gif,
+        };
         let bytes = output::save_copy(&from, &target, !extended)?;
         Ok(Saved { path: target, bytes })
     }

@@ -15,6 +15,7 @@ pub fn progress(p: &Progress) -> String {
         Stage::Fetching => "Fetching video…".into(),
         Stage::Encoding => format!("Encoding {} of {} frames…", p.done, p.total),
         Stage::Saving => "Saving…".into(),
+        Stage::Converting => "Converting…".into(),
         Stage::Done => "Done".into(),
     }
 }

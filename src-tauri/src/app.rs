@@ -76,6 +76,7 @@ fn builder(session: Arc<Session>, sources: Vec<String>) -> tauri::Builder<tauri:
             crate::commands::cancel_gif,
             crate::commands::gif_bytes,
             crate::commands::save_gif,
+            crate::commands::convert_gif,
             crate::commands::copy_gif,
             crate::commands::take_opened,
             crate::commands::system_languages,

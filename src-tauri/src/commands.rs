@@ -3,7 +3,8 @@
 use gifgrab_core::edits::Edits;
 use gifgrab_core::error::{Error, Msg, Result};
 use gifgrab_core::pipeline::Progress;
-use gifgrab_core::session::{GifInfo, GifRequest, Probed, Saved, Session};
+use gifgrab_core::render::output::Format;
+use gifgrab_core::session::{Converted, GifInfo, GifRequest, Probed, Saved, Session};
 use std::sync::Arc;
 use tauri::ipc::{Channel, Response};
 use tauri::State;
@@ -63,6 +64,14 @@ pub async fn gif_bytes(state: S<'_>, job_id: String) -> Result<Response> {
 pub async fn save_gif(state: S<'_>, job_id: String, path: String) -> Result<Saved> {
     let session = state.inner().clone();
     blocking(move || session.save(&job_id, &path)).await
+}
+
+/// The finished GIF as WebP or MP4 (made once per job, in the background after Done): its size,
+/// for the Save dialog's file types.
+#[tauri::command]
+pub async fn convert_gif(state: S<'_>, job_id: String, format: Format) -> Result<Converted> {
+    let session = state.inner().clone();
+    blocking(move || session.converted(&job_id, format).map(|(_, converted)| converted)).await
 }
 
 /// Copies the finished GIF to the clipboard (its bytes and a kept file); the copy's path back.

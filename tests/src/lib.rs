@@ -291,3 +291,92 @@ pub fn interrupt(child: &std::process::Child) {
     // Safety: kill(2) on a pid we spawned and still hold (not yet reaped).
     unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
 }
+
+/// What an animated WebP's RIFF chunks say: canvas size, loop count (0 = forever), each frame's ms.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WebpFacts {
+    pub width: u32,
+    pub height: u32,
+    pub loops: u16,
+    pub durations_ms: Vec<u32>,
+}
+
+pub fn webp_facts(path: &Path) -> WebpFacts {
+    let d = std::fs::read(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
+    assert!(d.len() > 30 && &d[..4] == b"RIFF" && &d[8..12] == b"WEBP", "{} is no WebP", path.display());
+    assert_eq!(u32::from_le_bytes(d[4..8].try_into().unwrap()) as usize + 8, d.len(), "the RIFF size is the file's");
+    let le24 = |b: &[u8]| u32::from_le_bytes([b[0], b[1], b[2], 0]);
+    let (mut at, mut facts) = (12, WebpFacts { width: 0, height: 0, loops: u16::MAX, durations_ms: Vec::new() });
+    while at + 8 <= d.len() {
+        let size = u32::from_le_bytes(d[at + 4..at + 8].try_into().unwrap()) as usize;
+        let body = &d[at + 8..(at + 8 + size).min(d.len())];
+        match &d[at..at + 4] {
+            b"VP8X" => (facts.width, facts.height) = (le24(&body[4..7]) + 1, le24(&body[7..10]) + 1),
+            b"ANIM" => facts.loops = u16::from_le_bytes([body[4], body[5]]),
+            b"ANMF" => facts.durations_ms.push(le24(&body[12..15])),
+            _ => {}
+        }
+        at += 8 + size + (size & 1);
+    }
+    facts
+}
+
+/// Each frame's start and length in seconds, and the frame size, as ffmpeg decodes the file.
+pub fn video_frame_times(path: &Path) -> (Vec<(f64, f64)>, (u32, u32)) {
+    let out = Command::new(bin_dir().join("gifgrab-ffmpeg"))
+        .args(["-hide_banner", "-nostdin", "-i"])
+        .arg(path)
+        .args(["-vf", "showinfo", "-fps_mode", "passthrough", "-f", "null", "-"])
+        .output()
+        .expect("ffmpeg runs");
+    let log = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "ffmpeg could not decode {}: {log}", path.display());
+    let field = |line: &str, key: &str| line.split(key).nth(1).and_then(|r| r.split_whitespace().next()).map(str::to_string);
+    let mut times = Vec::new();
+    let mut size = (0, 0);
+    for line in log.lines().filter(|l| l.contains("Parsed_showinfo") && l.contains(" pts_time:")) {
+        let num = |key| field(line, key).and_then(|v| v.parse::<f64>().ok()).unwrap_or(f64::NAN);
+        times.push((num("pts_time:"), num("duration_time:")));
+        if let Some((w, h)) = field(line, " s:").and_then(|s| s.split_once('x').map(|(w, h)| (w.parse().unwrap_or(0), h.parse().unwrap_or(0)))) {
+            size = (w, h);
+        }
+    }
+    (times, size)
+}
+
+/// Every decoded frame of any animation or video as RGB, its top-left `width`×`height` only
+/// (an MP4's padding column left out).
+pub fn frames_rgb(path: &Path, width: u32, height: u32) -> Vec<Vec<u8>> {
+    let out = ffmpeg()
+        .arg("-i")
+        .arg(path)
+        .args(["-vf", &format!("format=rgb24,crop={width}:{height}:0:0"), "-fps_mode", "passthrough", "-f", "rawvideo", "-pix_fmt", "rgb24", "-"])
+        .output()
+        .expect("ffmpeg runs");
+    assert!(out.status.success(), "ffmpeg could not decode {}: {}", path.display(), String::from_utf8_lossy(&out.stderr));
+    out.stdout.chunks_exact((width * height * 3) as usize).map(|c| c.to_vec()).collect()
+}
+
+/// Peak signal-to-noise ratio over all three channels, in dB (colour shifts show here, not in SSIM).
+pub fn psnr_rgb(a: &[u8], b: &[u8]) -> f64 {
+    let mse = a.iter().zip(b).map(|(x, y)| (*x as f64 - *y as f64).powi(2)).sum::<f64>() / a.len().max(1) as f64;
+    if mse == 0.0 { 99.0 } else { 10.0 * (255.0f64 * 255.0 / mse).log10() }
+}
+
+/// The top-level boxes of an MP4 file, in order (`ftyp`, `moov`, `mdat` …).
+pub fn mp4_boxes(path: &Path) -> Vec<String> {
+    let d = std::fs::read(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
+    let (mut at, mut boxes) = (0usize, Vec::new());
+    while at + 8 <= d.len() {
+        let mut size = u32::from_be_bytes(d[at..at + 4].try_into().unwrap()) as u64;
+        if size == 1 && at + 16 <= d.len() {
+            size = u64::from_be_bytes(d[at + 8..at + 16].try_into().unwrap());
+        }
+        boxes.push(String::from_utf8_lossy(&d[at + 4..at + 8]).into_owned());
+        if size < 8 {
+            break;
+        }
+        at += size as usize;
+    }
+    boxes
+}

@@ -642,6 +642,36 @@ fn paste_link_make_gif_and_save() {
     });
 }
 
+/// Right after "Done" the window makes the WebP and MP4 and shows their sizes; a name ending in
+/// .webp in the Save dialog saves the animated WebP (the dialog's file types carry the sizes).
+#[test]
+fn the_webp_and_mp4_sizes_show_and_a_webp_is_saved() {
+    e2e("the_webp_and_mp4_sizes_show_and_a_webp_is_saved", |c| async move {
+        let srv = TestServer::start(media_dir()).expect("test server");
+        let out_dir = TempDir::new("e2e-webp");
+        let target = out_dir.path("moment.webp");
+        load_video(&c, &srv.url("long.mp4")).await;
+        pick_range(&c, "1:00", "1:02").await;
+        button(&c, "Make GIF").await.click().await.expect("click Make GIF");
+        wait_text(&c, "[role=status]", 60.0, "the status \"Done\"", |t| t == "Done").await;
+        let info = wait_text(&c, "#result-info", 60.0, "the WebP and MP4 sizes", |t| t.contains(" · WebP ") && t.contains(" · MP4 ")).await;
+        button(&c, "Save as…").await.click().await.expect("click Save as…");
+        let chosen = target.clone();
+        run_blocking(move || answer_save_dialog(&chosen, "the_webp_and_mp4_sizes_show_and_a_webp_is_saved-dialog")).await;
+        let saved = format!("Saved to {}", target.display());
+        wait_text(&c, "[role=status]", 20.0, &format!("the status {saved:?}"), |t| t == saved).await;
+        let webp = webp_facts(&target);
+        assert_eq!((webp.width, webp.height, webp.loops), (480, 270, 0), "the saved WebP");
+        assert_eq!(webp.durations_ms.len(), 30, "30 frames");
+        // The size shown is the file's ("WebP 301 KB" or "WebP 1.2 MB").
+        let shown = info.split(" · WebP ").nth(1).and_then(|r| r.split(" · ").next()).unwrap_or_default().to_string();
+        let bytes = std::fs::metadata(&target).unwrap().len();
+        let as_shown = if bytes >= 1024 * 1024 { format!("{:.1} MB", bytes as f64 / 1048576.0) } else { format!("{} KB", (bytes as f64 / 1024.0).round()) };
+        assert_eq!(shown, as_shown, "the result line's WebP size: {info:?}");
+        assert_eq!(out_dir.names(), vec!["moment.webp"], "only the WebP in the folder");
+    });
+}
+
 #[test]
 fn bad_link_shows_its_message() {
     e2e("bad_link_shows_its_message", |c| async move {
@@ -853,6 +883,7 @@ fn junk_commands_are_rejected() {
             };
             Promise.all([
                 settle('save_gif', () => core.invoke('save_gif', { jobId: '../../etc/passwd', path: '/tmp/x' })),
+                settle('convert_gif', () => core.invoke('convert_gif', { jobId: '../../etc/passwd', format: 'webp' })),
                 settle('preview_frame', () => core.invoke('preview_frame', { id: 'nope', at: -1 })),
                 settle('make_gif', () => core.invoke('make_gif', {
                     request: { id: 'nope', jobId: 'a/b', start: 0, end: 1, width: 480, fps: 15, quality: 90, plays: 0 },
@@ -880,7 +911,7 @@ fn junk_commands_are_rejected() {
             let message = r["error"]["message"].as_str().unwrap_or_default();
             assert!(!kind.is_empty() && !message.trim().is_empty(), "{name} rejected without kind and message: {r}");
         }
-        assert_eq!(results.len(), 6, "{answer}");
+        assert_eq!(results.len(), 7, "{answer}");
         tokio::time::sleep(Duration::from_millis(500)).await;
         assert!(!pwned.exists(), "{} was created", pwned.display());
     });

@@ -151,6 +151,8 @@ export const ko = {
   'fits under {limit}': '{limit} 이하',
   'Save GIF': 'GIF 저장',
   'GIF image': 'GIF 이미지',
+  'WebP image': 'WebP 이미지',
+  'MP4 video': 'MP4 동영상',
   'Saved to {path}': '저장했습니다: {path}',
   'Copied: paste it into a chat or a document': '복사했습니다. 채팅창이나 문서에 붙여 넣으세요',
   "The Save dialog isn't available right now.": '지금은 저장 창을 열 수 없습니다.',

@@ -1,4 +1,5 @@
-// The finished GIF: what it is, Save as…, and back to the form.
+// The finished GIF: what it is, its WebP and MP4 sizes, Save as… (the file type the name ends
+// with), and back to the form.
 
 import { t, formatNumber } from '../lib/i18n.js';
 import { invoke, blobUrl, errorMessage, tauriApi } from '../lib/backend.js';
@@ -18,20 +19,55 @@ export function showResult(result, bytes) {
   els.resultImg.width = result.width;
   els.resultImg.height = result.height;
   els.resultImg.src = state.resultUrl;
+  state.formatBytes = {};
   redrawResult();
   setView('result');
   setStatus(t('Done'));
   els.save.focus();
+  measureFormats(result.jobId);
 }
 
-/** The result's facts in the window's language. */
+const FORMATS = [
+  { format: 'gif', name: 'GIF image', short: 'GIF' },
+  { format: 'webp', name: 'WebP image', short: 'WebP' },
+  { format: 'mp4', name: 'MP4 video', short: 'MP4' },
+];
+
+/** The result's facts in the window's language, with the WebP and MP4 sizes once known. */
 export function redrawResult() {
   const result = state.result;
   if (!result) return;
   const frames = result.frames === 1 ? t('1 frame') : t('{n} frames', { n: formatNumber(result.frames) });
+  const others = FORMATS.filter((f) => state.formatBytes?.[f.format] != null)
+    .map((f) => ` · ${f.short} ${formatBytes(state.formatBytes[f.format])}`).join('');
   els.resultInfo.textContent =
     `${formatBytes(result.bytes)} · ${result.width}×${result.height} · ${frames} · ${formatLength(result.duration)}` +
-    (result.maxBytes ? ` · ${t('fits under {limit}', { limit: formatLimit(result.maxBytes) })}${result.fitted ? `: ${result.fitted}` : ''}` : '');
+    (result.maxBytes ? ` · ${t('fits under {limit}', { limit: formatLimit(result.maxBytes) })}${result.fitted ? `: ${result.fitted}` : ''}` : '') +
+    others;
+}
+
+/** The WebP and MP4 made in the background, one after the other (2 cores: one ffmpeg at a time). */
+async function measureFormats(jobId) {
+  for (const { format } of FORMATS.slice(1)) {
+    try {
+      const made = await invoke('convert_gif', { jobId, format });
+      if (state.result?.jobId !== jobId) return; // another GIF replaced this one
+      state.formatBytes[format] = made.bytes;
+      redrawResult();
+    } catch {
+      if (state.result?.jobId !== jobId) return;
+      // Saving in that format tries again and says what went wrong.
+    }
+  }
+}
+
+/** The Save dialog's file types, each with its size once known: "WebP image (1.3 MB)". */
+function saveFilters() {
+  const sizes = { ...state.formatBytes, gif: state.result.bytes };
+  return FORMATS.map((f) => ({
+    name: sizes[f.format] != null ? `${t(f.name)} (${formatBytes(sizes[f.format])})` : t(f.name),
+    extensions: [f.format],
+  }));
 }
 
 export async function saveGif() {
@@ -44,7 +80,8 @@ export async function saveGif() {
     const path = await dialog.save({
       title: t('Save GIF'),
       defaultPath: await defaultSavePath(),
-      filters: [{ name: t('GIF image'), extensions: ['gif'] }],
+      // The name's extension decides what is saved: .gif, .webp or .mp4.
+      filters: saveFilters(),
     });
     if (!path) return; // the user closed the dialog
     setStatus(t('Saving…'));

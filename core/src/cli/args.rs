@@ -2,6 +2,7 @@
 
 use crate::edits::{self, Aspect, Crop, Direction, Edits, TextStyle};
 use crate::error::{Error, Msg};
+use crate::render::output::Format;
 use crate::source::cookies::{self, SignIn};
 use crate::spec::{self, GifSpec};
 use clap::Parser;
@@ -69,13 +70,15 @@ pub struct Cli {
     /// too), or an .srt, .vtt or .ass file
     #[arg(long, value_name = "LANG|FILE")]
     pub subs: Option<String>,
-    /// The GIF file, or a folder for the default name "<title> <start>-<end>.gif" (default: the current folder)
+    /// The file: .gif, .webp (animated WebP) or .mp4 (silent H.264), made from the same frames;
+    /// or a folder for the default name "<title> <start>-<end>.gif" (default: the current folder)
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Replace the output file if it exists
     #[arg(short = 'y', long)]
     pub overwrite: bool,
-    /// Fit under a size: 10MB, 128KB (decimal units) or discord, github, x, slack-emoji;
+    /// Fit under a size: 10MB, 128KB (decimal units) or discord, github, x, slack-emoji (for
+    /// .webp and .mp4 the GIF is fitted, and the file made from it must fit too);
     /// quality, then frame rate, then width are lowered as needed, and the change is shown
     #[arg(long, value_name = "SIZE", allow_hyphen_values = true)]
     pub max_size: Option<String>,
@@ -142,10 +145,8 @@ impl Cli {
         if let Some(browser) = &self.cookies_from_browser {
             cookies::check_browser(browser)?;
         }
-        if let Some(ext) = self.output.as_ref().filter(|o| !o.is_dir()).and_then(|o| o.extension()) {
-            if !ext.eq_ignore_ascii_case("gif") {
-                return Err(Msg::OutputNotGif { ext: ext.to_string_lossy().into_owned() }.into());
-            }
+        if let Some(file) = self.output.as_ref().filter(|o| !o.is_dir()) {
+            Format::of_path(file)?;
         }
         let sign_in = SignIn { cookies_file: self.cookies, browser: self.cookies_from_browser };
         Ok(Job { source, spec, output: self.output, overwrite: self.overwrite, estimate: self.estimate, sign_in })

@@ -7,6 +7,8 @@ mod bar;
 use crate::error::{Error, Msg};
 use crate::os::process::CancelToken;
 use crate::pipeline::{self, Request, Target};
+use crate::render::convert;
+use crate::render::output::Format;
 use crate::tools::sidecars::Sidecars;
 use args::{Cli, Job};
 use bar::Bar;
@@ -159,15 +161,23 @@ fn run(args: Job) -> Result<(), Error> {
         return Ok(());
     }
     let bar = Bar::new();
-    let made = pipeline::make_gif(&sidecars, &source, &req, &target, &cancel, &|p| bar.show(&p))?;
+    let format = match &target {
+        Target::File(file) => Format::of_path(file)?.unwrap_or(Format::Gif),
+        Target::DefaultNameIn(_) => Format::Gif,
+    };
+    let (made, gif_bytes) = match (&target, format) {
+        (Target::File(file), Format::Webp | Format::Mp4) => converted(&sidecars, &source, &req, file, format, &cancel, &bar)?,
+        _ => (pipeline::make_gif(&sidecars, &source, &req, &target, &cancel, &|p| bar.show(&p))?, None),
+    };
     bar.clear();
     let path = made.path.strip_prefix("./").unwrap_or(&made.path);
     if let Some(limit) = req_limit {
         let changed = made.fitted.as_deref().unwrap_or("no change needed");
         eprintln!("Fits under {}: {changed} ({} encode{})", crate::render::fit::show_bytes(limit), made.encodes, if made.encodes == 1 { "" } else { "s" });
     }
+    let from_gif = gif_bytes.map(|b| format!("; the GIF was {}", human_size(b))).unwrap_or_default();
     eprintln!(
-        "Saved {} ({}, {} frames, {}×{}, {:.2} s)",
+        "Saved {} ({}, {} frames, {}×{}, {:.2} s{from_gif})",
         path.display(),
         human_size(made.bytes),
         made.frames,
@@ -176,6 +186,30 @@ fn run(args: Job) -> Result<(), Error> {
         made.duration
     );
     Ok(())
+}
+
+/// `-o clip.webp` / `-o clip.mp4`: the GIF is made as ever, in a private work folder, then
+/// converted from its frames. A size limit fits the GIF, and the converted file must fit too.
+fn converted(
+    sidecars: &Sidecars,
+    source: &crate::source::link::Source,
+    req: &Request,
+    file: &std::path::Path,
+    format: Format,
+    cancel: &CancelToken,
+    bar: &Bar,
+) -> Result<(pipeline::Made, Option<u64>), Error> {
+    pipeline::refuse_existing(file, req.overwrite)?;
+    // Named as the app's work folders, so a killed run's is removed at the app's next start.
+    let work = tempfile::Builder::new()
+        .prefix(&format!("{}{}-", crate::session::WORK_PREFIX, std::process::id()))
+        .tempdir()
+        .map_err(|e| Error::from_write(&e, &std::env::temp_dir()))?;
+    let gif = pipeline::make_gif(sidecars, source, req, &Target::File(work.path().join("clip.gif")), cancel, &|p| bar.show(&p))?;
+    bar.show(&pipeline::Progress { stage: pipeline::Stage::Converting, done: 0, total: 0, site: None });
+    let out = convert::convert(sidecars, &gif.path, format, file, req.overwrite, req.spec.max_bytes, cancel)?;
+    let made = pipeline::Made { path: file.to_path_buf(), bytes: out.bytes, width: out.width, height: out.height, ..gif.clone() };
+    Ok((made, Some(gif.bytes)))
 }
 
 /// "1.6–2.1 MB", or one size when the range is exact.

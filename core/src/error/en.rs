@@ -2,6 +2,7 @@
 
 use super::msg::{Doing, InUse, Msg, SizeProblem};
 use crate::render::fit::show_bytes;
+use crate::render::output::Format;
 use crate::spec::{format_time, MAX_FPS, MAX_LENGTH, MAX_WIDTH, MIN_LENGTH, MIN_MAX_BYTES};
 use crate::edits::{MAX_CAPTION_CHARS, MAX_SPEED, MIN_SPEED};
 use crate::text::printable;
@@ -106,7 +107,10 @@ pub fn text(msg: &Msg) -> String {
         ),
         SubsTooLong => "That subtitle choice is too long: give a language code (en, ko) or a file's path.".into(),
         NotPlays { text } => format!("\"{}\" is not a number of plays: use forever, once or 1 to 65535.", printable(text)),
-        OutputNotGif { ext } => format!("gifgrab writes GIF files only: name the output .gif (got .{})", printable(ext)),
+        OutputType { ext } => format!(
+            "gifgrab writes .gif, .webp (animated WebP) and .mp4 (silent video) files: name the output with one of those (got .{})",
+            printable(ext)
+        ),
 
         EndBeforeStart { start, end } => {
             format!("The end ({}) must be after the start ({}).", format_time(*end), format_time(*start))
@@ -267,6 +271,12 @@ pub fn text(msg: &Msg) -> String {
             show_bytes(*limit)
         ),
         CameOutOver { limit } => format!("This GIF came out over {}; nothing was written.", show_bytes(*limit)),
+        ConvertedOver { format, bytes, limit } => format!(
+            "The GIF fits in {}, but the {} made from it came out at {}; nothing was written. Save a GIF, or choose a smaller width or a shorter range.",
+            show_bytes(*limit),
+            format_name(*format),
+            show_bytes(*bytes)
+        ),
         GifTooLarge { width, height, frames } => format!(
             "A {width}×{height} GIF of {frames} frames would be too large. Choose a smaller width, a lower frame rate or a shorter range."
         ),
@@ -324,6 +334,16 @@ pub fn text(msg: &Msg) -> String {
         Internal { detail } => detail.clone(),
         GifReadBack { detail } => format!("The GIF could not be read back ({detail}); make it again."),
         GifGone { detail } => format!("The GIF to save is gone ({detail}); make it again."),
+        ConvertFailed { format, detail } => format!("Could not make the {} from the GIF: {}", format_name(*format), printable(detail)),
+    }
+}
+
+/// How a message names a file format.
+fn format_name(format: Format) -> &'static str {
+    match format {
+        Format::Gif => "GIF",
+        Format::Webp => "WebP",
+        Format::Mp4 => "MP4",
     }
 }
 

@@ -4,6 +4,7 @@
 use super::msg::{Doing, InUse, Msg, SizeProblem};
 use crate::edits::{MAX_CAPTION_CHARS, MAX_SPEED, MIN_SPEED};
 use crate::render::fit::show_bytes;
+use crate::render::output::Format;
 use crate::spec::{format_time, MAX_FPS, MAX_LENGTH, MAX_WIDTH, MIN_LENGTH, MIN_MAX_BYTES};
 use crate::text::printable;
 
@@ -123,9 +124,10 @@ pub fn text(msg: &Msg) -> String {
             "{} 반복 횟수가 아닙니다. forever, once 또는 1~65535 사이의 숫자를 입력하세요.",
             quoted(text, "은", "는")
         ),
-        OutputNotGif { ext } => {
-            format!("gifgrab은 GIF 파일만 만듭니다. 출력 파일 이름을 .gif로 지정하세요(입력한 확장자: .{}).", printable(ext))
-        }
+        OutputType { ext } => format!(
+            "gifgrab은 .gif, .webp(움직이는 WebP), .mp4(소리 없는 동영상) 파일을 만듭니다. 출력 파일 이름을 이 중 하나로 지정하세요(입력한 확장자: .{}).",
+            printable(ext)
+        ),
 
         EndBeforeStart { start, end } => {
             format!("끝({})은 시작({})보다 뒤여야 합니다.", format_time(*end), format_time(*start))
@@ -295,6 +297,12 @@ pub fn text(msg: &Msg) -> String {
             "GIF가 두 번 모두 {}를 넘어 저장하지 않았습니다. 구간이나 너비를 줄이세요.",
             show_bytes(*limit)
         ),
+        ConvertedOver { format, bytes, limit } => format!(
+            "GIF는 {} 안에 들어가지만, 그 GIF로 만든 {}는 {}입니다. 아무것도 저장하지 않았습니다. GIF로 저장하거나 너비를 줄이거나 구간을 짧게 하세요.",
+            show_bytes(*limit),
+            format_name(*format),
+            show_bytes(*bytes)
+        ),
         CameOutOver { limit } => format!("GIF가 {}를 넘어 저장하지 않았습니다.", show_bytes(*limit)),
         GifTooLarge { width, height, frames } => format!(
             "{width}×{height} 크기에 {frames}프레임인 GIF는 너무 큽니다. 너비나 프레임 속도를 낮추거나 구간을 줄이세요."
@@ -358,6 +366,7 @@ pub fn text(msg: &Msg) -> String {
 
         Internal { detail } => format!("내부 오류가 발생했습니다: {detail}"),
         GifReadBack { detail } => format!("GIF를 다시 읽을 수 없습니다({detail}). 다시 만드세요."),
+        ConvertFailed { format, detail } => format!("GIF로 {}를 만들 수 없습니다: {}", format_name(*format), printable(detail)),
         GifGone { detail } => format!("저장할 GIF가 없어졌습니다({detail}). 다시 만드세요."),
     }
 }
@@ -414,5 +423,13 @@ fn josa(word: &str, with_final: &str, without_final: &str) -> String {
         Some(true) => with_final.into(),
         Some(false) => without_final.into(),
         None => format!("{with_final}({without_final})"),
+    }
+}
+
+fn format_name(format: Format) -> &'static str {
+    match format {
+        Format::Gif => "GIF",
+        Format::Webp => "WebP",
+        Format::Mp4 => "MP4",
     }
 }

@@ -1,6 +1,7 @@
 //! Every message a user can meet, with its facts as fields: the UI gets a stable code and the
 //! arguments, `en` words them. A new message is a variant here, its kind, and its text in `en`.
 
+use crate::render::output::Format;
 use serde::Serialize;
 
 /// One message; `code` is the variant's snake_case name, `args` its fields.
@@ -46,7 +47,8 @@ pub enum Msg {
     GifNotReady,
     UpdateChannel { name: String },
     MissingArguments,
-    OutputNotGif { ext: String },
+    /// An output name whose extension is none of .gif, .webp, .mp4.
+    OutputType { ext: String },
     // invalid_option: edits
     SpeedRange,
     NotASpeed { text: String },
@@ -140,6 +142,8 @@ pub enum Msg {
     OverTwice { limit: u64 },
     CameOutOver { limit: u64 },
     GifTooLarge { width: usize, height: usize, frames: u64 },
+    /// The WebP or MP4 made from a GIF fitted under `limit` came out over it.
+    ConvertedOver { format: Format, bytes: u64, limit: u64 },
     CannotFit { limit: u64, width: u32, fps: u32, quality: u8, size: u64, seconds: f64 },
     DownloadTooLarge { url: String, keeps: InUse },
     // sidecar
@@ -181,6 +185,8 @@ pub enum Msg {
     Internal { detail: String },
     GifReadBack { detail: String },
     GifGone { detail: String },
+    /// ffmpeg could not turn the finished GIF into a WebP or MP4 (its own last words).
+    ConvertFailed { format: Format, detail: String },
 }
 
 /// What gifgrab was doing when a tool failed ("Could not read the video: …").
@@ -226,7 +232,7 @@ impl Msg {
             WidthTooLarge { .. } | WidthTooSmall | FpsRange | QualityRange | NotASize { .. } | LimitTooSmall { .. }
             | CookiesAndBrowser | UnknownBrowser { .. } | WindowsChromium | CookiesMissing { .. } | CookiesIsFolder { .. }
             | CookiesUnreadable { .. } | CookiesNotNetscape { .. } | CookiesEmpty { .. } | SlotInvalid | JobIdInUse
-            | JobIdInvalid | GifNotReady | UpdateChannel { .. } | MissingArguments | OutputNotGif { .. } | SpeedRange | NotASpeed { .. }
+            | JobIdInvalid | GifNotReady | UpdateChannel { .. } | MissingArguments | OutputType { .. } | SpeedRange | NotASpeed { .. }
             | CropEmpty | NotACrop { .. } | CropOutside { .. } | AspectInvalid | NotAnAspect { .. } | CaptionTooLong { .. }
             | NotPlays { .. } | NoSuchSubtitles { .. } | NotSubtitles { .. } | NoSubsInLanguage { .. } | SubsTooLong => "invalid_option",
             EndBeforeStart { .. } => "end_before_start",
@@ -247,7 +253,7 @@ impl Msg {
             SitePage { .. } => "site_error",
             OtherProtocol { .. } | UnknownCodec { .. } | Unreadable { .. } | FfmpegSaid { .. } | SizeChanges | CutShort { .. }
             | FileEndsEarly | NothingToMeasure => "bad_media",
-            FramesTooLarge { .. } | FramesTooLargeSaid { .. } | OverTwice { .. } | CameOutOver { .. } | GifTooLarge { .. }
+            FramesTooLarge { .. } | FramesTooLargeSaid { .. } | OverTwice { .. } | CameOutOver { .. } | GifTooLarge { .. } | ConvertedOver { .. }
             | CannotFit { .. } | DownloadTooLarge { .. } => "too_large",
             ToolMissing { .. } | ToolNotExecutable { .. } | ToolWontStart { .. } | FfmpegSilent | YtdlpStopped { .. }
             | YtdlpGarbled { .. } | OwnFolderUnknown { .. } | NoVersion { .. } | ToolTimeout { .. } | ToolFailed { .. }
@@ -258,7 +264,7 @@ impl Msg {
             OutputExists { .. } => "output_exists",
             ClipboardRefused | DragRefused => "internal",
             Cancelled => "cancelled",
-            Internal { .. } | GifReadBack { .. } | GifGone { .. } => "internal",
+            Internal { .. } | GifReadBack { .. } | GifGone { .. } | ConvertFailed { .. } => "internal",
         }
     }
 

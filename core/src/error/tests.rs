@@ -43,7 +43,7 @@ fn samples() -> Vec<Msg> {
         UnknownBrowser { name: s("netscape") }, WindowsChromium, CookiesMissing { path: s("c.txt") },
         CookiesIsFolder { path: s("/tmp") }, CookiesUnreadable { path: s("c.txt"), detail: s("permission denied") },
         CookiesNotNetscape { path: s("c.json") }, CookiesEmpty { path: s("c.txt") }, SlotInvalid, JobIdInUse, JobIdInvalid,
-        GifNotReady, UpdateChannel { name: s("beta") }, MissingArguments, OutputNotGif { ext: s("webp") },
+        GifNotReady, UpdateChannel { name: s("beta") }, MissingArguments, OutputType { ext: s("png") },
         SpeedRange, NotASpeed { text: s("fast") }, CropEmpty, NotACrop { text: s("1:2") },
         CropOutside { width: 320, height: 240, x: 400, y: 0, frame_width: 640, frame_height: 272 }, AspectInvalid,
         NotAnAspect { text: s("square") }, CaptionTooLong { top: true, chars: 10_000 }, NotPlays { text: s("many") },
@@ -71,6 +71,7 @@ fn samples() -> Vec<Msg> {
         SizeChanges, CutShort { length: 10.0, start: 8.0 }, FileEndsEarly, NothingToMeasure,
         FramesTooLarge { width: 8000, height: 6000 }, FramesTooLargeSaid { size: s("8000x6000") },
         OverTwice { limit: 128_000 }, CameOutOver { limit: 10_000_000 }, GifTooLarge { width: 1920, height: 1080, frames: 3000 },
+        ConvertedOver { format: crate::render::output::Format::Webp, bytes: 10_400_000, limit: 10_000_000 },
         CannotFit { limit: 128_000, width: 64, fps: 5, quality: 30, size: 400_000, seconds: 2.5 },
         DownloadTooLarge { url: s("https://x/y"), keeps },
         ToolMissing { tool: s("ffmpeg"), path: s("/x/ffmpeg") }, ToolNotExecutable { tool: s("ffmpeg"), path: s("/x/ffmpeg") },
@@ -84,6 +85,7 @@ fn samples() -> Vec<Msg> {
         OutputExists { path: s("a.gif") },
         Cancelled,
         Internal { detail: s("the frame reader crashed") }, GifReadBack { detail: s("gone") }, GifGone { detail: s("gone") },
+        ConvertFailed { format: crate::render::output::Format::Mp4, detail: s("odd") },
     ]
 }
 
@@ -97,7 +99,7 @@ fn ordinal(m: &Msg) -> usize {
         NotASize { .. } => 20, LimitTooSmall { .. } => 21, CookiesAndBrowser => 22, UnknownBrowser { .. } => 23,
         WindowsChromium => 24, CookiesMissing { .. } => 25, CookiesIsFolder { .. } => 26, CookiesUnreadable { .. } => 27,
         CookiesNotNetscape { .. } => 28, CookiesEmpty { .. } => 29, SlotInvalid => 30, JobIdInUse => 31, JobIdInvalid => 32,
-        GifNotReady => 33, UpdateChannel { .. } => 34, MissingArguments => 35, OutputNotGif { .. } => 36,
+        GifNotReady => 33, UpdateChannel { .. } => 34, MissingArguments => 35, OutputType { .. } => 36,
         EndBeforeStart { .. } => 37, RangeTooShort { .. } => 38, RangeTooLong { .. } => 39, StartPastEnd { .. } => 40,
         EndPastEnd { .. } => 41, NothingFromStart { .. } => 42, MediaNotFound { .. } => 43, FileGone { .. } => 44,
         VideoNotFound => 45, TakenDown => 46, NoBuildForPlatform => 47, NoRelease { .. } => 48, ReleaseUnlisted { .. } => 49,
@@ -122,6 +124,7 @@ fn ordinal(m: &Msg) -> usize {
         AspectInvalid => 131, NotAnAspect { .. } => 132, CaptionTooLong { .. } => 133, NotPlays { .. } => 134,
         PlaysTooLong { .. } => 135, FontUnloadable { .. } => 136,
         NoSuchSubtitles { .. } => 137, NotSubtitles { .. } => 138, NoSubsInLanguage { .. } => 139, SubsTooLong => 140, ClipboardRefused => 141, DragRefused => 142,
+        ConvertedOver { .. } => 143, ConvertFailed { .. } => 144,
     }
 }
 
@@ -131,7 +134,7 @@ fn every_message_has_words_a_code_and_a_known_kind() {
     let samples = samples();
     let mut seen: Vec<usize> = samples.iter().map(ordinal).collect();
     seen.sort_unstable();
-    assert_eq!(seen, (0..=142).collect::<Vec<_>>(), "one sample of every message");
+    assert_eq!(seen, (0..=144).collect::<Vec<_>>(), "one sample of every message");
     let mut codes = std::collections::HashSet::new();
     for msg in samples {
         let e = Error(msg.clone());
@@ -145,7 +148,7 @@ fn every_message_has_words_a_code_and_a_known_kind() {
         let fields = serde_json::to_value(&msg).unwrap();
         assert_eq!(wire["args"], fields["args"], "{msg:?}");
     }
-    assert_eq!(codes.len(), 143);
+    assert_eq!(codes.len(), 145);
 }
 
 #[test]

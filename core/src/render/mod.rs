@@ -1,6 +1,7 @@
 //! From the source's bytes to the GIF on disk: decode and filter, encode, previews, the output file.
 
 pub mod captions;
+pub mod convert;
 pub mod decode;
 pub mod encode;
 pub mod estimate;

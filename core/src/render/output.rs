@@ -1,9 +1,40 @@
 //! Where the GIF lands: written to a hidden temp file beside the target and moved into place
-//! only when complete, never over an existing file unless asked. Also safe default names.
+//! only when complete, never over an existing file unless asked. Also safe default names and
+//! the file formats an output name may ask for.
 
 use crate::error::{Error, Msg, Result};
 use std::fs::File;
 use std::path::{Path, PathBuf};
+
+/// What a saved file is, chosen by its name's extension (the CLI's `-o`, the Save dialog's path).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    Gif,
+    /// Animated WebP, made from the GIF's frames.
+    Webp,
+    /// Silent H.264 MP4, made from the GIF's frames.
+    Mp4,
+}
+
+impl Format {
+    pub const ALL: [Format; 3] = [Format::Gif, Format::Webp, Format::Mp4];
+
+    pub fn ext(self) -> &'static str {
+        match self {
+            Format::Gif => "gif",
+            Format::Webp => "webp",
+            Format::Mp4 => "mp4",
+        }
+    }
+
+    /// The format `path` names (any case); None without an extension, an error for others.
+    pub fn of_path(path: &Path) -> Result<Option<Format>> {
+        let Some(ext) = path.extension() else { return Ok(None) };
+        let found = Format::ALL.into_iter().find(|f| ext.eq_ignore_ascii_case(f.ext()));
+        found.map(Some).ok_or_else(|| Msg::OutputType { ext: ext.to_string_lossy().into_owned() }.into())
+    }
+}
 
 /// A file being written; dropped without `commit`, it disappears (tempfile's `TempPath`).
 pub struct Staged {
@@ -135,6 +166,17 @@ mod tests {
         let long = "é".repeat(300);
         let name = default_name(&long, 0.0, 1.0);
         assert!(name.len() < 120 && name.ends_with(" 0-1.gif"), "{name}");
+    }
+
+    #[test]
+    fn formats_come_from_the_extension() {
+        let of = |p: &str| Format::of_path(Path::new(p));
+        assert_eq!(of("a.gif"), Ok(Some(Format::Gif)));
+        assert_eq!(of("dir/a.WebP"), Ok(Some(Format::Webp)));
+        assert_eq!(of("a.b.MP4"), Ok(Some(Format::Mp4)));
+        assert_eq!(of("clip"), Ok(None));
+        assert_eq!(of("clip.png"), Err(Error(Msg::OutputType { ext: "png".into() })));
+        assert_eq!(of(".webp"), Ok(None), "a hidden file named .webp has no extension");
     }
 
     #[test]
