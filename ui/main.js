@@ -8,7 +8,7 @@ import { wireRange } from './views/range.js';
 import { wireOptions } from './views/options.js';
 import { setView, updateForm } from './views/form.js';
 import { makeGif, cancelJob } from './views/job.js';
-import { saveGif, changeRange, copyGif, showInFolder, dragGif, redrawResult } from './views/result.js';
+import { saveGif, changeRange, copyGif, showInFolder, dragGif, redrawResult, wireDragOut } from './views/result.js';
 import { wireSettings, showLanguage } from './views/settings.js';
 import { wireEdits } from './views/edits.js';
 import { wireHistory } from './views/history.js';
@@ -36,6 +36,7 @@ function wireForm() {
   els.copyGif.addEventListener('click', copyGif);
   els.showInFolder.addEventListener('click', showInFolder);
   els.resultImg.addEventListener('dragstart', dragGif);
+  wireDragOut();
 }
 
 function wireKeys() {

@@ -25,7 +25,9 @@ export const state = {
   resultUrl: null,
   saving: false,
   savedPath: null,
-  historyId: null,      // the history entry of the shown GIF
+  historyId: null,
+  draggingOut: false,
+  draggedPath: null,    // the file a drag out offered: dropped back on the window, it is not a new video   // our own GIF is being dragged out: drops on the window are not new sources      // the history entry of the shown GIF
   pendingRange: null,   // { start, end } for the video being loaded ("Make again")      // where the shown GIF was last saved (for "Show in folder")
   estimateKey: '',      // the spec last sent to estimate_size (avoids repeats)
   lastLength: 3,        // the clip length a start moved past the end keeps

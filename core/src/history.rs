@@ -72,6 +72,7 @@ impl History {
     }
 
     pub fn remove(&self, id: &str) -> Result<()> {
+        check_id(id)?;
         let _one = self.write.lock().unwrap_or_else(|p| p.into_inner());
         let mut entries = self.list();
         entries.retain(|e| e.id != id);
@@ -82,9 +83,7 @@ impl History {
 
     /// The entry's still, a small one-frame GIF.
     pub fn thumbnail(&self, id: &str) -> Result<Vec<u8>> {
-        if !id.bytes().all(|b| b.is_ascii_digit() || b == b'-') {
-            return Err(Msg::internal("not a history entry").into());
-        }
+        check_id(id)?;
         std::fs::read(self.thumb_path(id)).map_err(|e| Msg::GifGone { detail: e.to_string() }.into())
     }
 
@@ -96,6 +95,14 @@ impl History {
         let json = serde_json::to_vec_pretty(entries).map_err(|e| Msg::internal(e.to_string()))?;
         write_atomically(&self.dir.join(LIST), &json)
     }
+}
+
+/// Ids are ours (digits and a dash): anything else could name a file outside the folder.
+fn check_id(id: &str) -> Result<()> {
+    if id.is_empty() || id.len() > 40 || !id.bytes().all(|b| b.is_ascii_digit() || b == b'-') {
+        return Err(Msg::internal("not a history entry").into());
+    }
+    Ok(())
 }
 
 fn next_serial() -> u64 {
@@ -121,6 +128,9 @@ fn thumbnail(gif: &Path) -> Result<Vec<u8>> {
     options.set_color_output(gif::ColorOutput::RGBA);
     let mut decoder = options.read_info(std::io::BufReader::new(file)).map_err(|e| bad(&e))?;
     let (w, h) = (decoder.width(), decoder.height());
+    if w == 0 || h == 0 {
+        return Err(bad(&"an empty canvas"));
+    }
     let mut canvas = vec![0u8; w as usize * h as usize * 4];
     let frame = decoder.read_next_frame().map_err(|e| bad(&e))?.ok_or_else(|| bad(&"no frames"))?;
     for row in 0..frame.height as usize {
@@ -210,6 +220,9 @@ mod tests {
         assert_eq!(after.len(), KEPT - 1);
         assert_eq!(after[0].saved_path.as_deref(), Some("/home/me/Pictures/clip.gif"), "kept across opens");
         assert!(history.thumbnail(&listed[0].id).is_err(), "removed with its still");
+        let outside = dir.path().join("cat.gif");
+        std::fs::write(&outside, b"GIF89a").unwrap();
+        assert!(history.remove("../cat").is_err() && outside.exists(), "an id that is a path is refused");
     }
 
     #[test]

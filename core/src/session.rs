@@ -384,7 +384,7 @@ impl Session {
         let format = Format::of_path(&target)?;
         let extended = format.is_none();
         if extended {
-            target.set_extension("gif");
+            target = output::with_gif_added(&target);
         }
         let from = match format {
             Some(other @ (Format::Webp | Format::Mp4)) => self.converted(job_id, other)?.0,

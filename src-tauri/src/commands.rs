@@ -86,10 +86,12 @@ pub async fn copy_gif(app: tauri::AppHandle, state: S<'_>, job_id: String) -> Re
 
 /// Starts dragging the finished GIF out of the window (the mouse button is down on it).
 #[tauri::command]
-pub async fn drag_gif(window: tauri::WebviewWindow, state: S<'_>, job_id: String) -> Result<()> {
+pub async fn drag_gif(window: tauri::WebviewWindow, state: S<'_>, job_id: String) -> Result<String> {
     let session = state.inner().clone();
     let copied = blocking(move || session.copy_for_clipboard(&job_id)).await?;
-    crate::drag_out::start(&window, copied.uri)
+    let path = copied.path.to_string_lossy().into_owned();
+    crate::drag_out::start(&window, copied.uri)?;
+    Ok(path)
 }
 
 #[tauri::command]
@@ -181,6 +183,8 @@ pub fn history_thumb(history: H<'_>, id: String) -> Result<Response> {
 pub fn history_open(app: tauri::AppHandle, history: H<'_>, id: String) -> Result<()> {
     use tauri_plugin_opener::OpenerExt;
     let entry = history.list().into_iter().find(|e| e.id == id).ok_or(Msg::GifGone { detail: "no longer in the history".into() })?;
-    let path = entry.saved_path.filter(|p| std::path::Path::new(p).is_file()).ok_or(Msg::GifGone { detail: "the saved file is gone".into() })?;
+    // Only what gifgrab saves: a recorded path that is anything else is not handed to the opener.
+    let ours = |p: &String| matches!(gifgrab_core::render::output::Format::of_path(std::path::Path::new(p)), Ok(Some(_)));
+    let path = entry.saved_path.filter(|p| ours(p) && std::path::Path::new(p).is_file()).ok_or(Msg::GifGone { detail: "the saved file is gone".into() })?;
     app.opener().open_path(path, None::<&str>).map_err(|e| Msg::internal(format!("open: {e}")).into())
 }

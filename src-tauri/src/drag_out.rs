@@ -4,6 +4,9 @@
 
 use gifgrab_core::error::{Msg, Result};
 
+/// Told to the window when a drag out ends, dropped or not (its own drop handling resumes).
+pub const ENDED_EVENT: &str = "drag-out-ended";
+
 /// Starts the drag of the file at `uri` while the mouse button is still down; GTK main thread.
 #[cfg(target_os = "linux")]
 pub fn start(window: &tauri::WebviewWindow, uri: String) -> Result<()> {
@@ -24,7 +27,10 @@ pub fn start(window: &tauri::WebviewWindow, uri: String) -> Result<()> {
             let ended = std::rc::Rc::new(std::cell::Cell::new(None));
             let ended_in = ended.clone();
             let give = std::cell::Cell::new(Some(give));
+            let app = on_main.clone();
             let end = gtk_window.connect_drag_end(move |w, _| {
+                use tauri::Emitter;
+                let _ = app.emit(ENDED_EVENT, ());
                 if let Some(id) = give.take() {
                     w.disconnect(id);
                 }

@@ -1385,6 +1385,24 @@ fn dragging_the_gif_out_delivers_the_file() {
         assert_eq!((facts.width, facts.height), (shown.width as u32, shown.height as u32), "the dropped file is the GIF shown");
         let info = visible_text(&c, "#result-info").await;
         assert!(info.contains(&format!("{} frames", facts.frames)), "the dropped GIF has {} frames; the window says {info:?}", facts.frames);
+
+        // Dragged out and let go over the window itself: still the result, not a new source.
+        let source_before = value(&field(&c, "Video link or file").await).await;
+        run_blocking(move || {
+            xdotool(&["mousemove", "--sync", &x.to_string(), &y.to_string()]);
+            xdotool(&["mousedown", "1"]);
+            for step in 1..=20 {
+                xdotool(&["mousemove", &(x + step * 6).to_string(), &(y - step * 8).to_string()]);
+                std::thread::sleep(Duration::from_millis(30));
+            }
+            std::thread::sleep(Duration::from_millis(300));
+            xdotool(&["mouseup", "1"]);
+        })
+        .await;
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+        let still = c.find(Locator::Css("#result-img")).await.unwrap().is_displayed().await.unwrap();
+        assert!(still, "the result is still shown after a drag let go over the window");
+        assert_eq!(value(&field(&c, "Video link or file").await).await, source_before, "the GIF was not loaded as a video");
     });
 }
 

@@ -14,8 +14,7 @@ import { updateForm } from './form.js';
 let stills = [];
 
 /** Records the GIF just made; its entry's id is kept for "saved to". */
-export async function recordMade(result) {
-  const spec = currentSpec();
+export async function recordMade(result, spec = currentSpec()) {
   const entry = {
     id: '', madeAt: Math.floor(Date.now() / 1000), source: state.probedSource, title: state.video?.title || state.probedSource,
     spec, width: result.width, height: result.height, frames: result.frames, bytes: result.bytes, savedPath: null,
@@ -99,6 +98,7 @@ async function showHistory() {
 
 /** Puts the entry's link, range and settings back in the form; the user checks and makes it. */
 function makeAgain(e) {
+  if (state.job) return;
   $('history').close();
   const s = e.spec;
   const width = String(s.width);
@@ -112,7 +112,7 @@ function makeAgain(e) {
   }
   els.textTop.value = s.textTop || '';
   els.textBottom.value = s.textBottom || '';
-  state.pendingRange = { start: s.start, end: s.end };
+  state.pendingRange = { source: e.source, start: s.start, end: s.end };
   showOptions();
   updateForm();
   acceptSource(e.source);

@@ -9,6 +9,7 @@ import { setView, ready, revealProblems, backToForm } from './form.js';
 import { currentSpec } from './options.js';
 import { showResult } from './result.js';
 import { recordMade } from './history.js';
+import { takeOpened } from './source.js';
 
 export async function makeGif() {
   if (state.job || state.view !== 'form') return;
@@ -24,7 +25,8 @@ export async function makeGif() {
   setView('running');
   els.cancel.focus();
 
-  const request = { id: state.video.id, jobId: job.jobId, ...currentSpec() };
+  const spec = currentSpec();
+  const request = { id: state.video.id, jobId: job.jobId, ...spec };
   const onProgress = makeChannel((p) => {
     if (state.job === job) showProgress(p);
   });
@@ -36,11 +38,12 @@ export async function makeGif() {
     if (state.job !== job) return;
     state.job = null;
     showResult(result, bytes);
-    recordMade(result);
+    recordMade(result, spec);
   } catch (err) {
     if (state.job !== job) return;
     state.job = null;
     backToForm(els.makeGif);
+    takeOpened(); // a file or link handed over while the job ran
     if (err && err.kind === 'cancelled') {
       setStatus(t('Cancelled'));
     } else {

@@ -10,6 +10,7 @@ import { state } from '../state.js';
 import { remember, recall } from '../lib/settings.js';
 import { setView, backToForm } from './form.js';
 import { recordSaved } from './history.js';
+import { takeOpened } from './source.js';
 
 export function showResult(result, bytes) {
   if (state.resultUrl) URL.revokeObjectURL(state.resultUrl);
@@ -127,7 +128,18 @@ export async function copyGif() {
 export function dragGif(e) {
   e.preventDefault();
   if (state.view !== 'result' || !state.result) return;
-  invoke('drag_gif', { jobId: state.result.jobId }).catch((err) => showMessage(els.error, errorMessage(err)));
+  state.draggingOut = true;
+  invoke('drag_gif', { jobId: state.result.jobId }).then((path) => { state.draggedPath = path; }).catch((err) => {
+    state.draggingOut = false;
+    showMessage(els.error, errorMessage(err));
+  });
+}
+
+export function wireDragOut() {
+  tauriApi()?.event?.listen?.('drag-out-ended', () => {
+    // Tauri's drop event for the same drag can come just after: let it pass first.
+    setTimeout(() => { state.draggingOut = false; }, 300);
+  })?.catch?.(() => {});
 }
 
 /** The saved GIF in the system's file manager. */
@@ -144,4 +156,5 @@ export function changeRange() {
   showMessage(els.error, '');
   setStatus('');
   backToForm(els.start);
+  takeOpened(); // a file or link handed over while the GIF was shown
 }

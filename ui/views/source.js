@@ -67,7 +67,7 @@ function loadVideo(info) {
   listSubtitles(info.subtitles);
   const duration = knownDuration();
   // "Make again" from the history brings its range; a link's t= brings a start.
-  const again = state.pendingRange;
+  const again = state.pendingRange?.source === state.probedSource ? state.pendingRange : null;
   state.pendingRange = null;
   let start = again ? again.start : Number(info.startHint) || 0;
   if (duration !== null) start = clamp(start, 0, Math.max(0, duration - MIN_LENGTH));
@@ -129,9 +129,21 @@ async function openVideoFile() {
   if (path) acceptSource(String(path));
 }
 
+/** Our own GIF dropped back on the window (as a path, or a file: URI), not a video to load. */
+function isDraggedOut(text) {
+  if (!state.draggedPath) return false;
+  let path = text;
+  try {
+    if (text.startsWith('file:')) path = decodeURIComponent(new URL(text).pathname);
+  } catch {
+    return false;
+  }
+  return path === state.draggedPath;
+}
+
 /** A link or file handed over by a drop or the open dialog replaces what the field held. */
 export function acceptSource(text) {
-  if (!text || state.job) return;
+  if (!text || state.job || state.draggingOut || isDraggedOut(text)) return;
   if (state.view === 'result') changeRange();
   els.source.value = text;
   els.source.focus();
@@ -142,11 +154,13 @@ function wireDrops() {
   let depth = 0; // dragenter/leave fire for every child; count to know when we really left
   document.addEventListener('dragenter', (e) => {
     e.preventDefault();
+    if (state.draggingOut) return;
     depth++;
     showOverlay(true);
   });
   document.addEventListener('dragover', (e) => {
     e.preventDefault();
+    if (state.draggingOut) return;
     if (e.dataTransfer) e.dataTransfer.dropEffect = 'copy';
     showOverlay(true);
   });
@@ -166,6 +180,7 @@ function wireDrops() {
     const webview = tauriApi()?.webview?.getCurrentWebview?.();
     const listening = webview?.onDragDropEvent((event) => {
       const { type, paths } = event.payload || {};
+      if (state.draggingOut) return;
       if (type === 'enter' || type === 'over') showOverlay(true);
       else if (type === 'leave') showOverlay(false);
       else if (type === 'drop') {
@@ -180,7 +195,8 @@ function wireDrops() {
 }
 
 /** Files and links the desktop handed over ("Open with", a second launch): the newest loads. */
-async function takeOpened() {
+export async function takeOpened() {
+  if (state.job) return; // taken when the job ends
   const sources = await invoke('take_opened').catch(() => []);
   if (Array.isArray(sources) && sources.length) acceptSource(String(sources[sources.length - 1]));
 }

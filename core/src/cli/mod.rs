@@ -134,8 +134,8 @@ fn target_of(output: Option<PathBuf>) -> Target {
     match output {
         Some(dir) if dir.is_dir() => Target::DefaultNameIn(dir),
         Some(mut file) => {
-            if file.extension().is_none() {
-                file.set_extension("gif");
+            if crate::render::output::extension(&file).is_none() {
+                file = crate::render::output::with_gif_added(&file);
             }
             Target::File(file)
         }

@@ -30,10 +30,26 @@ impl Format {
 
     /// The format `path` names (any case); None without an extension, an error for others.
     pub fn of_path(path: &Path) -> Result<Option<Format>> {
-        let Some(ext) = path.extension() else { return Ok(None) };
+        let Some(ext) = extension(path) else { return Ok(None) };
         let found = Format::ALL.into_iter().find(|f| ext.eq_ignore_ascii_case(f.ext()));
         found.map(Some).ok_or_else(|| Msg::OutputType { ext: ext.to_string_lossy().into_owned() }.into())
     }
+}
+
+/// A name's extension as people mean it: a short word after the last dot ("clip.webp"), not the
+/// rest of a title with a dot in it ("Dr. Strange 0-3", "ep.3 best").
+pub fn extension(path: &Path) -> Option<&std::ffi::OsStr> {
+    let ext = path.extension()?;
+    let text = ext.to_str()?;
+    let word = (1..=5).contains(&text.len()) && text.starts_with(|c: char| c.is_ascii_alphabetic()) && text.chars().all(|c| c.is_ascii_alphanumeric());
+    word.then_some(ext)
+}
+
+/// `name` with ".gif" added (not swapped in: "Dr. Strange" becomes "Dr. Strange.gif").
+pub fn with_gif_added(path: &Path) -> PathBuf {
+    let mut name = path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+    name.push(".gif");
+    path.with_file_name(name)
 }
 
 /// A file being written; dropped without `commit`, it disappears (tempfile's `TempPath`).
@@ -155,6 +171,17 @@ fn short(s: &str, max: usize) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_dot_in_a_title_is_not_an_extension() {
+        let of = |p: &str| Format::of_path(Path::new(p)).map_err(|e| e.code());
+        assert_eq!(of("/x/Dr. Strange 0-3"), Ok(None));
+        assert_eq!(of("/x/ep.3 best"), Ok(None));
+        assert_eq!(of("/x/clip.2024"), Ok(None));
+        assert_eq!(of("/x/clip.WebP"), Ok(Some(Format::Webp)));
+        assert_eq!(of("/x/clip.png"), Err("output_type".to_string()));
+        assert_eq!(with_gif_added(Path::new("/x/Dr. Strange 0-3")), PathBuf::from("/x/Dr. Strange 0-3.gif"));
+    }
 
     #[test]
     fn names_are_safe() {
