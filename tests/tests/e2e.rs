@@ -1410,6 +1410,7 @@ fn dragging_the_gif_out_delivers_the_file() {
 const NAMES: &[&str] = &[
     "gifgrab", "GIF", "YouTube", "MB", "KB", "px", "fps", "Discord", "GitHub", "X", "Slack", "Firefox", "cookies", "txt",
     "Chrome", "Edge", "Windows", "Netscape", "yt", "dlp", "Shift", "URL", "long", "W", "H", "Y", "s",
+    "http", "mp", "WebP", "MP",
 ];
 
 /// Latin words in `text` that are not names: English left untranslated.
@@ -1450,6 +1451,11 @@ fn the_window_speaks_korean_on_a_korean_system() {
         assert!(english_words(&page).is_empty(), "English left in the Korean result: {:?}", english_words(&page));
         save_screenshot(&c, "the_window_speaks_korean_on_a_korean_system-result").await.expect("screenshot");
 
+        button(&c, "기록").await.click().await.expect("open History");
+        let history = wait_text(&c, "#history", UI_WAIT, "the history in Korean", |t| t.contains("화질")).await;
+        assert!(english_words(&history).is_empty(), "English left in the Korean history: {:?}\n{history}", english_words(&history));
+        save_screenshot(&c, "the_window_speaks_korean_on_a_korean_system-history").await.expect("screenshot");
+        button(&c, "닫기").await.click().await.expect("close History");
         button(&c, "설정").await.click().await.expect("open Settings");
         let settings = visible_text(&c, "#settings").await;
         assert!(english_words(&settings).is_empty(), "English left in the Korean Settings: {:?}", english_words(&settings));
