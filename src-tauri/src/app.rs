@@ -34,10 +34,14 @@ pub fn run(sources: Vec<String>) {
         }
     };
     // Closing the window mid-job kills the job's children and removes its temp files.
-    app.run(move |_, event| {
-        if let tauri::RunEvent::Exit = event {
-            on_exit.shutdown();
+    app.run(move |app, event| match event {
+        // The size is kept as the window closes (the plugin's own save comes after the window is gone).
+        tauri::RunEvent::WindowEvent { event: tauri::WindowEvent::CloseRequested { .. }, .. } => {
+            use tauri_plugin_window_state::{AppHandleExt, StateFlags};
+            let _ = app.save_window_state(StateFlags::all());
         }
+        tauri::RunEvent::Exit => on_exit.shutdown(),
+        _ => {}
     });
 }
 

@@ -172,6 +172,16 @@ impl Launcher {
         assert!(run_blocking(move || eventually(10.0, || !running())).await, "the app still runs 10 s after its session closed");
     }
 
+    /// The running app's process id (the one this test's driver started).
+    fn app_pid(&self) -> i32 {
+        let tag = self.env.iter().find(|(k, _)| k == "GIFGRAB_E2E_RUN").map(|(_, v)| v.to_string_lossy().into_owned()).unwrap_or_default();
+        let app = std::fs::canonicalize(app_bin()).expect("app path");
+        pids_with_env("GIFGRAB_E2E_RUN", &tag)
+            .into_iter()
+            .find(|p| std::fs::read_link(format!("/proc/{p}/exe")).is_ok_and(|e| e == app))
+            .expect("the app's process")
+    }
+
     /// Launches the app the way the desktop does (no driver), in the test's session.
     fn spawn(&self, args: &[&str]) -> Child {
         Command::new(app_bin()).args(args).envs(self.env.iter().map(|(k, v)| (k, v))).stdin(Stdio::null()).spawn().expect("launch the app")
@@ -1526,6 +1536,36 @@ fn history_lists_remakes_and_removes_a_gif() {
         tokio::time::sleep(Duration::from_millis(500)).await;
         assert!(c.find_all(Locator::Css("#history-list li")).await.unwrap().is_empty(), "removed for good");
         assert!(target.exists(), "removing from the history leaves the saved file");
+        launcher.close(c).await;
+    });
+}
+
+/// The window opens at the size it was closed at (its close button, as a window manager sends it).
+#[test]
+fn the_window_size_is_remembered() {
+    e2e_launching("the_window_size_is_remembered", &[], |c, launcher| async move {
+        let app = launcher.app_pid();
+        let found = run_blocking(move || xdotool(&["search", "--pid", &app.to_string(), "--name", "^gifgrab$"])).await;
+        let windows: Vec<u32> = found.split_whitespace().filter_map(|w| w.parse().ok()).collect();
+        assert!(!windows.is_empty(), "no gifgrab window of process {app}");
+        let shown = run_blocking(move || xdotool(&["search", "--onlyvisible", "--pid", &app.to_string(), "--name", "^gifgrab$"])).await;
+        let shown = shown.split_whitespace().next().expect("the shown window").to_string();
+        run_blocking(move || xdotool(&["windowsize", "--sync", &shown, "1000", "760"])).await;
+        let size = c.execute("return [window.innerWidth, window.innerHeight]", vec![]).await.unwrap();
+        assert_eq!(size, json!([1000, 760]), "the window took the new size");
+        let closed = run_blocking(move || {
+            eventually(8.0, || {
+                windows.iter().for_each(|w| ask_to_close(*w));
+                std::thread::sleep(Duration::from_millis(500));
+                has_ended(app)
+            })
+        })
+        .await;
+        assert!(closed, "the app did not end when its window was asked to close");
+        launcher.close(c).await;
+        let c = launcher.session(&[]).await;
+        let size = c.execute("return [window.innerWidth, window.innerHeight]", vec![]).await.unwrap();
+        assert_eq!(size, json!([1000, 760]), "the window opens at the size it was closed at");
         launcher.close(c).await;
     });
 }
