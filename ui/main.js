@@ -72,10 +72,11 @@ function init() {
   });
   els.source.focus();
   const system = invoke('system_languages').catch(() => []);
-  restoreSettings().then(async () => {
+  restoreSettings().catch(() => {}).then(async () => {
     setLanguage(pickLanguage(await recall('language'), await system));
     showOptions();
     updateForm();
+    document.body.dataset.ready = 'true'; // wired, remembered settings and language in place
   });
 }
 

@@ -301,11 +301,13 @@ fn pids_with_env(var: &str, value: &str) -> Vec<i32> {
     pids
 }
 
-/// The window is ready once its modules have run: the caret is in the link field, as a user sees it.
+/// The window is ready once its modules have run (they mark the page when its remembered settings
+/// are in; `autofocus` alone puts the caret in the link field before any script runs) and the caret
+/// is in the link field, as a user sees it.
 async fn wait_ready(c: &Client) {
     let deadline = Instant::now() + Duration::from_secs(15);
     loop {
-        let focused = c.execute("return document.activeElement && document.activeElement.id;", vec![]).await;
+        let focused = c.execute("return document.body.dataset.ready === 'true' && document.activeElement && document.activeElement.id;", vec![]).await;
         if matches!(&focused, Ok(serde_json::Value::String(id)) if id == "source") {
             return;
         }
