@@ -8,8 +8,7 @@ use gifgrab_core::session::Copied;
 /// Puts `copied` on the clipboard; runs on the GTK main thread.
 #[cfg(target_os = "linux")]
 pub fn offer(app: &tauri::AppHandle, copied: Copied) -> Result<()> {
-    let (tx, rx) = std::sync::mpsc::channel();
-    app.run_on_main_thread(move || {
+    let offered = crate::main_thread::ask(app, "the clipboard", move || {
         let targets = [
             gtk::TargetEntry::new("image/gif", gtk::TargetFlags::OTHER_APP, 0),
             gtk::TargetEntry::new("text/uri-list", gtk::TargetFlags::OTHER_APP, 1),
@@ -17,19 +16,17 @@ pub fn offer(app: &tauri::AppHandle, copied: Copied) -> Result<()> {
         ];
         let clipboard = gtk::Clipboard::get(&gtk::gdk::SELECTION_CLIPBOARD);
         let Copied { bytes, uri, .. } = copied;
-        let done = clipboard.set_with_data(&targets, move |_, selection, info| {
+        clipboard.set_with_data(&targets, move |_, selection, info| {
             let target = selection.target();
             match info {
                 0 => selection.set(&target, 8, &bytes),
                 1 => selection.set(&target, 8, format!("{uri}\r\n").as_bytes()),
                 _ => selection.set(&target, 8, format!("copy\n{uri}").as_bytes()),
             }
-        });
-        let _ = tx.send(done);
-    })
-    .map_err(|e| Msg::internal(format!("the clipboard: {e}")))?;
-    match rx.recv_timeout(std::time::Duration::from_secs(5)) {
-        Ok(true) => Ok(()),
+        })
+    })?;
+    match offered {
+        Some(true) => Ok(()),
         _ => Err(Msg::ClipboardRefused.into()),
     }
 }

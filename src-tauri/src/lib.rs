@@ -4,6 +4,8 @@
 pub mod app;
 mod clipboard;
 mod drag_out;
+#[cfg(target_os = "linux")]
+mod main_thread;
 pub mod commands;
 mod fonts;
 pub mod opened;
