@@ -17,6 +17,7 @@ pub fn run(sources: Vec<String>) {
     if let Ok(s) = &sidecars {
         crate::fonts::add_bundled(&s.fonts);
     }
+    gifgrab_core::source::cache::configure(gifgrab_core::source::cache::default_root(), gifgrab_core::source::cache::default_limit());
     let session = Arc::new(Session::new(sidecars));
     let on_exit = session.clone();
     let on_signal = session.clone();

@@ -50,10 +50,40 @@ pub fn cli_bin() -> PathBuf {
 }
 
 /// The CLI with sidecars from the build folder; an error also comes as a JSON line (`reported`).
+/// Each run gets an empty byte cache of its own (the cache tests share one on purpose).
 pub fn gifgrab() -> Command {
     let mut c = Command::new(cli_bin());
-    c.env("GIFGRAB_SIDECAR_DIR", bin_dir()).env("GIFGRAB_ERROR_JSON", "1");
+    c.env("GIFGRAB_SIDECAR_DIR", bin_dir()).env("GIFGRAB_ERROR_JSON", "1").env("GIFGRAB_CACHE_DIR", fresh_cache_dir());
     c
+}
+
+/// A new folder name under the temp folder for one run's byte cache; earlier test processes'
+/// folders are removed once they have ended.
+pub fn fresh_cache_dir() -> PathBuf {
+    static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let base = std::env::temp_dir().join("gifgrab-test-cache");
+    let n = N.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    if n == 0 {
+        for dir in std::fs::read_dir(&base).into_iter().flatten().flatten() {
+            let name = dir.file_name().to_string_lossy().into_owned();
+            let pid = name.split('-').next().unwrap_or_default();
+            if !Path::new("/proc").join(pid).exists() {
+                let _ = std::fs::remove_dir_all(dir.path());
+            }
+        }
+    }
+    base.join(format!("{}-{n}", std::process::id()))
+}
+
+/// The bytes the byte cache at `dir` holds (its block files).
+pub fn cache_usage(dir: &Path) -> u64 {
+    let mut total = 0;
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        for file in std::fs::read_dir(entry.path()).into_iter().flatten().flatten() {
+            total += file.metadata().map(|m| m.len()).unwrap_or(0);
+        }
+    }
+    total
 }
 
 /// The error the CLI reported in `stderr` (its GIFGRAB_ERROR_JSON line): kind, code, args, message.

@@ -622,8 +622,8 @@ impl Connection {
         let Ok(mut file) = File::open(&file_path) else {
             return self.send_simple(404, keep, !is_head, &[]);
         };
-        let total = match file.metadata() {
-            Ok(m) if m.is_file() => m.len(),
+        let (total, modified) = match file.metadata() {
+            Ok(m) if m.is_file() => (m.len(), m.modified().ok()),
             _ => return self.send_simple(404, keep, !is_head, &[]),
         };
 
@@ -666,6 +666,11 @@ impl Connection {
             ("Content-Type", content_type(&file_path).to_string()),
             ("Content-Length", len.to_string()),
         ];
+        // As nginx does: a file replaced on disk gets a new ETag.
+        if let Some(modified) = modified {
+            let nanos = modified.duration_since(UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
+            headers.push(("ETag", format!("\"{nanos:x}-{total:x}\"")));
+        }
         if !ignore_range {
             headers.push(("Accept-Ranges", "bytes".to_string()));
         }

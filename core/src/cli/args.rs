@@ -85,6 +85,10 @@ pub struct Cli {
     /// Print the GIF's estimated size (from a few sample windows) and write nothing
     #[arg(long)]
     pub estimate: bool,
+    /// Fetch every byte from the server: skip the cache of fetched ranges (in ~/.cache/gifgrab/media,
+    /// or $GIFGRAB_CACHE_DIR) that lets a re-make with other settings fetch nothing
+    #[arg(long)]
+    pub no_cache: bool,
     /// Sign in with a Netscape cookies.txt file (YouTube's bot check, age gate, members-only videos)
     #[arg(long, value_name = "FILE", conflicts_with = "cookies_from_browser")]
     pub cookies: Option<PathBuf>,

@@ -35,6 +35,8 @@ pub fn main(args: Vec<OsString>) -> i32 {
     if let Some(channel) = &cli.update_yt_dlp {
         return update_ytdlp(Some(channel.as_str()).filter(|c| !c.is_empty()));
     }
+    let cache = if cli.no_cache { None } else { crate::source::cache::default_root() };
+    crate::source::cache::configure(cache, crate::source::cache::default_limit());
     let job = match cli.job() {
         Ok(job) => job,
         Err(e) => {

@@ -76,11 +76,11 @@ pub fn convert(
     }
     let (staged, mut file) = Staged::create(target, overwrite)?;
     let input = Input { location: gif.to_string_lossy().into_owned(), ..Input::default() };
-    let (mut cmd, _no_guard) = ffmpeg::command(sidecars, &input)?;
+    let (mut cmd, route) = ffmpeg::command(sidecars, &input)?;
     cmd.args(["-hide_banner", "-nostdin", "-loglevel", "error", "-y"])
-        .args(ffmpeg::input_args(&input, None))
+        .args(ffmpeg::input_args(&input, &route))
         // Every GIF frame once, at its own time (the demuxer's 1/100 s clock): no frame-rate grid.
-        .args(["-i", &ffmpeg::input_location(&input), "-map", "0:v:0", "-an", "-sn", "-dn"])
+        .args(["-i", &ffmpeg::input_location(&input, &route), "-map", "0:v:0", "-an", "-sn", "-dn"])
         .args(["-fps_mode", "passthrough", "-enc_time_base", "demux"])
         .args(encoder_args(format, &timing))
         .arg(format!("file:{}", staged.temp_path().display()));

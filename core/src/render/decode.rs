@@ -11,7 +11,6 @@ use crate::source::probe::Media;
 use crate::edits::Edits;
 use crate::render::captions;
 use crate::spec::GifSpec;
-use crate::source::guard::Guard;
 use crate::source::input::Input;
 use crate::os::process::{CancelToken, Proc};
 use crate::tools::sidecars::Sidecars;
@@ -92,12 +91,12 @@ impl Plan {
 }
 
 /// The full ffmpeg command line after the program name.
-pub fn args(plan: &Plan, input: &Input, guard: Option<&Guard>, overlays: &[String]) -> Vec<String> {
+pub fn args(plan: &Plan, input: &Input, route: &ffmpeg::Route, overlays: &[String]) -> Vec<String> {
     // Info-level lines carry the stream listing; `Log::split` keeps errors apart from it.
     let mut a: Vec<String> = ["-hide_banner", "-nostdin", "-nostats", "-loglevel", "level+info"].map(String::from).to_vec();
-    a.extend(ffmpeg::input_args(input, guard));
+    a.extend(ffmpeg::input_args(input, route));
     // -ss before -i: jump to the keyframe before start, then decode exactly to start.
-    a.extend(["-ss".into(), format!("{:.6}", plan.start), "-i".into(), ffmpeg::input_location(input)]);
+    a.extend(["-ss".into(), format!("{:.6}", plan.start), "-i".into(), ffmpeg::input_location(input, route)]);
     let filters = filters::gif(plan, overlays);
     a.extend(
         [
@@ -139,7 +138,7 @@ pub struct Decoder {
     // blocked on a full pipe ends (where no group kill reaches it, as on Windows).
     out: BufReader<ChildStdout>,
     proc: Proc,
-    guard: Option<Guard>,
+    route: ffmpeg::Route,
     /// The caption files ffmpeg reads, removed once it is done.
     _captions: Option<captions::Prepared>,
 }
@@ -148,11 +147,11 @@ impl Decoder {
     pub fn spawn(sidecars: &Sidecars, plan: &Plan, input: &Input, cancel: &CancelToken) -> Result<Decoder> {
         let prepared = prepare_captions(sidecars, plan)?;
         let overlays = prepared.as_ref().map(|p| p.filters.clone()).unwrap_or_default();
-        let (mut cmd, guard) = ffmpeg::command(sidecars, input)?;
-        cmd.args(args(plan, input, guard.as_ref(), &overlays));
+        let (mut cmd, route) = ffmpeg::command(sidecars, input)?;
+        cmd.args(args(plan, input, &route, &overlays));
         let mut proc = Proc::spawn("ffmpeg", cmd, cancel, true)?;
         let out = proc.stdout().ok_or_else(|| Msg::internal("ffmpeg has no stdout"))?;
-        Ok(Decoder { proc, out: BufReader::with_capacity(64 * 1024, out), guard, _captions: prepared })
+        Ok(Decoder { proc, out: BufReader::with_capacity(64 * 1024, out), route, _captions: prepared })
     }
 
     /// The next frame, or None at the end of the range.
@@ -217,7 +216,7 @@ impl Decoder {
         match self.proc.finish() {
             Ok((status, stderr)) => {
                 let mut log = ffmpeg::Log::split(&stderr);
-                log.errors = ffmpeg::with_refusals(&log.errors, self.guard.as_ref());
+                log.errors = ffmpeg::with_refusals(&log.errors, &self.route);
                 (Ok(status), log)
             }
             Err(e) => (Err(e), ffmpeg::Log::default()),

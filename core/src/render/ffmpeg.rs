@@ -13,38 +13,68 @@ use std::process::Command;
 /// 60000×60000 would otherwise make ffmpeg allocate gigabytes per frame.
 pub const MAX_SOURCE_PIXELS: u64 = 40_000_000;
 
-/// An ffmpeg command for `input`, and the network guard its every request goes through (None
-/// for a local file; keep it alive as long as ffmpeg runs). Its TCP connections can reach only
-/// the guard (none for a local file). A `no_proxy` in the user's environment would let ffmpeg
-/// go around the guard for exactly the local addresses it keeps out, so ffmpeg never sees one.
-pub fn command(sidecars: &Sidecars, input: &Input) -> Result<(Command, Option<Guard>)> {
-    let guard = if input.remote {
+/// How one ffmpeg run reaches its input: the network guard every remote request goes through
+/// and, for a file whose server answers ranges, the byte cache in front of it. Keep it alive
+/// as long as ffmpeg runs.
+#[derive(Default)]
+pub struct Route {
+    guard: Option<Guard>,
+    cached: Option<crate::source::cache::Serving>,
+}
+
+impl Route {
+    /// A local file's: no network at all.
+    pub fn local() -> Route {
+        Route::default()
+    }
+
+    pub fn guard(&self) -> Option<&Guard> {
+        self.guard.as_ref()
+    }
+
+    /// The cache server this run reads from, if any.
+    pub fn cached(&self) -> Option<&crate::source::cache::Serving> {
+        self.cached.as_ref()
+    }
+}
+
+/// An ffmpeg command for `input`, and its route (see [`Route`]). Its TCP connections can reach
+/// only the cache server or the guard (none for a local file). A `no_proxy` in the user's
+/// environment would let ffmpeg go around the guard for exactly the local addresses it keeps
+/// out, so ffmpeg never sees one.
+pub fn command(sidecars: &Sidecars, input: &Input) -> Result<(Command, Route)> {
+    let route = if input.remote {
         // The exception is the user's own link, never where a page or yt-dlp points.
         let origin = if input.origin.is_empty() { &input.location } else { &input.origin };
         let guard = Guard::start(origin).map_err(|e| Msg::internal(format!("starting the network guard: {e}")))?;
-        Some(guard)
+        let cached = crate::source::cache::serve(input, &guard.proxy_url());
+        Route { guard: Some(guard), cached }
     } else {
-        None
+        Route::local()
     };
     let mut cmd = Command::new(&sidecars.ffmpeg);
     cmd.env_remove("no_proxy").env_remove("NO_PROXY");
-    crate::os::sandbox::confine_tcp(&mut cmd, guard.as_ref().map(Guard::port));
-    Ok((cmd, guard))
+    let port = route.cached.as_ref().map(|c| c.port()).or(route.guard.as_ref().map(Guard::port));
+    crate::os::sandbox::confine_tcp(&mut cmd, port);
+    Ok((cmd, route))
 }
 
 /// Options placed before `-i`: protocols it may use, headers, timeouts and reconnects.
-pub fn input_args(input: &Input, guard: Option<&Guard>) -> Vec<String> {
+pub fn input_args(input: &Input, route: &Route) -> Vec<String> {
     let mut a: Vec<String> = vec!["-max_pixels".into(), MAX_SOURCE_PIXELS.to_string()];
     if input.remote {
         // A remote playlist must never make ffmpeg read local files or run other protocols.
         a.extend(["-protocol_whitelist", "http,https,tcp,tls,crypto,httpproxy"].map(String::from));
-        // Nor reach this computer or the local network, unless the link itself points there.
-        if let Some(guard) = guard {
-            a.extend(["-http_proxy".to_string(), guard.proxy_url()]);
-        }
-        if !input.headers.is_empty() {
-            let joined: String = input.headers.iter().map(|(k, v)| format!("{k}: {v}\r\n")).collect();
-            a.extend(["-headers".to_string(), joined]);
+        if route.cached.is_none() {
+            // Nor reach this computer or the local network, unless the link itself points there.
+            if let Some(guard) = &route.guard {
+                a.extend(["-http_proxy".to_string(), guard.proxy_url()]);
+            }
+            // Through the cache, the cache sends them.
+            if !input.headers.is_empty() {
+                let joined: String = input.headers.iter().map(|(k, v)| format!("{k}: {v}\r\n")).collect();
+                a.extend(["-headers".to_string(), joined]);
+            }
         }
         // Bounded range requests keep read-ahead from fetching far past the clip (1.8 MB
         // instead of 13 MB for 5 s of a 10-minute MP4).
@@ -73,11 +103,11 @@ pub fn input_args(input: &Input, guard: Option<&Guard>) -> Vec<String> {
 }
 
 /// The input itself, after `-i`; local paths get `file:` so a name like `-x` is never an option.
-pub fn input_location(input: &Input) -> String {
-    if input.remote {
-        input.location.clone()
-    } else {
-        format!("file:{}", input.location)
+pub fn input_location(input: &Input, route: &Route) -> String {
+    match (&route.cached, input.remote) {
+        (Some(cached), _) => cached.url(),
+        (None, true) => input.location.clone(),
+        (None, false) => format!("file:{}", input.location),
     }
 }
 
@@ -96,18 +126,18 @@ pub struct StreamInfo {
 
 /// Opens the input and reads its header only (ffmpeg with no output lists the streams).
 pub fn inspect(sidecars: &Sidecars, input: &Input, cancel: &CancelToken) -> Result<StreamInfo> {
-    let (mut cmd, guard) = command(sidecars, input)?;
-    cmd.args(["-hide_banner", "-nostdin"]).args(input_args(input, guard.as_ref())).arg("-i").arg(input_location(input));
+    let (mut cmd, route) = command(sidecars, input)?;
+    cmd.args(["-hide_banner", "-nostdin"]).args(input_args(input, &route)).arg("-i").arg(input_location(input, &route));
     let proc = Proc::spawn("ffmpeg", cmd, cancel, false)?;
     let (_status, stderr) = proc.finish()?;
-    let info = parse_info(&stderr).ok_or_else(|| classify(&with_refusals(&stderr, guard.as_ref()), Doing::OpenVideo, input.remote))?;
+    let info = parse_info(&stderr).ok_or_else(|| classify(&with_refusals(&stderr, &route), Doing::OpenVideo, input.remote))?;
     check_source_size(&info)?;
     Ok(info)
 }
 
 /// ffmpeg's log with the guard's refusals added: they explain a failure best.
-pub fn with_refusals(stderr: &str, guard: Option<&Guard>) -> String {
-    format!("{}{stderr}", guard.map(Guard::report).unwrap_or_default())
+pub fn with_refusals(stderr: &str, route: &Route) -> String {
+    format!("{}{stderr}", route.guard().map(Guard::report).unwrap_or_default())
 }
 
 /// Refuses frames too large to decode safely, before any is decoded.

@@ -47,10 +47,10 @@ pub fn frame_jpeg(sidecars: &Sidecars, media: &Media, at: f64, edits: &Edits, ca
         _ => None,
     };
     let overlays = captions.as_ref().map(|c| c.filters.clone()).unwrap_or_default();
-    let (mut cmd, guard) = ffmpeg::command(sidecars, &media.input)?;
+    let (mut cmd, route) = ffmpeg::command(sidecars, &media.input)?;
     cmd.args(["-hide_banner", "-nostdin", "-loglevel", "error"])
-        .args(ffmpeg::input_args(&media.input, guard.as_ref()))
-        .args(["-ss", &format!("{at:.3}"), "-i", &ffmpeg::input_location(&media.input)])
+        .args(ffmpeg::input_args(&media.input, &route))
+        .args(["-ss", &format!("{at:.3}"), "-i", &ffmpeg::input_location(&media.input, &route)])
         .args(["-map", "0:V:0", "-frames:v", "1", "-an", "-sn"])
         .args(["-vf", &crate::render::filters::still(&look, &overlays)])
         .args(["-f", "image2pipe", "-c:v", "mjpeg", "-q:v", "4", "pipe:1"]);
@@ -61,7 +61,7 @@ pub fn frame_jpeg(sidecars: &Sidecars, media: &Media, at: f64, edits: &Edits, ca
     }
     let (status, stderr) = proc.finish()?;
     if !status.success() || jpeg.is_empty() {
-        let log = ffmpeg::with_refusals(&stderr, guard.as_ref());
+        let log = ffmpeg::with_refusals(&stderr, &route);
         return Err(ffmpeg::classify(&log, Doing::ShowPreview, media.input.remote));
     }
     Ok(jpeg)

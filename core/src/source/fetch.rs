@@ -145,6 +145,9 @@ fn resolve_with(sidecars: &Sidecars, lookup: &Lookup, cancel: &CancelToken) -> R
 #[derive(Debug, Default, serde::Deserialize)]
 struct Info {
     title: Option<String>,
+    /// The site's and the video's names, for the byte cache's key.
+    id: Option<String>,
+    extractor_key: Option<String>,
     duration: Option<f64>,
     is_live: Option<bool>,
     live_status: Option<String>,
@@ -192,6 +195,7 @@ fn clean_headers(h: &std::collections::BTreeMap<String, serde_json::Value>) -> V
 
 #[derive(Debug, Default, Clone, serde::Deserialize)]
 struct Format {
+    format_id: Option<String>,
     url: Option<String>,
     vcodec: Option<String>,
     width: Option<f64>,
@@ -227,6 +231,7 @@ pub fn parse(json: &str) -> Result<Resolved> {
     let live = info.is_live.unwrap_or(false) || matches!(info.live_status.as_deref(), Some("is_live" | "is_upcoming"));
     let positive = |x: Option<f64>| x.filter(|x| x.is_finite() && *x > 0.0);
     let expires_at = expiry_of(&location);
+    let cache_key = cache_key(&info, &chosen);
     Ok(Resolved {
         title: info.title.filter(|t| !t.trim().is_empty()).unwrap_or_else(|| "video".into()),
         duration: positive(info.duration),
@@ -235,9 +240,18 @@ pub fn parse(json: &str) -> Result<Resolved> {
         fps: positive(chosen.fps),
         is_live: live,
         transfer: chosen.dynamic_range.as_deref().map(crate::source::input::Transfer::from_words).unwrap_or_default(),
-        input: Input { location, headers, remote: true, available_at, expires_at, ..Input::default() },
+        input: Input { location, headers, remote: true, available_at, expires_at, cache_key, ..Input::default() },
         subtitles: tracks(&info.subtitles, false).into_iter().chain(tracks(&info.automatic_captions, true)).collect(),
     })
+}
+
+/// One rendition of one video on one site, whatever URL it is signed with today. The generic
+/// extractor names videos after their files (two sites' `clip.mp4` alike): the URL says it there.
+fn cache_key(info: &Info, chosen: &Format) -> Option<String> {
+    let site = info.extractor_key.as_deref().filter(|k| !k.is_empty() && *k != "Generic")?;
+    let id = info.id.as_deref().filter(|i| !i.is_empty())?;
+    let format = chosen.format_id.as_deref().or(info.format.format_id.as_deref()).filter(|f| !f.is_empty())?;
+    Some(format!("{site}\n{id}\n{format}"))
 }
 
 /// The Unix time a signed media URL stops working: `expire=` in its query, or the

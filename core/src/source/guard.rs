@@ -414,10 +414,10 @@ fn deny(mut client: TcpStream, why: &str) {
 
 /// A request head from a client, as httparse read it.
 #[derive(Debug)]
-struct Head {
-    method: String,
-    target: String,
-    headers: Vec<(String, Vec<u8>)>,
+pub(crate) struct Head {
+    pub method: String,
+    pub target: String,
+    pub headers: Vec<(String, Vec<u8>)>,
 }
 
 impl Head {
@@ -439,7 +439,7 @@ impl Head {
 }
 
 /// Reads one request head; None at the end, on a timeout, or when it is malformed or too long.
-fn read_head(reader: &mut impl BufRead) -> Option<Head> {
+pub(crate) fn read_head(reader: &mut impl BufRead) -> Option<Head> {
     let raw = read_raw_head(reader)?;
     let mut headers = [httparse::EMPTY_HEADER; 64];
     let mut request = httparse::Request::new(&mut headers);

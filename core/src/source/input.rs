@@ -17,6 +17,9 @@ pub struct Input {
     pub available_at: Option<f64>,
     /// The signed URL stops working at this Unix time (`expire=`).
     pub expires_at: Option<u64>,
+    /// Which file this is, for the byte cache, when the URL alone does not say (a site's
+    /// signed URLs change on each look-up: its video and rendition do not). None: the URL.
+    pub cache_key: Option<String>,
 }
 
 impl Input {

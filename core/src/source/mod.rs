@@ -1,5 +1,6 @@
 //! From what the user pasted to bytes ffmpeg may read: look-up, sign-in, waits, the network guard.
 
+pub mod cache;
 pub mod cookies;
 pub mod fetch;
 pub mod guard;

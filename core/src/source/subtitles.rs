@@ -116,18 +116,18 @@ fn convert(sidecars: &Sidecars, input: &Input, n: usize, cancel: &CancelToken) -
         .tempfile()
         .map_err(|e| Msg::internal(format!("cannot write the subtitles for ffmpeg: {e}")))?
         .into_temp_path();
-    let (mut cmd, guard) = ffmpeg::command(sidecars, input)?;
+    let (mut cmd, route) = ffmpeg::command(sidecars, input)?;
     cmd.args(["-hide_banner", "-nostdin", "-loglevel", "error", "-y"])
-        .args(ffmpeg::input_args(input, guard.as_ref()))
+        .args(ffmpeg::input_args(input, &route))
         .arg("-i")
-        .arg(ffmpeg::input_location(input))
+        .arg(ffmpeg::input_location(input, &route))
         .args(["-map", &format!("0:s:{n}"), "-c:s", "ass", "-f", "ass"])
         .arg(file.to_string_lossy().as_ref());
     let proc = Proc::spawn("ffmpeg", cmd, cancel, false)?;
     let (status, stderr) = proc.finish()?;
     let size = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
     if !status.success() || size == 0 {
-        let log = ffmpeg::with_refusals(&stderr, guard.as_ref());
+        let log = ffmpeg::with_refusals(&stderr, &route);
         if input.remote {
             return Err(ffmpeg::classify(&log, Doing::ReadSubtitles, true));
         }
