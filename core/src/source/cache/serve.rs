@@ -180,7 +180,7 @@ fn answer(mut client: &TcpStream, head: &Head, shared: &Shared) -> bool {
             Ok(body) => pending = Some(body),
             Err(Failed(status)) => {
                 let status = if status == 0 { 502 } else { status };
-                let _ = write!(client, "HTTP/1.1 {status} Upstream\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+                let _ = write!(client, "HTTP/1.1 {status} {}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", reason(status));
                 return false;
             }
         }
@@ -301,6 +301,24 @@ fn stream_run(shared: &Shared, body: Body, pos: u64, to: u64, mut client: &TcpSt
         }
     }
     None
+}
+
+/// The standard words for a status: ffmpeg's log (and so the error the user reads) names them.
+fn reason(status: u16) -> &'static str {
+    match status {
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not Found",
+        410 => "Gone",
+        416 => "Range Not Satisfiable",
+        429 => "Too Many Requests",
+        500 => "Internal Server Error",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        504 => "Gateway Timeout",
+        _ => "Upstream Error",
+    }
 }
 
 /// `bytes=A-B`, `bytes=A-` or `bytes=-N` within `total` → (first, last).
