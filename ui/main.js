@@ -5,6 +5,9 @@ import { invoke } from './lib/backend.js';
 import { state } from './state.js';
 import { wireSource, hideOverlay } from './views/source.js';
 import { wireRange } from './views/range.js';
+import { wireTimeline } from './views/timeline.js';
+import { wireLoop } from './views/loop.js';
+import { wireQueue, redrawQueue } from './views/queue.js';
 import { wireOptions } from './views/options.js';
 import { setView, updateForm } from './views/form.js';
 import { makeGif, cancelJob } from './views/job.js';
@@ -57,6 +60,9 @@ function init() {
   grabElements();
   wireSource();
   wireRange();
+  wireTimeline();
+  wireLoop();
+  wireQueue();
   wireOptions();
   wireEdits();
   wireForm();
@@ -69,6 +75,7 @@ function init() {
     updateForm();
     showLanguage();
     redrawResult();
+    redrawQueue();
   });
   els.source.focus();
   const system = invoke('system_languages').catch(() => []);

@@ -3,6 +3,7 @@
 
 use crate::edits::Edits;
 use crate::render::estimate::SizeEstimate;
+use crate::render::timeline::{Sheet, Summary, Window};
 use crate::spec::GifSpec;
 use crate::source::cookies::SignIn;
 use crate::source::fetch::Fit;
@@ -82,7 +83,29 @@ pub struct Saved {
 struct Job {
     cancel: CancelToken,
     made: Option<(Made, String)>,
+    /// When it started, among this session's jobs (the oldest made ones go first).
+    order: u64,
 }
+
+/// Made GIFs kept for the window (the result shown, the queue's finished jobs); the work
+/// folder is often in memory, so older ones go.
+const KEPT_GIFS: usize = 12;
+
+/// A made job's GIF and its conversions leave the work folder; conversions under way stop.
+fn discard_files(job: &Job) {
+    job.cancel.cancel();
+    if let Some((made, _)) = &job.made {
+        // The GIF is one of the formats.
+        for format in Format::ALL {
+            let _ = std::fs::remove_file(made.path.with_extension(format.ext()));
+        }
+    }
+}
+
+/// The range preview's loop: small and quick, as a glance before the real GIF.
+const LOOP_WIDTH: u32 = 320;
+const LOOP_FPS: u32 = 12;
+const LOOP_QUALITY: u8 = 60;
 
 /// The size estimate shares the previews' cancel-by-slot (one estimate at a time).
 const ESTIMATE_SLOT: &str = "estimate";
@@ -212,6 +235,8 @@ impl Session {
             width: if found.width > 0 { found.width } else { media.width },
             height: if found.height > 0 { found.height } else { media.height },
             subtitles: if found.subtitles.is_empty() { media.subtitles.clone() } else { found.subtitles },
+            // Its sheets' URLs are signed as the video's are.
+            storyboard: found.storyboard.or_else(|| media.storyboard.clone()),
             ..(*media).clone()
         });
         lock(&self.sources).insert(id.to_string(), fresh.clone());
@@ -229,6 +254,47 @@ impl Session {
             let media = self.current_source(id, None, cancel)?;
             crate::render::preview::frame_jpeg(&*self.sidecars()?, &media, at, edits, cancel)
         })
+    }
+
+    /// The timeline's thumbnails over `window`, sent to `on_sheet` as they come. The whole
+    /// video's strip and the zoomed one each have their slot: a newer ask for the same view
+    /// stops the older one.
+    pub fn timeline(&self, id: &str, window: Window, zoomed: bool, on_sheet: &mut dyn FnMut(Sheet)) -> Result<Summary> {
+        self.in_slot(if zoomed { "timeline-zoom" } else { "timeline" }, |cancel| {
+            let media = self.current_source(id, None, cancel)?;
+            crate::render::timeline::thumbnails(&*self.sidecars()?, &media, window, cancel, on_sheet)
+        })
+    }
+
+    /// The moment as a small looping GIF with its edits, from the rendition (and so the cached
+    /// bytes) the real GIF will use; a newer ask stops an older one.
+    pub fn preview_loop(&self, id: &str, spec: &GifSpec) -> Result<Vec<u8>> {
+        let asked = pipeline::Request { spec: spec.clone(), overwrite: true, sign_in: lock(&self.sign_in).clone() };
+        asked.spec.validate()?;
+        let width = if spec.width == 0 { LOOP_WIDTH } else { spec.width.min(LOOP_WIDTH) };
+        let small = GifSpec { width, fps: spec.fps.min(LOOP_FPS), quality: LOOP_QUALITY, plays: 0, max_bytes: None, ..spec.clone() };
+        let req = pipeline::Request { spec: small, ..asked.clone() };
+        self.in_slot("loop", |cancel| {
+            let media = self.current_source(id, Some(asked.fit()), cancel)?;
+            let target = self.work_dir.join(format!("loop-{}.gif", self.next_id.fetch_add(1, Ordering::SeqCst)));
+            let made = pipeline::render(&*self.sidecars()?, &media, &req, &target, cancel, &|_| {});
+            let bytes = made.and_then(|m| std::fs::read(&m.path).map_err(|e| Msg::GifReadBack { detail: e.to_string() }.into()));
+            let _ = std::fs::remove_file(&target);
+            bytes
+        })
+    }
+
+    /// The byte cache's size on disk and its limit (None: no cache).
+    pub fn cache_usage(&self) -> Option<(u64, u64)> {
+        crate::source::cache::shared().map(|store| (store.usage(), store.limit()))
+    }
+
+    /// Empties the byte cache; work under way fetches what it needs again.
+    pub fn clear_cache(&self) -> Result<()> {
+        match crate::source::cache::shared() {
+            Some(store) => store.clear().map_err(|e| Msg::CacheNotCleared { detail: e.to_string() }.into()),
+            None => Ok(()),
+        }
     }
 
     /// The size range of `spec`'s GIF; a newer estimate cancels an older one still sampling.
@@ -273,19 +339,15 @@ impl Session {
                 drop(early);
                 return Err(Msg::Cancelled.into());
             }
-            // The window shows one GIF at a time: earlier ones leave the (often in-memory) work folder.
-            jobs.retain(|_, job| match &job.made {
-                Some((made, _)) => {
-                    // Its conversions stop, and go with it.
-                    job.cancel.cancel();
-                    for format in Format::ALL {
-                        let _ = std::fs::remove_file(made.path.with_extension(format.ext()));
-                    }
-                    false
+            let mut made: Vec<(u64, String)> = jobs.iter().filter(|(_, j)| j.made.is_some()).map(|(id, j)| (j.order, id.clone())).collect();
+            made.sort();
+            for (_, id) in made.iter().take((made.len() + 1).saturating_sub(KEPT_GIFS)) {
+                if let Some(job) = jobs.remove(id) {
+                    discard_files(&job);
                 }
-                None => true,
-            });
-            jobs.insert(req.job_id.clone(), Job { cancel: cancel.clone(), made: None });
+            }
+            let order = self.next_id.fetch_add(1, Ordering::SeqCst);
+            jobs.insert(req.job_id.clone(), Job { cancel: cancel.clone(), made: None, order });
         }
         let target = self.work_dir.join(format!("{}.gif", req.job_id));
         // The app writes into its own work folder; the Save dialog has asked about replacing.
@@ -333,8 +395,26 @@ impl Session {
             None => {
                 let cancel = CancelToken::new();
                 cancel.cancel();
-                jobs.insert(job_id.to_string(), Job { cancel, made: None });
+                jobs.insert(job_id.to_string(), Job { cancel, made: None, order: 0 });
             }
+        }
+    }
+
+    /// Forgets a made GIF (the queue's Remove): its files leave the work folder. A job still
+    /// running is cancelled instead.
+    pub fn discard(&self, job_id: &str) {
+        if check_job_id(job_id).is_err() {
+            return;
+        }
+        let mut jobs = lock(&self.jobs);
+        match jobs.get(job_id) {
+            Some(job) if job.made.is_none() => job.cancel.cancel(),
+            Some(_) => {
+                if let Some(job) = jobs.remove(job_id) {
+                    discard_files(&job);
+                }
+            }
+            None => {}
         }
     }
 

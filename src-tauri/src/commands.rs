@@ -36,6 +36,61 @@ pub async fn preview_frame(state: S<'_>, id: String, at: f64, slot: Option<Strin
     blocking(move || session.preview(&id, at, slot.as_deref().unwrap_or("frame"), &edits)).await.map(Response::new)
 }
 
+/// A timeline sheet as the window receives it: the picture in base64 (the window makes a
+/// blob: URL of it; its content policy allows no data: pictures), and its tiles.
+#[derive(Clone, serde::Serialize)]
+pub struct SheetOut {
+    base64: String,
+    #[serde(flatten)]
+    sheet: gifgrab_core::render::timeline::Sheet,
+}
+
+/// The timeline's thumbnails over a stretch, one channel message per sheet as each arrives.
+#[tauri::command]
+pub async fn timeline(
+    state: S<'_>,
+    id: String,
+    window: gifgrab_core::render::timeline::Window,
+    zoomed: Option<bool>,
+    on_sheet: Channel<SheetOut>,
+) -> Result<gifgrab_core::render::timeline::Summary> {
+    use base64::Engine;
+    let session = state.inner().clone();
+    blocking(move || {
+        session.timeline(&id, window, zoomed.unwrap_or(false), &mut |sheet| {
+            let base64 = base64::engine::general_purpose::STANDARD.encode(&sheet.image);
+            drop(on_sheet.send(SheetOut { base64, sheet }));
+        })
+    })
+    .await
+}
+
+/// The moment as a small looping GIF, with its edits (a newer call cancels an older one).
+#[tauri::command]
+pub async fn preview_loop(state: S<'_>, id: String, spec: gifgrab_core::spec::GifSpec) -> Result<Response> {
+    let session = state.inner().clone();
+    blocking(move || session.preview_loop(&id, &spec)).await.map(Response::new)
+}
+
+#[derive(serde::Serialize)]
+pub struct CacheUsage {
+    used: u64,
+    limit: u64,
+}
+
+/// The byte cache's size on disk and its limit (null when there is none).
+#[tauri::command]
+pub async fn cache_usage(state: S<'_>) -> Result<Option<CacheUsage>> {
+    let session = state.inner().clone();
+    blocking(move || Ok(session.cache_usage().map(|(used, limit)| CacheUsage { used, limit }))).await
+}
+
+#[tauri::command]
+pub async fn clear_cache(state: S<'_>) -> Result<()> {
+    let session = state.inner().clone();
+    blocking(move || session.clear_cache()).await
+}
+
 /// The size range of the GIF the window is set to make (a newer call cancels an older one).
 #[tauri::command]
 pub async fn estimate_size(state: S<'_>, id: String, spec: gifgrab_core::spec::GifSpec) -> Result<gifgrab_core::render::estimate::SizeEstimate> {
@@ -52,6 +107,12 @@ pub async fn make_gif(state: S<'_>, request: GifRequest, on_progress: Channel<Pr
 #[tauri::command]
 pub fn cancel_gif(state: S<'_>, job_id: String) {
     state.cancel(&job_id);
+}
+
+/// Forgets a made GIF (or cancels it while it runs): the queue's Remove.
+#[tauri::command]
+pub fn discard_gif(state: S<'_>, job_id: String) {
+    state.discard(&job_id);
 }
 
 #[tauri::command]

@@ -261,6 +261,37 @@ impl FakeYouTube {
     }
 }
 
+/// A YouTube-like storyboard of long.mp4 for video `id` under `root` (the served folder): sheets
+/// `yt/media/ID/sb0/M0.jpg`… of 5×5 tiles of 160×90, one every 10 s (long.mp4's every fifth
+/// keyframe, so each tile is exactly the frame at its time), listed as YouTube's `sb0` format.
+pub fn storyboard_of_long(root: &Path, id: &str) -> Format {
+    let dir = root.join(format!("yt/media/{id}/sb0"));
+    std::fs::create_dir_all(&dir).expect("create storyboard dir");
+    let status = Command::new(sidecar("gifgrab-ffmpeg"))
+        .args(["-hide_banner", "-loglevel", "error", "-nostdin", "-y", "-skip_frame", "nokey", "-i"])
+        .arg(crate::media("long.mp4"))
+        .args(["-vf", "select='not(mod(n,5))',scale=160:90:flags=lanczos,tile=5x5", "-fps_mode", "passthrough", "-q:v", "3", "-start_number", "0"])
+        .arg(dir.join("M%d.jpg"))
+        .status()
+        .expect("ffmpeg runs");
+    assert!(status.success(), "could not make the storyboard");
+    let sheets = std::fs::read_dir(&dir).expect("storyboard dir").count();
+    let fragments: Vec<Value> = (0..sheets).map(|k| json!({"url": format!("yt/media/{id}/sb0/M{k}.jpg"), "duration": 250.0})).collect();
+    Format::new("sb0")
+        .set("format_note", "storyboard")
+        .set("protocol", "mhtml")
+        .set("ext", "mhtml")
+        .set("vcodec", "none")
+        .set("acodec", "none")
+        .set("width", 160)
+        .set("height", 90)
+        .set("columns", 5)
+        .set("rows", 5)
+        .set("fps", 0.1)
+        .set("url", format!("yt/media/{id}/sb0/M0.jpg"))
+        .set("fragments", json!(fragments))
+}
+
 /// A hard link (the server refuses symlinks out of its root), else a copy.
 fn link(src: &Path, dst: &Path) {
     let _ = std::fs::remove_file(dst);

@@ -410,10 +410,13 @@ async fn field(c: &Client, label: &str) -> Element {
     c.find(Locator::XPath(&xpath)).await.unwrap_or_else(|e| panic!("no field labelled {label:?}: {e}"))
 }
 
-/// A button by its text or aria-label.
+/// A button by its text or aria-label, scrolled to the middle of its view (WebKit's driver
+/// scrolls only until an edge shows, which can leave its centre under the action bar).
 async fn button(c: &Client, name: &str) -> Element {
     let xpath = format!("//button[normalize-space()={0} or @aria-label={0}]", quoted(name));
-    c.find(Locator::XPath(&xpath)).await.unwrap_or_else(|e| panic!("no button {name:?}: {e}"))
+    let el = c.find(Locator::XPath(&xpath)).await.unwrap_or_else(|e| panic!("no button {name:?}: {e}"));
+    let _ = c.execute("arguments[0].scrollIntoView({block: 'center'});", vec![serde_json::to_value(&el).expect("element as JSON")]).await;
+    el
 }
 
 /// A field's current value.
@@ -833,7 +836,8 @@ fn cancel_during_slow_download_returns_to_form() {
     e2e("cancel_during_slow_download_returns_to_form", |c| async move {
         let srv = TestServer::start(media_dir()).expect("test server");
         let token = format!("cancel{}", std::process::id());
-        start_slow_job(&c, &srv, &token, "2:00", "2:05").await;
+        // 30 s: the previews (and the timeline) put both ends in the byte cache, not the middle.
+        start_slow_job(&c, &srv, &token, "2:00", "2:30").await;
         let running = status(&c).await;
         // The window words the stage itself (the Rust side sends facts only).
         let worded = ["Fetching video…", "Looking up the video…", "Starting…"].contains(&running.as_str())
@@ -847,7 +851,7 @@ fn cancel_during_slow_download_returns_to_form() {
         let make = button(&c, "Make GIF").await;
         assert!(make.is_displayed().await.unwrap() && make.is_enabled().await.unwrap(), "Make GIF is back and enabled");
         assert_eq!(value(&field(&c, "Start").await).await, "2:00.0", "Start kept");
-        assert_eq!(value(&field(&c, "End").await).await, "2:05.0", "End kept");
+        assert_eq!(value(&field(&c, "End").await).await, "2:30.0", "End kept");
         assert!(!button(&c, "Cancel").await.is_displayed().await.unwrap(), "Cancel still shown");
         let left = Duration::from_secs(1).saturating_sub(clicked.elapsed()).as_secs_f64();
         let ended = eventually(left, || processes_mentioning(&token).is_empty());
@@ -959,7 +963,7 @@ fn closing_the_window_mid_job_ends_its_work() {
     e2e("closing_the_window_mid_job_ends_its_work", |c| async move {
         let srv = TestServer::start(media_dir()).expect("test server");
         let token = format!("close{}", std::process::id());
-        let ffmpeg = start_slow_job(&c, &srv, &token, "3:00", "3:05").await;
+        let ffmpeg = start_slow_job(&c, &srv, &token, "3:00", "3:30").await;
         // The app is the fetching ffmpeg's parent; its work folder holds the unfinished GIF.
         let app = parent_of(ffmpeg).expect("the ffmpeg's parent");
         // Named `gifgrab-app-<pid>-<random>`: the pid, then a part nobody can guess.
@@ -1553,8 +1557,12 @@ fn the_window_size_is_remembered() {
         let shown = run_blocking(move || xdotool(&["search", "--onlyvisible", "--pid", &app.to_string(), "--name", "^gifgrab$"])).await;
         let shown = shown.split_whitespace().next().expect("the shown window").to_string();
         run_blocking(move || xdotool(&["windowsize", "--sync", &shown, "1000", "760"])).await;
-        let size = c.execute("return [window.innerWidth, window.innerHeight]", vec![]).await.unwrap();
-        assert_eq!(size, json!([1000, 760]), "the window took the new size");
+        // The page learns of the new size a moment after X has it.
+        wait_for(5.0, "the window to take the new size", async || {
+            let size = c.execute("return [window.innerWidth, window.innerHeight]", vec![]).await.unwrap();
+            if size == json!([1000, 760]) { Ok(()) } else { Err(format!("{size}")) }
+        })
+        .await;
         let closed = run_blocking(move || {
             eventually(8.0, || {
                 windows.iter().for_each(|w| ask_to_close(*w));
@@ -1569,5 +1577,148 @@ fn the_window_size_is_remembered() {
         let size = c.execute("return [window.innerWidth, window.innerHeight]", vec![]).await.unwrap();
         assert_eq!(size, json!([1000, 760]), "the window opens at the size it was closed at");
         launcher.close(c).await;
+    });
+}
+
+/// Where an element's centre is on the X screen (scrolled into view first).
+async fn screen_point(c: &Client, css: &str) -> (i32, i32) {
+    let script = "const e = document.querySelector(arguments[0]); e.scrollIntoView({block: 'center'});
+        const r = e.getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height / 2];";
+    c.execute(script, vec![json!(css)]).await.unwrap_or_else(|e| panic!("no {css}: {e}"));
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let rect = c.execute(script, vec![json!(css)]).await.unwrap();
+    let window = xdotool(&["search", "--onlyvisible", "--name", "^gifgrab$"]).lines().next().unwrap().to_string();
+    let geometry = xdotool(&["getwindowgeometry", "--shell", &window]);
+    let at = |k: &str| geometry.lines().find_map(|l| l.strip_prefix(&format!("{k}="))).unwrap().trim().parse::<f64>().unwrap();
+    ((at("X") + rect[0].as_f64().unwrap()).round() as i32, (at("Y") + rect[1].as_f64().unwrap()).round() as i32)
+}
+
+/// A real pointer drag by `dx` pixels, in small steps, under X.
+async fn x_drag(from: (i32, i32), dx: i32) {
+    run_blocking(move || {
+        xdotool(&["mousemove", "--sync", &from.0.to_string(), &from.1.to_string()]);
+        xdotool(&["mousedown", "1"]);
+        for step in 1..=12 {
+            xdotool(&["mousemove", &(from.0 + dx * step / 12).to_string(), &from.1.to_string()]);
+            std::thread::sleep(Duration::from_millis(25));
+        }
+        std::thread::sleep(Duration::from_millis(150));
+        xdotool(&["mouseup", "1"]);
+    })
+    .await;
+}
+
+/// The timeline fills with keyframe thumbnails; dragging its handles with the X pointer moves
+/// start and end (and their frames), the keys move the focused handle, hovering names the time.
+#[test]
+fn the_timeline_is_dragged_and_keyed_and_shows_the_moment() {
+    e2e("the_timeline_is_dragged_and_keyed_and_shows_the_moment", |c| async move {
+        let srv = TestServer::start(media_dir()).expect("test server");
+        load_video(&c, &srv.url("long.mp4")).await;
+        pick_range(&c, "2:00", "2:03").await;
+        let filled = "return [...document.querySelectorAll('.timeline-cell')].filter(e => e.style.backgroundImage).length;";
+        wait_for(60.0, "thumbnails on the timeline", async || {
+            let n = c.execute(filled, vec![]).await.unwrap().as_u64().unwrap_or(0);
+            if n >= 6 { Ok(n) } else { Err(format!("{n} cells painted")) }
+        })
+        .await;
+        let note = wait_text(&c, "#timeline-note", 60.0, "the note on the thumbnails", |t| t.contains("budget")).await;
+        assert!(note.starts_with("Keyframes, ") && note.ends_with(" of a 3.0 MB budget"), "the note says what the thumbnails cost: {note:?}");
+        save_screenshot(&c, "the_timeline_is_dragged_and_keyed_and_shows_the_moment-loaded").await.expect("screenshot");
+
+        // The track is 600 s wide: its width in pixels tells what a drag is worth.
+        let width = c.execute("return document.getElementById('timeline-track').getBoundingClientRect().width;", vec![]).await.unwrap().as_f64().unwrap();
+        let per_px = 600.0 / width;
+        let end_frame = image(&c, "Frame at end").await.src;
+        let end_at = screen_point(&c, "#timeline-end").await;
+        x_drag(end_at, 40).await;
+        let end = parse_shown(&value(&field(&c, "End").await).await);
+        let want = 123.0 + 40.0 * per_px;
+        assert!((end - want).abs() <= 2.0 * per_px + 0.1, "End after a 40 px drag: {end} (wanted about {want:.1})");
+        wait_new_image(&c, "Frame at end", &end_frame, 30.0).await;
+
+        let start_frame = image(&c, "Frame at start").await.src;
+        let start_at = screen_point(&c, "#timeline-start").await;
+        x_drag(start_at, -30).await;
+        let start = parse_shown(&value(&field(&c, "Start").await).await);
+        let want = 120.0 - 30.0 * per_px;
+        assert!((start - want).abs() <= 2.0 * per_px + 0.1, "Start after a -30 px drag: {start} (wanted about {want:.1})");
+        wait_new_image(&c, "Frame at start", &start_frame, 30.0).await;
+        let length = visible_text(&c, "#length").await;
+        assert_eq!(length, format!("Length: {:.1} s", end - start), "the length follows");
+
+        // The keys on the focused handle: Right 0.1 s, Shift+Right 1 s, Left back.
+        let handle = c.find(Locator::Css("#timeline-start")).await.unwrap();
+        handle.send_keys(&Key::Right).await.unwrap();
+        let after = parse_shown(&value(&field(&c, "Start").await).await);
+        assert!((after - (start + 0.1)).abs() < 0.051, "Right moved Start {start} → {after}");
+        handle.send_keys(&format!("{}{}", &*Key::Shift, &*Key::Right)).await.unwrap();
+        let shifted = parse_shown(&value(&field(&c, "Start").await).await);
+        assert!((shifted - (after + 1.0)).abs() < 0.051, "Shift+Right moved Start {after} → {shifted}");
+
+        // Hovering shows the time under the pointer and a picture.
+        let (tx, ty) = screen_point(&c, "#timeline-track").await;
+        run_blocking(move || xdotool(&["mousemove", "--sync", &(tx + 1).to_string(), &ty.to_string()])).await;
+        run_blocking(move || xdotool(&["mousemove", "--sync", &tx.to_string(), &ty.to_string()])).await;
+        let hover = wait_text(&c, ".timeline-hover-time", UI_WAIT, "the hover time", |t| !t.is_empty()).await;
+        let hovered = parse_shown(&hover);
+        assert!((hovered - 300.0).abs() <= 2.0 * per_px + 0.1, "the middle of the track is about 5:00, the hover says {hover}");
+        // The nearest thumbnail at once, then the exact frame once the pointer rests.
+        wait_for(UI_WAIT, "the exact frame in the hover picture", async || {
+            let pic = c.execute("const p = document.querySelector('.timeline-hover-pic'); return [p.style.backgroundImage, p.dataset.exact];", vec![]).await.unwrap();
+            if pic[0].as_str().unwrap_or("").contains("blob:") && pic[1] == "true" { Ok(()) } else { Err(format!("{pic}")) }
+        })
+        .await;
+        save_screenshot(&c, "the_timeline_is_dragged_and_keyed_and_shows_the_moment-hover").await.expect("screenshot");
+
+        // Zoomed around the moment, the scale reads the moment's neighbourhood.
+        button(&c, "Zoom to the moment").await.click().await.unwrap();
+        let scale = visible_text(&c, "#timeline-scale").await;
+        assert!(!scale.starts_with("0:00.0") && !scale.ends_with("10:00.0"), "zoomed scale {scale:?}");
+        button(&c, "Play the moment").await.click().await.unwrap();
+        let shown = wait_new_image(&c, "The moment, playing as a loop", "", 60.0).await;
+        assert!(shown.width > 0 && shown.width <= 320, "a small loop: {shown:?}");
+        save_screenshot(&c, "the_timeline_is_dragged_and_keyed_and_shows_the_moment-zoomed").await.expect("screenshot");
+    });
+}
+
+/// "2:03.4" → 123.4.
+fn parse_shown(text: &str) -> f64 {
+    text.trim().split(':').fold(0.0, |acc, part| acc * 60.0 + part.parse::<f64>().unwrap_or_else(|_| panic!("not a time: {text:?}")))
+}
+
+/// The queue: moments added from the form are made one after another while the form stays
+/// in use, each with its own progress and cancel; a finished one opens as the result.
+#[test]
+fn queued_gifs_are_made_in_turn_each_with_its_own_cancel() {
+    e2e("queued_gifs_are_made_in_turn_each_with_its_own_cancel", |c| async move {
+        let srv = TestServer::start(media_dir()).expect("test server");
+        load_video(&c, &srv.url("long.mp4")).await;
+        for (start, end) in [("1:00", "1:01"), ("2:00", "2:02"), ("3:00", "3:03")] {
+            pick_range(&c, start, end).await;
+            button(&c, "Add to queue").await.click().await.expect("click Add to queue");
+        }
+        let items = "return [...document.querySelectorAll('.queue-item')].map(i => [i.dataset.state, i.querySelector('.queue-label').textContent, i.querySelector('.queue-status').textContent]);";
+        let listed = c.execute(items, vec![]).await.unwrap();
+        assert_eq!(listed.as_array().unwrap().len(), 3, "three in the queue: {listed}");
+        assert!(listed[0][1].as_str().unwrap().contains("1:00.0–1:01.0"), "{listed}");
+        // The third is cancelled while it waits (or runs); the form is still usable meanwhile.
+        let third_cancel = c.find(Locator::Css(".queue-item:nth-child(3) button:nth-of-type(2)")).await.unwrap();
+        assert_eq!(third_cancel.text().await.unwrap(), "Cancel");
+        third_cancel.click().await.unwrap();
+        assert!(field(&c, "Start").await.is_enabled().await.unwrap(), "the form stays usable while the queue runs");
+        let done = wait_for(120.0, "the first two made", async || {
+            let got = c.execute(items, vec![]).await.unwrap();
+            let states: Vec<String> = got.as_array().unwrap().iter().map(|i| i[0].as_str().unwrap_or("").to_string()).collect();
+            if states == ["done", "done", "cancelled"] { Ok(got) } else { Err(format!("{got}")) }
+        })
+        .await;
+        assert!(done[1][2].as_str().unwrap().starts_with("Done · "), "a finished one says its size: {done}");
+        save_screenshot(&c, "queued_gifs_are_made_in_turn_each_with_its_own_cancel-queue").await.expect("screenshot");
+        c.find(Locator::Css(".queue-item:nth-child(2) button")).await.unwrap().click().await.unwrap();
+        let gif = wait_new_image(&c, "Your GIF", "", UI_WAIT).await;
+        assert_eq!(gif.width, 480);
+        let info = visible_text(&c, "#result-info").await;
+        assert!(info.contains("30 frames") && info.contains("2.0 s"), "the second GIF (2 s at 15 fps) shows: {info:?}");
     });
 }

@@ -197,4 +197,39 @@ export const ko = {
   'Updating video support…': '동영상 지원을 업데이트하는 중…',
   'Updated yt-dlp {previous} → {version}.': 'yt-dlp를 {previous} → {version}(으)로 업데이트했습니다.',
   'yt-dlp {version} is the newest.': 'yt-dlp {version}이(가) 최신입니다.',
+
+  // The cache (Settings)
+  'Cache': '캐시',
+  'Video bytes fetched once are kept on disk, so previews and new GIFs of the same video need no download. The oldest go first past the limit.': '한 번 받은 동영상 데이터는 디스크에 보관되어, 같은 동영상의 미리 보기와 새 GIF는 다시 내려받지 않습니다. 한도를 넘으면 오래된 것부터 지웁니다.',
+  'Clear cache': '캐시 비우기',
+  '{used} of {limit} used': '{limit} 중 {used} 사용',
+  'The cache is off.': '캐시가 꺼져 있습니다.',
+  'The cache is empty.': '캐시를 비웠습니다.',
+
+  // The timeline and the moment's loop
+  'Play the moment': '장면 재생',
+  'Play the moment as a small loop, with its edits': '편집을 적용한 장면을 작은 반복 영상으로 재생',
+  'Making the loop…': '반복 영상을 만드는 중…',
+  "Couldn't play the moment: {error}": '장면을 재생하지 못했습니다: {error}',
+  'The moment, playing as a loop': '반복 재생 중인 장면',
+  'Stop': '정지',
+  'Zoom to the moment': '장면 확대',
+  'Whole video': '동영상 전체',
+  'Drag to move the moment': '끌어서 장면 옮기기',
+  'Start on the timeline': '타임라인의 시작',
+  'End on the timeline': '타임라인의 끝',
+  'No thumbnails: this server sends only whole files.': '미리 보기 없음: 이 서버는 파일 전체만 보냅니다.',
+  "The site's own storyboard ({bytes})": '사이트의 스토리보드 ({bytes})',
+  'Keyframes, {bytes} of a {budget} budget': '키프레임, 한도 {budget} 중 {bytes}',
+  'Finding thumbnails…': '미리 보기를 찾는 중…',
+
+  // The queue
+  'Queue': '대기열',
+  'Add to queue': '대기열에 추가',
+  'Make it after the GIFs before it, and go on choosing': '앞의 GIF 다음에 만들고, 계속 고를 수 있습니다',
+  'Added to the queue: {what}': '대기열에 추가됨: {what}',
+  'Progress of {what}': '{what} 진행률',
+  'Waiting…': '대기 중…',
+  'Show': '보기',
+  'Remove': '제거',
 };

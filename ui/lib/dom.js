@@ -13,6 +13,9 @@ export function grabElements() {
     'make-gif', 'cancel', 'change-range', 'save', 'drop-overlay', 'open-file', 'copy-gif', 'show-in-folder',
     'plays-for', 'crop-shapes', 'crop-fields', 'crop-w', 'crop-h', 'crop-x', 'crop-y', 'crop-box', 'crop-shade', 'crop-hint',
     'speed', 'direction', 'text-top', 'text-bottom', 'text-style', 'edit-error', 'subs', 'subs-note',
+    'timeline', 'timeline-scale', 'timeline-note', 'timeline-zoom', 'timeline-track', 'timeline-strip', 'timeline-range',
+    'timeline-start', 'timeline-end', 'timeline-hover', 'play-moment', 'moment-loop-box', 'moment-loop', 'moment-loop-close',
+    'queue', 'queue-list', 'queue-added', 'add-queue',
   ]) {
     els[id.replace(/-(\w)/g, (_, c) => c.toUpperCase())] = $(id);
   }

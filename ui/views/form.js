@@ -6,6 +6,9 @@ import { formatTime, formatLength } from '../lib/time.js';
 import { EPS, MAX_LENGTH, MIN_LENGTH, state, knownDuration } from '../state.js';
 import { customWidthProblem, customFitProblem, currentSpec, showEstimate, showOptions } from './options.js';
 import { editsProblem, showEdits } from './edits.js';
+import { drawTimeline } from './timeline.js';
+import { drawLoopButton } from './loop.js';
+import { drawQueueButton } from './queue.js';
 
 /** Switch between 'form', 'running' and 'result'. */
 export function setView(view) {
@@ -16,6 +19,7 @@ export function setView(view) {
   els.resultView.hidden = view !== 'result';
   els.progressWrap.hidden = !running;
   els.makeGif.hidden = view !== 'form';
+  els.addQueue.hidden = view !== 'form';
   els.cancel.hidden = !running;
   els.changeRange.hidden = view !== 'result';
   els.save.hidden = view !== 'result';
@@ -76,6 +80,9 @@ export function updateForm() {
   showEstimate(ok ? currentSpec() : null, length);
   showOptions();
   showEdits(Math.max(0, length));
+  drawTimeline();
+  drawLoopButton();
+  drawQueueButton();
   els.makeGif.disabled = !ok;
 }
 

@@ -59,7 +59,7 @@ function setProgress(done, total) {
 }
 
 /** The window's words for a progress report (the Rust side sends facts only). */
-function progressText(p) {
+export function progressText(p) {
   const done = Number(p.done) || 0;
   const total = Number(p.total) || 0;
   switch (p.stage) {

@@ -4,7 +4,7 @@ import { t } from '../lib/i18n.js';
 import { invoke, errorMessage, blobUrl } from '../lib/backend.js';
 import { els, showMessage } from '../lib/dom.js';
 import { parseTime, formatTime, roundMs, clamp } from '../lib/time.js';
-import { EPS, state, knownDuration } from '../state.js';
+import { EPS, MIN_LENGTH, state, knownDuration } from '../state.js';
 import { updateForm } from './form.js';
 import { previewEdits } from './edits.js';
 
@@ -53,6 +53,24 @@ function nudge(which, delta) {
   rememberLength();
   updateForm();
   scheduleFrame(which, 300);
+}
+
+/** A time set on the timeline: 'start' or 'end' (kept at least 0.1 s from the other), or
+ * 'both' with the moment's new start and end (moved whole). */
+export function moveTo(which, a, b) {
+  if (state.view !== 'form') return;
+  const max = knownDuration() ?? Infinity;
+  if (which === 'both') {
+    setTime('start', roundMs(clamp(a, 0, max)));
+    setTime('end', roundMs(clamp(b, 0, max)));
+  } else if (which === 'start') {
+    setTime('start', roundMs(clamp(a, 0, state.end - MIN_LENGTH)));
+  } else {
+    setTime('end', roundMs(clamp(a, state.start + MIN_LENGTH, max)));
+  }
+  rememberLength();
+  updateForm();
+  for (const w of which === 'both' ? ['start', 'end'] : [which]) scheduleFrame(w, 120);
 }
 
 export function scheduleFrame(which, delay) {

@@ -5,6 +5,7 @@ import { t, LANGUAGES, language, setLanguage } from '../lib/i18n.js';
 import { remember } from '../lib/settings.js';
 import { $ } from '../lib/dom.js';
 import { invoke, errorMessage as messageOf, tauriApi as tauri } from '../lib/backend.js';
+import { formatBytes } from '../lib/size.js';
 
 function say(el, text, tone) {
   el.textContent = text;
@@ -115,12 +116,35 @@ async function updateSupport() {
   }
 }
 
+async function loadCacheUsage() {
+  try {
+    const usage = await invoke('cache_usage');
+    $('cache-usage').textContent = usage ? t('{used} of {limit} used', { used: formatBytes(usage.used), limit: formatBytes(usage.limit) }) : t('The cache is off.');
+    $('clear-cache').disabled = !usage || usage.used === 0;
+  } catch (err) {
+    say($('cache-status'), messageOf(err), 'error');
+  }
+}
+
+async function clearCache() {
+  const status = $('cache-status');
+  try {
+    await invoke('clear_cache');
+    say(status, t('The cache is empty.'), 'ok');
+  } catch (err) {
+    say(status, messageOf(err), 'error');
+  }
+  loadCacheUsage();
+}
+
 function openSettings() {
   const dialog = $('settings');
   if (dialog.open) return;
   dialog.showModal();
   loadProfiles();
   loadVersions();
+  say($('cache-status'), '');
+  loadCacheUsage();
 }
 
 export function wireSettings() {
@@ -133,6 +157,7 @@ export function wireSettings() {
   });
   $('choose-cookies').addEventListener('click', chooseCookies);
   $('update-support').addEventListener('click', updateSupport);
+  $('clear-cache').addEventListener('click', clearCache);
   const pick = $('language');
   pick.replaceChildren(...LANGUAGES.map((l) => new Option(l.name, l.code)));
   pick.value = language();

@@ -10,6 +10,8 @@ import { selectedWidth, selectedFps, customWidthProblem } from './options.js';
 import { updateForm } from './form.js';
 import { changeRange } from './result.js';
 import { fitCropToVideo, listSubtitles } from './edits.js';
+import { loadTimeline, unloadTimeline } from './timeline.js';
+import { stopLoop } from './loop.js';
 
 export function scheduleProbe(delay) {
   clearTimeout(state.probeTimer);
@@ -58,6 +60,8 @@ function unloadVideo() {
   state.video = null;
   els.mediaCard.hidden = true;
   clearFrames();
+  unloadTimeline();
+  stopLoop();
   updateForm();
 }
 
@@ -89,6 +93,8 @@ function loadVideo(info) {
   if (wait > 0) setTimeout(() => { if (state.video === info) els.mediaWait.hidden = true; }, wait * 1000);
   els.mediaCard.hidden = false;
 
+  stopLoop();
+  loadTimeline();
   updateForm();
   scheduleFrame('start', 0);
   scheduleFrame('end', 0);

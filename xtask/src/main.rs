@@ -19,7 +19,8 @@ const USAGE: &str = "usage: cargo xtask <run|test|setup|bundle>
   bundle  build the installable Linux package (.deb) with the sidecars inside
   bench   time gifgrab against other ways to make a GIF (--quick: one case, one run; --rate MBIT;
           --quality: bytes against SSIMULACRA 2 beside gifski, ffmpeg's best recipes and gifsicle;
-          --effects: what each edit (crop, speed, reverse, bounce, captions, subtitles) costs)";
+          --effects: what each edit (crop, speed, reverse, bounce, captions, subtitles) costs;
+          --remake: re-makes with and without the byte cache, and the timeline's timings)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -144,9 +145,11 @@ fn bench(extra: &[String]) -> Result {
     }
     // --effects: what each edit costs against the plain GIF.
     let effects = extra.iter().any(|a| a == "--effects");
-    let bin = if quality { "quality" } else if effects { "effects" } else { "bench" };
+    // --remake: many GIFs from one video with and without the byte cache, and the timeline.
+    let remake = extra.iter().any(|a| a == "--remake");
+    let bin = if quality { "quality" } else if effects { "effects" } else if remake { "remake" } else { "bench" };
     cmd.args(["run", "--release", "--quiet", "--package", "gifgrab-tests", "--bin", bin, "--"])
-        .args(extra.iter().filter(|a| *a != "--quality" && *a != "--effects"))
+        .args(extra.iter().filter(|a| !["--quality", "--effects", "--remake"].contains(&a.as_str())))
         .env("GIFGRAB_MEDIA_DIR", &s.media_dir)
         .env("GIFGRAB_SIDECAR_DIR", &release)
         .env("GIFGRAB_APP_BIN", release.join("gifgrab"));

@@ -324,6 +324,7 @@ pub fn text(msg: &Msg) -> String {
         NoHomeForUpdate => "Cannot find your app data folder (HOME is not set), so yt-dlp cannot be updated.".into(),
         UseSaveDialog => "Choose where to save the GIF with the Save dialog.".into(),
         SaveToFolder { path } => format!("{path} is a folder; choose a file name."),
+        CacheNotCleared { detail } => format!("The cache could not be cleared ({detail}). Close gifgrab and delete its cache folder by hand."),
 
         DragRefused => "The GIF could not be dragged out here. Save it, then drag the file from its folder.".into(),
         ClipboardRefused => "The GIF could not be put on the clipboard here. Save it, then drag the file into the chat.".into(),

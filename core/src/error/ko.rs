@@ -357,6 +357,7 @@ pub fn text(msg: &Msg) -> String {
         NoHomeForUpdate => "앱 데이터 폴더를 찾을 수 없어(HOME이 설정되지 않음) yt-dlp를 업데이트할 수 없습니다.".into(),
         UseSaveDialog => "\"다른 이름으로 저장…\"에서 GIF를 저장할 위치를 고르세요.".into(),
         SaveToFolder { path } => format!("{path}{} 폴더입니다. 파일 이름을 입력하세요.", josa(path, "은", "는")),
+        CacheNotCleared { detail } => format!("캐시를 비우지 못했습니다({detail}). gifgrab을 닫고 캐시 폴더를 직접 지우세요."),
 
         DragRefused => "이 환경에서는 GIF를 끌어다 놓을 수 없습니다. 먼저 저장한 뒤 폴더에서 파일을 끌어 오세요.".into(),
         ClipboardRefused => "이 환경에서는 GIF를 클립보드에 복사할 수 없습니다. 먼저 저장한 뒤 파일을 채팅창으로 끌어다 놓으세요.".into(),

@@ -173,6 +173,8 @@ pub enum Msg {
     NoHomeForUpdate,
     UseSaveDialog,
     SaveToFolder { path: String },
+    /// The byte cache's folder could not be emptied.
+    CacheNotCleared { detail: String },
     // output_exists
     OutputExists { path: String },
     /// The system did not take the clipboard (no display server, or not on this system yet).
@@ -260,7 +262,7 @@ impl Msg {
             | UpdateWontRun { .. } | FontUnloadable { .. } => "sidecar",
             DiskFull { .. } => "disk_full",
             ReadOnly { .. } | NoFolder { .. } | WriteFailed { .. } | FolderMissing { .. } | NoDataFolder | NoDataFolderHome
-            | NoHomeForUpdate | UseSaveDialog | SaveToFolder { .. } => "not_writable",
+            | NoHomeForUpdate | UseSaveDialog | SaveToFolder { .. } | CacheNotCleared { .. } => "not_writable",
             OutputExists { .. } => "output_exists",
             ClipboardRefused | DragRefused => "internal",
             Cancelled => "cancelled",

@@ -49,6 +49,7 @@ fn samples() -> Vec<Msg> {
         NotAnAspect { text: s("square") }, CaptionTooLong { top: true, chars: 10_000 }, NotPlays { text: s("many") },
         NoSuchSubtitles { path: s("a.srt") }, NotSubtitles { path: s("notes.srt") },
         NoSubsInLanguage { lang: s("fr"), available: vec![s("en"), s("ko (auto)")] }, SubsTooLong, ClipboardRefused, DragRefused,
+        CacheNotCleared { detail: s("permission denied") },
         PlaysTooLong { speed: 0.25, plays: 240.0 }, FontUnloadable { path: s("/x/NotoSansCJK-Bold.ttc"), detail: s("not found") },
         EndBeforeStart { start: 5.0, end: 4.0 }, RangeTooShort { length: 0.05 }, RangeTooLong { length: 61.0 },
         StartPastEnd { start: 630.0, length: 600.0 }, EndPastEnd { end: 632.0, length: 600.0 },
@@ -124,7 +125,7 @@ fn ordinal(m: &Msg) -> usize {
         AspectInvalid => 131, NotAnAspect { .. } => 132, CaptionTooLong { .. } => 133, NotPlays { .. } => 134,
         PlaysTooLong { .. } => 135, FontUnloadable { .. } => 136,
         NoSuchSubtitles { .. } => 137, NotSubtitles { .. } => 138, NoSubsInLanguage { .. } => 139, SubsTooLong => 140, ClipboardRefused => 141, DragRefused => 142,
-        ConvertedOver { .. } => 143, ConvertFailed { .. } => 144,
+        ConvertedOver { .. } => 143, ConvertFailed { .. } => 144, CacheNotCleared { .. } => 145,
     }
 }
 
@@ -134,7 +135,7 @@ fn every_message_has_words_a_code_and_a_known_kind() {
     let samples = samples();
     let mut seen: Vec<usize> = samples.iter().map(ordinal).collect();
     seen.sort_unstable();
-    assert_eq!(seen, (0..=144).collect::<Vec<_>>(), "one sample of every message");
+    assert_eq!(seen, (0..=145).collect::<Vec<_>>(), "one sample of every message");
     let mut codes = std::collections::HashSet::new();
     for msg in samples {
         let e = Error(msg.clone());
@@ -148,7 +149,7 @@ fn every_message_has_words_a_code_and_a_known_kind() {
         let fields = serde_json::to_value(&msg).unwrap();
         assert_eq!(wire["args"], fields["args"], "{msg:?}");
     }
-    assert_eq!(codes.len(), 145);
+    assert_eq!(codes.len(), 146);
 }
 
 #[test]

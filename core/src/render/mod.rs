@@ -11,3 +11,4 @@ pub mod fit;
 pub mod output;
 pub mod preview;
 pub mod sequence;
+pub mod timeline;

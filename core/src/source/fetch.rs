@@ -45,6 +45,8 @@ pub struct Resolved {
     pub transfer: crate::source::input::Transfer,
     pub input: Input,
     pub subtitles: Vec<SubTrack>,
+    /// The site's thumbnails for a timeline, when it lists them.
+    pub storyboard: Option<crate::source::storyboard::Storyboard>,
 }
 
 /// The rendition order, most important first (yt-dlp's own order follows for ties):
@@ -159,6 +161,9 @@ struct Info {
     subtitles: std::collections::BTreeMap<String, Vec<SubFile>>,
     #[serde(default)]
     automatic_captions: std::collections::BTreeMap<String, Vec<SubFile>>,
+    /// Every format on offer, read one by one (for the storyboard): one odd entry spoils nothing.
+    #[serde(default)]
+    formats: Vec<serde_json::Value>,
 }
 
 #[derive(Debug, Default, Clone, serde::Deserialize)]
@@ -186,7 +191,7 @@ fn tracks(listed: &std::collections::BTreeMap<String, Vec<SubFile>>, auto: bool)
 }
 
 /// Header values must not smuggle new lines into ffmpeg's -headers.
-fn clean_headers(h: &std::collections::BTreeMap<String, serde_json::Value>) -> Vec<(String, String)> {
+pub(crate) fn clean_headers(h: &std::collections::BTreeMap<String, serde_json::Value>) -> Vec<(String, String)> {
     h.iter()
         .filter_map(|(k, val)| val.as_str().map(|s| (k.clone(), s.to_string())))
         .filter(|(k, s)| !k.contains(['\r', '\n', ':']) && !s.contains(['\r', '\n']))
@@ -242,6 +247,9 @@ pub fn parse(json: &str) -> Result<Resolved> {
         transfer: chosen.dynamic_range.as_deref().map(crate::source::input::Transfer::from_words).unwrap_or_default(),
         input: Input { location, headers, remote: true, available_at, expires_at, cache_key, ..Input::default() },
         subtitles: tracks(&info.subtitles, false).into_iter().chain(tracks(&info.automatic_captions, true)).collect(),
+        storyboard: crate::source::storyboard::pick(
+            &info.formats.iter().filter_map(|f| serde_json::from_value(f.clone()).ok()).collect::<Vec<_>>(),
+        ),
     })
 }
 

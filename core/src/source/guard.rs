@@ -5,7 +5,7 @@
 use crate::error::{Doing, Error, Msg};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{IpAddr, Shutdown, SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -20,6 +20,8 @@ pub struct Guard {
     port: u16,
     stop: Arc<AtomicBool>,
     notes: Arc<Notes>,
+    /// Bytes the servers sent back through this guard (answers and tunnels alike).
+    received: Arc<AtomicU64>,
     listener: Option<JoinHandle<()>>,
 }
 
@@ -51,7 +53,8 @@ impl Guard {
         let port = listener.local_addr()?.port();
         let stop = Arc::new(AtomicBool::new(false));
         let notes = Arc::new(Mutex::new(Vec::new()));
-        let (stop2, notes2) = (stop.clone(), notes.clone());
+        let received = Arc::new(AtomicU64::new(0));
+        let (stop2, notes2, received2) = (stop.clone(), notes.clone(), received.clone());
         let open = Arc::new(AtomicUsize::new(0));
         let thread = std::thread::spawn(move || {
             for conn in listener.incoming() {
@@ -68,14 +71,14 @@ impl Guard {
                     busy(client);
                     continue;
                 };
-                let (policy, notes) = (policy.clone(), notes2.clone());
+                let (policy, notes, received) = (policy.clone(), notes2.clone(), received2.clone());
                 std::thread::spawn(move || {
-                    serve(client, &policy, &notes);
+                    serve(client, &policy, &notes, &received);
                     drop(slot);
                 });
             }
         });
-        Ok(Guard { port, stop, notes, listener: Some(thread) })
+        Ok(Guard { port, stop, notes, received, listener: Some(thread) })
     }
 
     pub fn port(&self) -> u16 {
@@ -85,6 +88,11 @@ impl Guard {
     /// The value for ffmpeg's `-http_proxy`.
     pub fn proxy_url(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// Bytes received from servers so far (a timeline's thumbnails keep to a budget by it).
+    pub fn received(&self) -> u64 {
+        self.received.load(Ordering::SeqCst)
     }
 
     /// One line per refused or unreachable destination, for `ffmpeg::classify`.
@@ -103,6 +111,24 @@ impl Drop for Guard {
         if let (Ok(_), Some(t)) = (woke, self.listener.take()) {
             let _ = t.join();
         }
+    }
+}
+
+/// A writer that adds what it writes to a shared count.
+struct Counted {
+    inner: TcpStream,
+    count: Arc<AtomicU64>,
+}
+
+impl Write for Counted {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.count.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
     }
 }
 
@@ -134,7 +160,7 @@ fn busy(mut client: TcpStream) {
 }
 
 /// Handles one connection from ffmpeg: a CONNECT tunnel (https) or plain http requests.
-fn serve(client: TcpStream, policy: &Policy, notes: &Notes) {
+fn serve(client: TcpStream, policy: &Policy, notes: &Notes, received: &Arc<AtomicU64>) {
     let _ = client.set_nodelay(true);
     let Ok(reader) = client.try_clone() else { return };
     let mut reader = BufReader::new(reader);
@@ -143,7 +169,7 @@ fn serve(client: TcpStream, policy: &Policy, notes: &Notes) {
     // From here a read may wait as long as a response takes to stream back.
     let _ = client.set_read_timeout(None);
     // A kept-alive client (yt-dlp's) may ask for another host next: each gets its own check.
-    while let Some(next) = serve_host(&client, &mut reader, head, policy, notes) {
+    while let Some(next) = serve_host(&client, &mut reader, head, policy, notes, received) {
         head = next;
     }
     let _ = client.shutdown(Shutdown::Both);
@@ -151,7 +177,14 @@ fn serve(client: TcpStream, policy: &Policy, notes: &Notes) {
 
 /// Serves requests for one checked host; returns the next request's head if the client then
 /// asks for another host on the same connection.
-fn serve_host(client: &TcpStream, reader: &mut BufReader<TcpStream>, head: Head, policy: &Policy, notes: &Notes) -> Option<Head> {
+fn serve_host(
+    client: &TcpStream,
+    reader: &mut BufReader<TcpStream>,
+    head: Head,
+    policy: &Policy,
+    notes: &Notes,
+    received: &Arc<AtomicU64>,
+) -> Option<Head> {
     let Ok(client) = client.try_clone() else { return None };
     let (host, port, rest) = if head.method == "CONNECT" {
         match split_host_port(&head.target, 443) {
@@ -204,15 +237,17 @@ fn serve_host(client: &TcpStream, reader: &mut BufReader<TcpStream>, head: Head,
         }
     };
     let _ = upstream.set_nodelay(true);
-    let (Ok(mut up_write), Ok(mut up_read), Ok(mut down)) = (upstream.try_clone(), upstream.try_clone(), client.try_clone()) else {
+    let (Ok(mut up_write), Ok(mut up_read), Ok(down)) = (upstream.try_clone(), upstream.try_clone(), client.try_clone()) else {
         return None;
     };
     // Set before this side closes the upstream to move on to another host: the client stays.
     let moving_on = Arc::new(AtomicBool::new(false));
     let moving = moving_on.clone();
+    let mut down = Counted { inner: down, count: received.clone() };
     // Answers flow back untouched on their own thread.
     let back = std::thread::spawn(move || {
         let _ = std::io::copy(&mut up_read, &mut down);
+        let down = down.inner;
         // The server ended the connection: so does the client's end.
         if !moving.load(Ordering::SeqCst) {
             let _ = down.shutdown(Shutdown::Both);

@@ -8,6 +8,7 @@ pub mod input;
 pub mod link;
 pub mod probe;
 pub mod server_check;
+pub mod storyboard;
 pub mod subtitles;
 pub mod wait;
 pub mod walls;

@@ -31,6 +31,9 @@ pub struct Media {
     pub lookup: Option<Lookup>,
     /// The subtitle tracks the site lists, or the file's own subtitle streams.
     pub subtitles: Vec<SubTrack>,
+    /// The site's storyboard, for the timeline's thumbnails.
+    #[serde(skip)]
+    pub storyboard: Option<crate::source::storyboard::Storyboard>,
 }
 
 /// Probes a source fully (the app shows these facts before a GIF is made); `fit` keeps
@@ -48,8 +51,10 @@ pub fn complete(sidecars: &Sidecars, media: Media, cancel: &CancelToken) -> Resu
     let lookup = media.lookup.clone();
     crate::source::wait::until_available(&media.input, cancel, &|_| {})?;
     let listed = media.subtitles;
+    let storyboard = media.storyboard;
     let mut full = with_stream_info(sidecars, media.title, media.input, cancel)?;
     full.lookup = lookup;
+    full.storyboard = storyboard;
     if !listed.is_empty() {
         full.subtitles = listed;
     }
@@ -79,6 +84,7 @@ pub fn locate(sidecars: &Sidecars, source: &Source, fit: &Fit, cancel: &CancelTo
             media.lookup = Some(lookup);
             media.transfer = found.transfer;
             media.subtitles = found.subtitles;
+            media.storyboard = found.storyboard;
             // Sites that state the length and size spare us a look at the media.
             if let (Some(duration), Some(width), Some(height)) = (found.duration, found.width, found.height) {
                 (media.duration, media.width, media.height, media.fps) = (Some(duration), width, height, found.fps);
@@ -106,6 +112,7 @@ impl Media {
             input,
             lookup: None,
             subtitles: Vec::new(),
+            storyboard: None,
         }
     }
 
@@ -134,5 +141,6 @@ fn with_stream_info(sidecars: &Sidecars, title: String, input: Input, cancel: &C
         subtitles: if input.remote { Vec::new() } else { info.subtitles },
         input,
         lookup: None,
+        storyboard: None,
     })
 }

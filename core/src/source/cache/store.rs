@@ -39,6 +39,10 @@ impl Store {
         Store { root, limit }
     }
 
+    pub fn limit(&self) -> u64 {
+        self.limit
+    }
+
     pub fn root(&self) -> &Path {
         &self.root
     }

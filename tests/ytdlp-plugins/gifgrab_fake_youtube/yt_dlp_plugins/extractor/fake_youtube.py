@@ -6,7 +6,8 @@ from the test server (tests/src/server.rs) and build the info dict YouTube's ext
 
 Scenario keys (all optional): `error`, `title`, `duration`, `formats`, `expire_in`, `available_in`,
 `extract_delay`, `live_status`, `is_live`, `subtitles`, `automatic_captions`, `width`, `height`,
-`thumbnails`. `expire_in`/`available_in`/`extract_delay`/`error` may be lists: element k-1 applies
+`thumbnails`. A format with `format_note: storyboard` passes as YouTube's sb* formats do
+(its `fragments` are the sheets, their URLs relative to the server). `expire_in`/`available_in`/`extract_delay`/`error` may be lists: element k-1 applies
 to the k-th extraction (k = the server's `X-Hit-Count` for the JSON); the last element repeats.
 """
 
@@ -87,6 +88,12 @@ class GifgrabFakeYoutubeIE(InfoExtractor):
             fmt = dict(src)
             fmt_url = urllib.parse.urljoin(base + '/', fmt['url'])
             fmt['url'] = self._add_query(fmt_url, query)
+            # A storyboard's sheets (YouTube's sb* formats) are its fragments.
+            for fragment in fmt.get('fragments') or []:
+                fragment['url'] = urllib.parse.urljoin(base + '/', fragment['url'])
+            if fmt.get('format_note') == 'storyboard':
+                formats.append(fmt)
+                continue
             if fmt.get('manifest_url'):
                 fmt['manifest_url'] = self._add_query(urllib.parse.urljoin(base + '/', fmt['manifest_url']), query)
             fmt.setdefault('protocol', 'https' if fmt_url.startswith('https') else 'http')
