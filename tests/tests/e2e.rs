@@ -963,7 +963,7 @@ fn closing_the_window_mid_job_ends_its_work() {
     e2e("closing_the_window_mid_job_ends_its_work", |c| async move {
         let srv = TestServer::start(media_dir()).expect("test server");
         let token = format!("close{}", std::process::id());
-        let ffmpeg = start_slow_job(&c, &srv, &token, "3:00", "3:30").await;
+        let ffmpeg = start_slow_job(&c, &srv, &token, "3:00", "3:05").await;
         // The app is the fetching ffmpeg's parent; its work folder holds the unfinished GIF.
         let app = parent_of(ffmpeg).expect("the ffmpeg's parent");
         // Named `gifgrab-app-<pid>-<random>`: the pid, then a part nobody can guess.

@@ -441,9 +441,9 @@ fn a_full_disk_is_reported_and_leaves_nothing() {
 }
 
 /// The app's work folder is private and unguessable, one made beforehand by someone else is
-/// never used, and an earlier GIF leaves it when the next one is made.
+/// never used, and it holds the newest 12 GIFs made (the result and the queue), no more.
 #[test]
-fn the_app_work_folder_is_private_and_holds_one_gif() {
+fn the_app_work_folder_is_private_and_keeps_the_newest_gifs() {
     use gifgrab_core::session::{GifRequest, Session};
     use std::os::unix::fs::PermissionsExt;
     // What the old, predictable name would have been: planted by another user, say.
@@ -457,12 +457,17 @@ fn the_app_work_folder_is_private_and_holds_one_gif() {
     let _ = std::fs::remove_dir_all(&planted);
     let probed = a.probe(media("bikes.mp4").to_str().unwrap(), 480, 15).unwrap();
     let request = |job: &str| GifRequest { id: probed.id.clone(), job_id: job.into(), spec: GifSpec { start: 0.0, end: 1.0, width: 320, fps: 10, quality: 80, ..GifSpec::default() } };
-    a.make(&request("first"), &|_| {}).unwrap();
-    a.make(&request("second"), &|_| {}).unwrap();
-    let names: Vec<String> = std::fs::read_dir(a.work_dir()).unwrap().flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();
-    assert_eq!(names, ["second.gif"], "the earlier GIF was removed");
-    assert_eq!(a.gif_bytes("first").unwrap_err().kind(), "invalid_option");
-    assert!(!a.gif_bytes("second").unwrap().is_empty());
+    let jobs: Vec<String> = (1..=13).map(|k| format!("gif{k}")).collect();
+    for job in &jobs {
+        a.make(&request(job), &|_| {}).unwrap();
+    }
+    let mut names: Vec<String> = std::fs::read_dir(a.work_dir()).unwrap().flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    let mut kept: Vec<String> = jobs[1..].iter().map(|j| format!("{j}.gif")).collect();
+    kept.sort();
+    assert_eq!(names, kept, "the oldest GIF went, the newest 12 stay");
+    assert_eq!(a.gif_bytes("gif1").unwrap_err().kind(), "invalid_option");
+    assert!(!a.gif_bytes("gif2").unwrap().is_empty() && !a.gif_bytes("gif13").unwrap().is_empty());
 }
 
 /// A newer preview for the same slot stops the older one, download and all; other slots go on.

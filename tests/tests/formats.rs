@@ -275,10 +275,16 @@ fn the_app_converts_once_per_job_and_saves_by_extension() {
     let refused = save("a.png").unwrap_err();
     assert_eq!((refused.kind(), refused.code().as_str()), ("invalid_option", "output_type"));
     assert_eq!(dir.names(), vec!["a.MP4", "a.webp", "plain.gif"], "nothing written for .png");
-    // The next GIF replaces this one, its WebP and MP4 too.
+    // The next GIF keeps this one (the queue shows both); Remove takes its WebP and MP4 too.
     session.make(&request("two"), &|_| {}).unwrap();
-    let names: Vec<String> = std::fs::read_dir(session.work_dir()).unwrap().flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();
-    assert_eq!(names, ["two.gif"]);
+    let names = || {
+        let mut n: Vec<String> = std::fs::read_dir(session.work_dir()).unwrap().flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+        n.sort();
+        n
+    };
+    assert_eq!(names(), ["one.gif", "one.mp4", "one.webp", "two.gif"]);
+    session.discard("one");
+    assert_eq!(names(), ["two.gif"]);
     assert_eq!(session.converted("one", Format::Webp).unwrap_err().code(), "gif_not_ready");
 }
 
