@@ -1612,7 +1612,7 @@ async fn x_drag(from: (i32, i32), dx: i32) {
 /// start and end (and their frames), the keys move the focused handle, hovering names the time.
 #[test]
 fn the_timeline_is_dragged_and_keyed_and_shows_the_moment() {
-    e2e("the_timeline_is_dragged_and_keyed_and_shows_the_moment", |c| async move {
+    e2e_launching("the_timeline_is_dragged_and_keyed_and_shows_the_moment", &[], |c, launcher| async move {
         let srv = TestServer::start(media_dir()).expect("test server");
         load_video(&c, &srv.url("long.mp4")).await;
         pick_range(&c, "2:00", "2:03").await;
@@ -1625,6 +1625,10 @@ fn the_timeline_is_dragged_and_keyed_and_shows_the_moment() {
         let note = wait_text(&c, "#timeline-note", 60.0, "the note on the thumbnails", |t| t.contains("budget")).await;
         assert!(note.starts_with("Keyframes, ") && note.ends_with(" of a 3.0 MB budget"), "the note says what the thumbnails cost: {note:?}");
         save_screenshot(&c, "the_timeline_is_dragged_and_keyed_and_shows_the_moment-loaded").await.expect("screenshot");
+        // The memory of the app with the strip shown (its WebKit processes included), for the README.
+        let rss_mb = tree_rss(launcher.app_pid() as u32) as f64 / 1048576.0;
+        eprintln!("e2e timeline: the app's process tree holds {rss_mb:.0} MB with the timeline shown");
+        assert!(rss_mb < 1500.0, "{rss_mb:.0} MB with the timeline shown");
 
         // The track is 600 s wide: its width in pixels tells what a drag is worth.
         let width = c.execute("return document.getElementById('timeline-track').getBoundingClientRect().width;", vec![]).await.unwrap().as_f64().unwrap();
