@@ -4,10 +4,10 @@
 
 use crate::error::{Doing, Error, Msg};
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{IpAddr, Shutdown, SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::net::{IpAddr, Shutdown, SocketAddr, TcpStream, ToSocketAddrs};
+use crate::source::loopback::Loopback;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::thread::JoinHandle;
 use std::time::Duration;
 
 /// Marks the guard's refusals in the text `ffmpeg::classify` reads.
@@ -17,12 +17,10 @@ pub const UNREACHABLE: &str = "gifgrab's network guard could not connect to";
 
 /// A running proxy for one ffmpeg run; stops when dropped.
 pub struct Guard {
-    port: u16,
-    stop: Arc<AtomicBool>,
+    server: Loopback,
     notes: Arc<Notes>,
     /// Bytes the servers sent back through this guard (answers and tunnels alike).
     received: Arc<AtomicU64>,
-    listener: Option<JoinHandle<()>>,
 }
 
 type Notes = Mutex<Vec<String>>;
@@ -49,45 +47,20 @@ impl Guard {
         let origin_addrs = (origin_host.as_str(), origin_port).to_socket_addrs().map(|a| a.collect()).unwrap_or_default();
         let (user_proxy, no_proxy) = user_proxy_from_env();
         let policy = Policy { origin_host, origin_port, origin_addrs, user_proxy, no_proxy };
-        let listener = TcpListener::bind(("127.0.0.1", 0))?;
-        let port = listener.local_addr()?.port();
-        let stop = Arc::new(AtomicBool::new(false));
         let notes = Arc::new(Mutex::new(Vec::new()));
         let received = Arc::new(AtomicU64::new(0));
-        let (stop2, notes2, received2) = (stop.clone(), notes.clone(), received.clone());
-        let open = Arc::new(AtomicUsize::new(0));
-        let thread = std::thread::spawn(move || {
-            for conn in listener.incoming() {
-                if stop2.load(Ordering::SeqCst) {
-                    break;
-                }
-                let Ok(client) = conn else {
-                    // Out of descriptors, say: wait instead of spinning.
-                    std::thread::sleep(Duration::from_millis(50));
-                    continue;
-                };
-                // A client holding connections open cannot make the guard spawn without end.
-                let Some(slot) = Slot::take(&open) else {
-                    busy(client);
-                    continue;
-                };
-                let (policy, notes, received) = (policy.clone(), notes2.clone(), received2.clone());
-                std::thread::spawn(move || {
-                    serve(client, &policy, &notes, &received);
-                    drop(slot);
-                });
-            }
-        });
-        Ok(Guard { port, stop, notes, received, listener: Some(thread) })
+        let (notes2, received2) = (notes.clone(), received.clone());
+        let server = Loopback::start(MAX_CONNECTIONS, move |client| serve(client, &policy, &notes2, &received2))?;
+        Ok(Guard { server, notes, received })
     }
 
     pub fn port(&self) -> u16 {
-        self.port
+        self.server.port()
     }
 
     /// The value for ffmpeg's `-http_proxy`.
     pub fn proxy_url(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
+        format!("http://127.0.0.1:{}", self.port())
     }
 
     /// Bytes received from servers so far (a timeline's thumbnails keep to a budget by it).
@@ -99,18 +72,6 @@ impl Guard {
     pub fn report(&self) -> String {
         let notes = self.notes.lock().map(|r| r.clone()).unwrap_or_default();
         notes.iter().map(|n| format!("{n}\n")).collect()
-    }
-}
-
-impl Drop for Guard {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        // Wakes the accept loop so it sees the stop; if that fails, the thread is left to end
-        // with the process rather than blocking here.
-        let woke = TcpStream::connect_timeout(&SocketAddr::from(([127, 0, 0, 1], self.port)), Duration::from_secs(1));
-        if let (Ok(_), Some(t)) = (woke, self.listener.take()) {
-            let _ = t.join();
-        }
     }
 }
 
@@ -136,28 +97,6 @@ impl Write for Counted {
 const MAX_CONNECTIONS: usize = 32;
 /// A client that connects must send its request within this long (then it may stay idle).
 const HEAD_TIMEOUT: Duration = Duration::from_secs(15);
-
-/// One of the `MAX_CONNECTIONS` places, given back when dropped.
-struct Slot(Arc<AtomicUsize>);
-
-impl Slot {
-    fn take(open: &Arc<AtomicUsize>) -> Option<Slot> {
-        let before = open.fetch_add(1, Ordering::SeqCst);
-        let slot = Slot(open.clone());
-        (before < MAX_CONNECTIONS).then_some(slot)
-    }
-}
-
-impl Drop for Slot {
-    fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::SeqCst);
-    }
-}
-
-fn busy(mut client: TcpStream) {
-    let _ = client.set_write_timeout(Some(Duration::from_secs(1)));
-    let _ = client.write_all(b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
-}
 
 /// Handles one connection from ffmpeg: a CONNECT tunnel (https) or plain http requests.
 fn serve(client: TcpStream, policy: &Policy, notes: &Notes, received: &Arc<AtomicU64>) {

@@ -6,6 +6,7 @@ pub mod fetch;
 pub mod guard;
 pub mod input;
 pub mod link;
+pub mod loopback;
 pub mod probe;
 pub mod server_check;
 pub mod storyboard;

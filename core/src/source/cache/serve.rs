@@ -6,10 +6,10 @@ use super::upstream::{Body, Failed, Upstream};
 use crate::source::guard::{read_head, Head};
 use std::collections::HashSet;
 use std::io::{BufReader, Read, Write};
-use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use crate::source::loopback::Loopback;
+use std::net::{Shutdown, TcpStream};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::thread::JoinHandle;
 use std::time::Duration;
 
 /// One upstream request covers at most this many missing blocks (2 MB): a client that stops
@@ -20,12 +20,12 @@ const MAX_CONNECTIONS: usize = 16;
 
 /// A running cache server for one ffmpeg run; stops (and trims the cache) when dropped.
 pub struct Serving {
+    /// Taken (stopped) first when dropped, then the cache is trimmed.
+    server: Option<Loopback>,
     port: u16,
     path: String,
     /// `/NAME?QUERY` of the remote URL, after the path.
     shown_as: String,
-    stop: Arc<AtomicBool>,
-    listener: Option<JoinHandle<()>>,
     shared: Arc<Shared>,
     store: Arc<Store>,
 }
@@ -38,7 +38,6 @@ struct Shared {
     /// Blocks whose aligned fetch failed before reaching the asked offset: fetched from there
     /// instead, so a server that always drops early still lets ffmpeg go forward.
     unaligned: Mutex<HashSet<u64>>,
-    open: AtomicU64,
     /// Body bytes fetched from the server in this run.
     fetched: AtomicU64,
 }
@@ -58,8 +57,6 @@ impl Serving {
         if super::upstream::starts_like_text(first) {
             return None;
         }
-        let listener = TcpListener::bind(("127.0.0.1", 0)).ok()?;
-        let port = listener.local_addr().ok()?.port();
         // Another local user may connect to the port; only ffmpeg knows this path. The file's
         // own name and query follow, as ffmpeg's command line showed them before (logs, `ps`).
         let path = format!("/{}", random_token());
@@ -69,33 +66,12 @@ impl Serving {
             upstream,
             path: path.clone(),
             unaligned: Mutex::new(HashSet::new()),
-            open: AtomicU64::new(0),
             fetched: AtomicU64::new(0),
         });
-        let stop = Arc::new(AtomicBool::new(false));
-        let (stop2, shared2) = (stop.clone(), shared.clone());
-        let thread = std::thread::spawn(move || {
-            for conn in listener.incoming() {
-                if stop2.load(Ordering::SeqCst) {
-                    break;
-                }
-                let Ok(client) = conn else {
-                    std::thread::sleep(Duration::from_millis(50));
-                    continue;
-                };
-                if shared2.open.fetch_add(1, Ordering::SeqCst) >= MAX_CONNECTIONS as u64 {
-                    shared2.open.fetch_sub(1, Ordering::SeqCst);
-                    let _ = (&client).write_all(b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
-                    continue;
-                }
-                let shared = shared2.clone();
-                std::thread::spawn(move || {
-                    serve(client, &shared);
-                    shared.open.fetch_sub(1, Ordering::SeqCst);
-                });
-            }
-        });
-        Some(Serving { port, path, shown_as: shown_as.to_string(), stop, listener: Some(thread), shared, store })
+        let served = shared.clone();
+        let server = Loopback::start(MAX_CONNECTIONS, move |client| serve(client, &served)).ok()?;
+        let port = server.port();
+        Some(Serving { server: Some(server), port, path, shown_as: shown_as.to_string(), shared, store })
     }
 
     pub fn port(&self) -> u16 {
@@ -115,11 +91,7 @@ impl Serving {
 
 impl Drop for Serving {
     fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        let woke = TcpStream::connect_timeout(&SocketAddr::from(([127, 0, 0, 1], self.port)), Duration::from_secs(1));
-        if let (Ok(_), Some(t)) = (woke, self.listener.take()) {
-            let _ = t.join();
-        }
+        drop(self.server.take());
         self.store.trim();
     }
 }
@@ -303,22 +275,10 @@ fn stream_run(shared: &Shared, body: Body, pos: u64, to: u64, mut client: &TcpSt
     None
 }
 
-/// The standard words for a status: ffmpeg's log (and so the error the user reads) names them.
+/// The standard words for a status (the http crate's table): ffmpeg's log, and so the error
+/// the user reads, names them.
 fn reason(status: u16) -> &'static str {
-    match status {
-        400 => "Bad Request",
-        401 => "Unauthorized",
-        403 => "Forbidden",
-        404 => "Not Found",
-        410 => "Gone",
-        416 => "Range Not Satisfiable",
-        429 => "Too Many Requests",
-        500 => "Internal Server Error",
-        502 => "Bad Gateway",
-        503 => "Service Unavailable",
-        504 => "Gateway Timeout",
-        _ => "Upstream Error",
-    }
+    ureq::http::StatusCode::from_u16(status).ok().and_then(|s| s.canonical_reason()).unwrap_or("Upstream Error")
 }
 
 /// `bytes=A-B`, `bytes=A-` or `bytes=-N` within `total` → (first, last).
