@@ -202,6 +202,17 @@ pub fn reference_frames(source: &Path, start: f64, length: f64, fps: f64, width:
     out.stdout.chunks_exact((width * height * 3) as usize).map(|c| c.to_vec()).collect()
 }
 
+/// SSIMULACRA 2 of one RGB frame against its reference (100 identical, ~90 visually lossless,
+/// ~70 high): a perceptual metric that sees colour and dithering, unlike luma SSIM.
+pub fn ssimulacra2_score(reference: &[u8], frame: &[u8], width: u32, height: u32) -> f64 {
+    let linear = |rgb: &[u8]| {
+        let data: Vec<[f32; 3]> = rgb.chunks_exact(3).map(|p| [p[0] as f32 / 255.0, p[1] as f32 / 255.0, p[2] as f32 / 255.0]).collect();
+        ssimulacra2::Rgb::new(data, width as usize, height as usize, ssimulacra2::TransferCharacteristic::SRGB, ssimulacra2::ColorPrimaries::BT709)
+            .expect("an image")
+    };
+    ssimulacra2::compute_frame_ssimulacra2(linear(reference), linear(frame)).expect("a score")
+}
+
 /// Mean SSIM of luma over 8×8 windows (1.0 = identical).
 pub fn ssim(a: &[u8], b: &[u8], width: u32, height: u32) -> f64 {
     let luma = |p: &[u8]| -> Vec<f64> {

@@ -37,6 +37,7 @@ struct Row {
     server_bytes: u64,
     gif_bytes: u64,
     ssim: f64,
+    ssimulacra2: f64,
     frames: usize,
     duration: f64,
     ok: bool,
@@ -260,6 +261,7 @@ fn measure(mut cmd: Command, out: &Path, reference: &[Vec<u8>], width: u32, heig
             let frames = gif_frames_rgb(out, width, height);
             let n = frames.len().min(reference.len()).max(1);
             row.ssim = frames.iter().zip(reference).map(|(a, b)| ssim(a, b, width, height)).sum::<f64>() / n as f64;
+            row.ssimulacra2 = frames.iter().zip(reference).map(|(a, b)| ssimulacra2_score(b, a, width, height)).sum::<f64>() / n as f64;
         }
     }
     row
@@ -267,16 +269,16 @@ fn measure(mut cmd: Command, out: &Path, reference: &[Vec<u8>], width: u32, heig
 
 fn print_table(rows: &[Row], rate: f64) {
     println!("\nAll rows: the loopback server at {rate} Mbit/s; wall = median; ratio = wall / gifgrab's on the same case;");
-    println!("quality = mean SSIM (luma, 8×8 windows) of every GIF frame against ffmpeg's exact reference frames.\n");
+    println!("quality = mean SSIMULACRA 2 (colour, perceptual) and mean SSIM (luma, 8×8 windows) of every GIF frame against ffmpeg's exact reference frames.\n");
     println!(
-        "| case | tool | wall s | ratio | first progress s | first frame s | peak RSS MB | server MB | GIF KB | SSIM | frames | duration s |"
+        "| case | tool | wall s | ratio | first progress s | first frame s | peak RSS MB | server MB | GIF KB | SSIMULACRA 2 | SSIM | frames | duration s |"
     );
-    println!("|---|---|---|---|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     for r in rows {
         // The first row of a case is gifgrab's own (the page link's: gifgrab with the shipped yt-dlp).
         let base = rows.iter().find(|g| g.case == r.case).map(|g| g.wall).unwrap_or(r.wall);
         println!(
-            "| {} | {} | {:.2} | {:.2}× | {} | {} | {:.0} | {:.2} | {} | {:.4} | {} | {:.2} |{}",
+            "| {} | {} | {:.2} | {:.2}× | {} | {} | {:.0} | {:.2} | {} | {:.1} | {:.4} | {} | {:.2} |{}",
             r.case,
             r.tool,
             r.wall,
@@ -286,6 +288,7 @@ fn print_table(rows: &[Row], rate: f64) {
             r.peak_rss_mb,
             r.server_bytes as f64 / 1e6,
             r.gif_bytes / 1024,
+            r.ssimulacra2,
             r.ssim,
             r.frames,
             r.duration,
@@ -303,7 +306,7 @@ fn write_json(rows: &[Row], rate: f64) {
             serde_json::json!({
                 "case": r.case, "tool": r.tool, "wall_s": r.wall, "first_progress_s": r.first_progress, "first_frame_s": r.first_frame,
                 "peak_rss_mb": r.peak_rss_mb, "server_bytes": r.server_bytes, "gif_bytes": r.gif_bytes,
-                "ssim": r.ssim, "frames": r.frames, "duration_s": r.duration, "ok": r.ok,
+                "ssimulacra2": r.ssimulacra2, "ssim": r.ssim, "frames": r.frames, "duration_s": r.duration, "ok": r.ok,
             })
         })
         .collect();

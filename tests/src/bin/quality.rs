@@ -32,6 +32,9 @@ struct Point {
 }
 
 fn main() {
+    if std::env::args().any(|a| a == "--sweep") {
+        return sweep();
+    }
     let work = TempDir::new("quality");
     let gifsicle = Command::new("gifsicle").arg("--version").output().ok().filter(|o| o.status.success());
     let gifsicle_version = gifsicle.map(|o| String::from_utf8_lossy(&o.stdout).lines().next().unwrap_or("").to_string());
@@ -117,6 +120,80 @@ fn main() {
     write_outputs(&all);
 }
 
+/// `--sweep`: gifski's knobs one grid at a time on every clip, to choose gifgrab's mapping from its
+/// quality setting to them. Writes `target/bench/sweep.tsv` (a line per GIF, as it goes).
+fn sweep() {
+    use std::io::Write;
+    let work = TempDir::new("quality-sweep");
+    let dir = workspace().join("target/bench");
+    let _ = std::fs::create_dir_all(&dir);
+    let mut tsv = std::fs::File::create(dir.join(std::env::var("SWEEP_OUT").unwrap_or("sweep.tsv".into()))).expect("sweep.tsv");
+    writeln!(tsv, "clip\tpre\tfast\tquality\tmotion\tlossy\tbytes\tmean\tp10").unwrap();
+    let grid = |name: &str| std::env::var(name).ok().map(|v| v.split(',').filter_map(|n| n.parse().ok()).collect::<Vec<u8>>());
+    let qualities = grid("SWEEP_QUALITY").unwrap_or(vec![50, 70, 85, 100]);
+    let motions = grid("SWEEP_MOTION").unwrap_or(vec![40, 60, 80, 100]);
+    let lossies = grid("SWEEP_LOSSY").unwrap_or(vec![30, 50, 70, 85, 100]);
+    let fasts: Vec<bool> = grid("SWEEP_FAST").unwrap_or(vec![0]).iter().map(|f| *f != 0).collect();
+    // What gifski is given: the reference frames, or ffmpeg's dithered ones (a paletteuse graph).
+    let pres: Vec<String> = std::env::var("SWEEP_PRE").map(|v| v.split(',').map(String::from).collect()).unwrap_or(vec!["none".into()]);
+    let clips: Vec<&Clip> = CLIPS.iter().filter(|c| std::env::var("SWEEP_CLIPS").map_or(true, |v| v.split(',').any(|n| n == c.name))).collect();
+    for clip in clips {
+        let reference = reference_frames(&media(clip.file), clip.start, clip.length, FPS as f64, clip.width, clip.height);
+        for pre in &pres {
+        let given = if pre == "none" { reference.clone() } else { predithered(&reference, clip, pre, &work) };
+        for &fast in &fasts {
+            for &quality in &qualities {
+                for &motion in &motions {
+                    for &lossy in &lossies {
+                        let knobs = Knobs { quality, fast, motion: Some(motion), lossy: Some(lossy), matte: true };
+                        let out = work.path(&format!("{}-{fast}-{quality}-{motion}-{lossy}.gif", clip.name));
+                        gifski_knobs(&given, clip, knobs, &out);
+                        let p = score("sweep", "", &out, &reference, clip);
+                        writeln!(tsv, "{}\t{pre}\t{}\t{quality}\t{motion}\t{lossy}\t{}\t{:.2}\t{:.2}", clip.name, fast as u8, p.bytes, p.mean, p.p10).unwrap();
+                        println!("{} {pre} fast={fast} q{quality} m{motion} l{lossy}: {} KB {:.1}", clip.name, p.bytes / 1024, p.mean);
+                        let _ = std::fs::remove_file(&out);
+                    }
+                }
+            }
+        }
+        }
+    }
+}
+
+/// The reference frames through one of ffmpeg's paletteuse recipes, back as RGB frames.
+fn predithered(reference: &[Vec<u8>], clip: &Clip, pre: &str, work: &TempDir) -> Vec<Vec<u8>> {
+    let graph = match pre {
+        "bayer5" => "palettegen=stats_mode=diff[p];[b][p]paletteuse=dither=bayer:bayer_scale=5:diff_mode=rectangle",
+        "bayer4" => "palettegen=stats_mode=diff[p];[b][p]paletteuse=dither=bayer:bayer_scale=4:diff_mode=rectangle",
+        "bayer3" => "palettegen=stats_mode=diff[p];[b][p]paletteuse=dither=bayer:bayer_scale=3:diff_mode=rectangle",
+        "sierra" => "palettegen=stats_mode=diff[p];[b][p]paletteuse=dither=sierra2_4a:diff_mode=rectangle",
+        "single5" => "palettegen=stats_mode=single[p];[b][p]paletteuse=new=1:dither=bayer:bayer_scale=5",
+        "single3" => "palettegen=stats_mode=single[p];[b][p]paletteuse=new=1:dither=bayer:bayer_scale=3",
+        other => panic!("unknown SWEEP_PRE {other}"),
+    };
+    let raw = work.path(&format!("{}-pre.rgb", clip.name));
+    std::fs::write(&raw, reference.concat()).expect("reference frames");
+    let out = ffmpeg()
+        .args(["-loglevel", "error", "-f", "rawvideo", "-pix_fmt", "rgb24"])
+        .args(["-s", &format!("{}x{}", clip.width, clip.height), "-r", &FPS.to_string(), "-i"])
+        .arg(&raw)
+        .args(["-filter_complex", &format!("split[a][b];[a]{graph},format=rgb24"), "-f", "rawvideo", "-"])
+        .output()
+        .expect("ffmpeg runs");
+    assert!(out.status.success(), "{pre}: {}", String::from_utf8_lossy(&out.stderr));
+    out.stdout.chunks_exact((clip.width * clip.height * 3) as usize).map(|c| c.to_vec()).collect()
+}
+
+/// gifski's settings for one GIF: `None` leaves a knob coupled to `quality`, as gifski does.
+#[derive(Clone, Copy)]
+struct Knobs {
+    quality: u8,
+    fast: bool,
+    motion: Option<u8>,
+    lossy: Option<u8>,
+    matte: bool,
+}
+
 /// gifski's library at its defaults (not fast), given the reference frames.
 fn gifski_defaults(reference: &[Vec<u8>], clip: &Clip, quality: u8, out: &Path) {
     gifski_with(reference, clip, quality, None, out)
@@ -124,14 +201,28 @@ fn gifski_defaults(reference: &[Vec<u8>], clip: &Clip, quality: u8, out: &Path) 
 
 /// gifski at full palette quality with one of its coupled knobs lowered alone:
 /// `("lossy", q)` (LZW) or `("motion", q)` (the temporal denoiser).
-#[allow(deprecated)]
 fn gifski_with(reference: &[Vec<u8>], clip: &Clip, quality: u8, knob: Option<(&str, u8)>, out: &Path) {
-    let settings = gifski::Settings { width: None, height: None, quality, fast: false, repeat: gifski::Repeat::Infinite };
+    let knobs = match knob {
+        Some(("lossy", q)) => Knobs { quality, fast: false, motion: None, lossy: Some(q), matte: false },
+        Some(("motion", q)) => Knobs { quality, fast: false, motion: Some(q), lossy: None, matte: false },
+        _ => Knobs { quality, fast: false, motion: None, lossy: None, matte: false },
+    };
+    gifski_knobs(reference, clip, knobs, out)
+}
+
+#[allow(deprecated)]
+fn gifski_knobs(reference: &[Vec<u8>], clip: &Clip, k: Knobs, out: &Path) {
+    let settings = gifski::Settings { width: None, height: None, quality: k.quality, fast: k.fast, repeat: gifski::Repeat::Infinite };
     let (collector, mut writer) = gifski::new(settings).expect("gifski starts");
-    match knob {
-        Some(("lossy", q)) => writer.set_lossy_quality(q),
-        Some(("motion", q)) => writer.set_motion_quality(q),
-        _ => {}
+    if let Some(q) = k.motion {
+        writer.set_motion_quality(q);
+    }
+    if let Some(q) = k.lossy {
+        writer.set_lossy_quality(q);
+    }
+    if k.matte {
+        // As gifgrab's encoder does (opaque frames, so the same pictures, less CPU).
+        writer.set_matte_color(rgb::RGB8::new(0, 0, 0));
     }
     let frames: Vec<Vec<u8>> = reference.to_vec();
     let (w, h) = (clip.width as usize, clip.height as usize);
@@ -166,13 +257,7 @@ fn score(tool: &str, setting: &str, gif: &Path, reference: &[Vec<u8>], clip: &Cl
     assert_eq!((facts.width, facts.height), (clip.width, clip.height), "{tool} {setting} made another size");
     let frames = frames_at_rate(gif, clip);
     let n = frames.len().min(reference.len());
-    let linear = |rgb: &[u8]| {
-        let data: Vec<[f32; 3]> = rgb.chunks_exact(3).map(|p| [p[0] as f32 / 255.0, p[1] as f32 / 255.0, p[2] as f32 / 255.0]).collect();
-        ssimulacra2::Rgb::new(data, clip.width as usize, clip.height as usize, ssimulacra2::TransferCharacteristic::SRGB, ssimulacra2::ColorPrimaries::BT709)
-            .expect("an image")
-    };
-    let mut scores: Vec<f64> =
-        (0..n).map(|i| ssimulacra2::compute_frame_ssimulacra2(linear(&reference[i]), linear(&frames[i])).expect("a score")).collect();
+    let mut scores: Vec<f64> = (0..n).map(|i| ssimulacra2_score(&reference[i], &frames[i], clip.width, clip.height)).collect();
     scores.sort_by(|a, b| a.total_cmp(b));
     let mean = scores.iter().sum::<f64>() / n.max(1) as f64;
     let p10 = scores.get(n / 10).copied().unwrap_or(0.0);
