@@ -5,26 +5,62 @@ use crate::os::process::CancelToken;
 use crate::spec::GifSpec;
 use std::io::Write;
 
-/// gifski's settings come from the spec's quality and loop.
+/// gifski's settings come from the spec's quality (through [`knobs`]) and loop.
+#[allow(deprecated)] // gifski's hidden knob setters: re-check them on gifski updates.
 pub fn start(s: &GifSpec) -> Result<(gifski::Collector, gifski::Writer)> {
+    let k = knobs(s.quality);
     let settings = gifski::Settings {
         width: None,
         height: None,
-        // With gifski's `gifsicle` feature on, quality below 100 also means lossy LZW, as gifski
-        // itself ships: without it gifgrab had only the denoiser to save bytes (bench --quality:
-        // at equal bytes +5.8 points on bikes, +2.4 on bigbuckbunny, -1.9 on carphone).
-        quality: s.quality,
+        quality: k.palette,
         // Measured: 40% less CPU for SSIM within 0.006 and files within 3% (README, Performance).
         fast: true,
         repeat: repeat(s.plays),
     };
     let (collector, mut writer) =
         gifski::new(settings).map_err(|e| Msg::internal(format!("starting the GIF encoder: {e}")))?;
+    writer.set_motion_quality(k.motion);
+    writer.set_lossy_quality(k.lossy);
     // Frames arrive opaque: a matte skips gifski's scan of every pixel for dithered alpha
-    // edges (a tenth of its CPU, measured). Hidden, deprecated API: re-check on gifski updates.
-    #[allow(deprecated)]
+    // edges (a tenth of its CPU, measured).
     writer.set_matte_color(rgb::RGB8::new(0, 0, 0));
     Ok((collector, writer))
+}
+
+/// gifski's three knobs for one quality setting: `palette` (its quality: palette accuracy and
+/// dithering strength), `motion` (the temporal denoiser) and `lossy` (lossy LZW; 100 is off).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Knobs {
+    pub palette: u8,
+    pub motion: u8,
+    pub lossy: u8,
+}
+
+/// gifgrab's quality scale along the smallest-bytes-for-the-score path that `bench --quality
+/// --sweep` found on every clip, instead of gifski's coupling (all three = quality), which spends
+/// the denoiser first and lost 9-43 % of bytes to gifsicle's lossy at equal SSIMULACRA 2. From the
+/// top: palette quality down to 60 (less dithering; above 75 it buys almost nothing), then lossy
+/// LZW, then the denoiser. Each knob rises with quality, so size does too (fit relies on it).
+pub fn knobs(quality: u8) -> Knobs {
+    // (quality, palette, motion, lossy), measured points between which knobs are interpolated.
+    const PATH: [(u8, u8, u8, u8); 10] = [
+        (1, 30, 50, 30),
+        (25, 44, 75, 50),
+        (40, 48, 90, 60),
+        (50, 52, 100, 70),
+        (60, 56, 100, 85),
+        (72, 60, 100, 100),
+        (80, 64, 100, 100),
+        (90, 68, 100, 100),
+        (95, 75, 100, 100),
+        (100, 100, 100, 100),
+    ];
+    let q = quality.clamp(1, 100);
+    let i = PATH.iter().position(|p| p.0 >= q).unwrap_or(PATH.len() - 1).max(1);
+    let (a, b) = (PATH[i - 1], PATH[i]);
+    let t = f32::from(q - a.0) / f32::from(b.0 - a.0);
+    let mix = |x: u8, y: u8| (f32::from(x) + t * (f32::from(y) - f32::from(x))).round() as u8;
+    Knobs { palette: mix(a.1, b.1), motion: mix(a.2, b.2), lossy: mix(a.3, b.3) }
 }
 
 /// Plays N times is N - 1 repeats in the NETSCAPE2.0 block; once writes no block at all (the
@@ -101,5 +137,23 @@ impl<W: Write> Write for TrackedWriter<W> {
     fn flush(&mut self) -> std::io::Result<()> {
         let r = self.inner.flush();
         self.track(r)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn knobs_follow_the_measured_path_and_rise_with_quality() {
+        assert_eq!(knobs(100), Knobs { palette: 100, motion: 100, lossy: 100 });
+        assert_eq!(knobs(90), Knobs { palette: 68, motion: 100, lossy: 100 });
+        assert_eq!(knobs(55), Knobs { palette: 54, motion: 100, lossy: 78 });
+        assert_eq!(knobs(1), Knobs { palette: 30, motion: 50, lossy: 30 });
+        assert_eq!(knobs(0), knobs(1));
+        for q in 1..100u8 {
+            let (a, b) = (knobs(q), knobs(q + 1));
+            assert!(b.palette >= a.palette && b.motion >= a.motion && b.lossy >= a.lossy, "{q}: {a:?} then {b:?}");
+        }
     }
 }

@@ -56,7 +56,7 @@ fn main() {
             .expect("ffmpeg runs");
         assert!(made.success(), "the lossless reference");
         let mut points = Vec::new();
-        for q in [40u8, 60, 75, 90, 100] {
+        for q in [20u8, 40, 55, 70, 80, 90, 95, 100] {
             let out = work.path(&format!("{}-gifgrab-{q}.gif", clip.name));
             let run = Command::new(cli_bin())
                 .arg(&lossless)
