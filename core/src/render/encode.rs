@@ -40,13 +40,15 @@ pub struct Knobs {
 /// --sweep` found on every clip, instead of gifski's coupling (all three = quality), which spends
 /// the denoiser first and lost 9-43 % of bytes to gifsicle's lossy at equal SSIMULACRA 2. From the
 /// top: palette quality down to 60 (less dithering; above 75 it buys almost nothing), then lossy
-/// LZW, then the denoiser. Each knob rises with quality, so size does too (fit relies on it).
+/// LZW, then the denoiser (below q50). Each knob rises with quality, so size does too (fit relies on it).
 pub fn knobs(quality: u8) -> Knobs {
     // (quality, palette, motion, lossy), measured points between which knobs are interpolated.
     const PATH: [(u8, u8, u8, u8); 10] = [
-        (1, 30, 50, 30),
-        (25, 44, 75, 50),
-        (40, 48, 90, 60),
+        (1, 30, 30, 30),
+        // Below a score of about 40 gifski's own coupling (denoiser first) is smaller on
+        // bigbuckbunny and carphone, so the low end returns to it: q20 is gifski's q40.
+        (20, 40, 40, 40),
+        (35, 46, 60, 55),
         (50, 52, 100, 70),
         (60, 56, 100, 85),
         (72, 60, 100, 100),
@@ -149,7 +151,8 @@ mod tests {
         assert_eq!(knobs(100), Knobs { palette: 100, motion: 100, lossy: 100 });
         assert_eq!(knobs(90), Knobs { palette: 68, motion: 100, lossy: 100 });
         assert_eq!(knobs(55), Knobs { palette: 54, motion: 100, lossy: 78 });
-        assert_eq!(knobs(1), Knobs { palette: 30, motion: 50, lossy: 30 });
+        assert_eq!(knobs(1), Knobs { palette: 30, motion: 30, lossy: 30 });
+        assert_eq!(knobs(20), Knobs { palette: 40, motion: 40, lossy: 40 });
         assert_eq!(knobs(0), knobs(1));
         for q in 1..100u8 {
             let (a, b) = (knobs(q), knobs(q + 1));

@@ -12,7 +12,8 @@ pub const AIM: f64 = 0.94;
 /// A closer pass after one that fits aims higher: if it comes out over, the first one stands.
 pub const AIM_CLOSER: f64 = 0.97;
 /// The floor: below these a GIF stops being worth posting.
-const MIN_QUALITY: u8 = 40;
+// Quality 20 is gifski's own quality 40 (encode::knobs), the floor before the scale changed.
+const MIN_QUALITY: u8 = 20;
 const MIN_FPS: u32 = 6;
 const MIN_WIDTH: u32 = 96;
 
