@@ -172,9 +172,11 @@ fn gifgrab_cmd(url: &str, case: &Case, out: &Path) -> Command {
     c
 }
 
-/// The recipe most guides give: palettegen, then paletteuse, fed the range with an input seek.
+/// ffmpeg's tuned recipe (gif-quality notes), as `ffmpeg_palette`'s palette graph.
 const TUNED: &str = "palettegen=stats_mode=diff[p];[b][p]paletteuse=dither=bayer:bayer_scale=5:diff_mode=rectangle";
 
+/// ffmpeg's palettegen then paletteuse (`palette`: the graph after the split), fed the range
+/// with an input seek.
 fn ffmpeg_palette(url: &str, case: &Case, out: &Path, palette: &str) -> Command {
     // The same output size as gifgrab's, so every GIF is scored against the same frames.
     let filters = format!("fps=15,scale={}:{}:flags=lanczos,split[a][b];[a]{palette}", case.width, case.height());

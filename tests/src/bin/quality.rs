@@ -22,6 +22,13 @@ const CLIPS: &[Clip] = &[
 ];
 const FPS: u32 = 15;
 
+/// ffmpeg's best recipes (gif-quality notes): the sweep's name for each, the table's, its graph.
+const RECIPES: [(&str, &str, &str); 3] = [
+    ("bayer5", "ffmpeg bayer:5 diff", "palettegen=stats_mode=diff[p];[b][p]paletteuse=dither=bayer:bayer_scale=5:diff_mode=rectangle"),
+    ("sierra", "ffmpeg sierra2_4a diff", "palettegen=stats_mode=diff[p];[b][p]paletteuse=dither=sierra2_4a:diff_mode=rectangle"),
+    ("single5", "ffmpeg per-frame palettes", "palettegen=stats_mode=single[p];[b][p]paletteuse=new=1:dither=bayer:bayer_scale=5"),
+];
+
 /// One GIF: who made it, with which setting, its size and its scores.
 struct Point {
     tool: String,
@@ -41,15 +48,11 @@ fn main() {
     let mut all = Vec::new();
     for clip in CLIPS {
         let reference = reference_frames(&media(clip.file), clip.start, clip.length, FPS as f64, clip.width, clip.height);
-        let raw = work.path(&format!("{}.rgb", clip.name));
-        std::fs::write(&raw, reference.concat()).expect("reference frames");
+        let raw = write_raw(&reference, clip, &work);
         // gifgrab reads video, not raw frames: the same frames, losslessly as FFV1 RGB, so its
         // decode (frame rate, scale, colours) meets exactly what the others are given.
         let lossless = work.path(&format!("{}-reference.mkv", clip.name));
-        let made = ffmpeg()
-            .args(["-y", "-loglevel", "error", "-f", "rawvideo", "-pix_fmt", "rgb24"])
-            .args(["-s", &format!("{}x{}", clip.width, clip.height), "-r", &FPS.to_string(), "-i"])
-            .arg(&raw)
+        let made = ffmpeg_on_raw(&raw, clip)
             .args(["-c:v", "ffv1", "-pix_fmt", "bgr0"])
             .arg(&lossless)
             .status()
@@ -81,24 +84,16 @@ fn main() {
             gifski_with(&reference, clip, 100, Some((knob, q)), &out);
             points.push(score(&format!("gifski q100, {knob} alone"), &format!("{knob} {q}"), &out, &reference, clip));
         }
-        let recipes = [
-            ("ffmpeg bayer:5 diff", "palettegen=stats_mode=diff[p];[b][p]paletteuse=dither=bayer:bayer_scale=5:diff_mode=rectangle"),
-            ("ffmpeg sierra2_4a diff", "palettegen=stats_mode=diff[p];[b][p]paletteuse=dither=sierra2_4a:diff_mode=rectangle"),
-            ("ffmpeg per-frame palettes", "palettegen=stats_mode=single[p];[b][p]paletteuse=new=1:dither=bayer:bayer_scale=5"),
-        ];
-        for (name, graph) in recipes {
+        for (key, name, graph) in RECIPES {
             let out = work.path(&format!("{}-{}.gif", clip.name, name.replace([' ', ':'], "_")));
-            let status = ffmpeg()
-                .args(["-y", "-loglevel", "error", "-f", "rawvideo", "-pix_fmt", "rgb24"])
-                .args(["-s", &format!("{}x{}", clip.width, clip.height), "-r", &FPS.to_string(), "-i"])
-                .arg(&raw)
+            let status = ffmpeg_on_raw(&raw, clip)
                 .args(["-filter_complex", &format!("split[a][b];[a]{graph}")])
                 .arg(&out)
                 .status()
                 .expect("ffmpeg runs");
             assert!(status.success(), "{name} failed");
             points.push(score(name, "", &out, &reference, clip));
-            if gifsicle_version.is_some() && name == "ffmpeg bayer:5 diff" {
+            if gifsicle_version.is_some() && key == "bayer5" {
                 for lossy in [20, 40, 80] {
                     let lossy_out = work.path(&format!("{}-gifsicle-{lossy}.gif", clip.name));
                     let ok = Command::new("gifsicle").args(["-O3", &format!("--lossy={lossy}"), "-o"]).arg(&lossy_out).arg(&out).status().is_ok_and(|s| s.success());
@@ -134,49 +129,56 @@ fn sweep() {
     let motions = grid("SWEEP_MOTION").unwrap_or(vec![40, 60, 80, 100]);
     let lossies = grid("SWEEP_LOSSY").unwrap_or(vec![30, 50, 70, 85, 100]);
     let fasts: Vec<bool> = grid("SWEEP_FAST").unwrap_or(vec![0]).iter().map(|f| *f != 0).collect();
-    // What gifski is given: the reference frames, or ffmpeg's dithered ones (a paletteuse graph).
-    let pres: Vec<String> = std::env::var("SWEEP_PRE").map(|v| v.split(',').map(String::from).collect()).unwrap_or(vec!["none".into()]);
-    let clips: Vec<&Clip> = CLIPS.iter().filter(|c| std::env::var("SWEEP_CLIPS").map_or(true, |v| v.split(',').any(|n| n == c.name))).collect();
-    for clip in clips {
-        let reference = reference_frames(&media(clip.file), clip.start, clip.length, FPS as f64, clip.width, clip.height);
-        for pre in &pres {
-        let given = if pre == "none" { reference.clone() } else { predithered(&reference, clip, pre, &work) };
-        for &fast in &fasts {
-            for &quality in &qualities {
-                for &motion in &motions {
-                    for &lossy in &lossies {
-                        let knobs = Knobs { quality, fast, motion: Some(motion), lossy: Some(lossy), matte: true };
-                        let out = work.path(&format!("{}-{fast}-{quality}-{motion}-{lossy}.gif", clip.name));
-                        gifski_knobs(&given, clip, knobs, &out);
-                        let p = score("sweep", "", &out, &reference, clip);
-                        writeln!(tsv, "{}\t{pre}\t{}\t{quality}\t{motion}\t{lossy}\t{}\t{:.2}\t{:.2}", clip.name, fast as u8, p.bytes, p.mean, p.p10).unwrap();
-                        println!("{} {pre} fast={fast} q{quality} m{motion} l{lossy}: {} KB {:.1}", clip.name, p.bytes / 1024, p.mean);
-                        let _ = std::fs::remove_file(&out);
-                    }
+    let mut settings = Vec::new();
+    for &fast in &fasts {
+        for &quality in &qualities {
+            for &motion in &motions {
+                for &lossy in &lossies {
+                    settings.push(Knobs { quality, fast, motion: Some(motion), lossy: Some(lossy), matte: true });
                 }
             }
         }
+    }
+    // What gifski is given: the reference frames, or ffmpeg's dithered ones (a RECIPES name).
+    let pres: Vec<String> = std::env::var("SWEEP_PRE").map(|v| v.split(',').map(String::from).collect()).unwrap_or(vec!["none".into()]);
+    let clips = CLIPS.iter().filter(|c| std::env::var("SWEEP_CLIPS").map_or(true, |v| v.split(',').any(|n| n == c.name)));
+    for clip in clips {
+        let reference = reference_frames(&media(clip.file), clip.start, clip.length, FPS as f64, clip.width, clip.height);
+        for pre in &pres {
+            let given = if pre == "none" { reference.clone() } else { predithered(&reference, clip, pre, &work) };
+            for &k in &settings {
+                let (fast, quality, motion, lossy) = (k.fast as u8, k.quality, k.motion.unwrap_or(0), k.lossy.unwrap_or(0));
+                let out = work.path(&format!("{}-{pre}-{fast}-{quality}-{motion}-{lossy}.gif", clip.name));
+                gifski_knobs(&given, clip, k, &out);
+                let p = score("sweep", "", &out, &reference, clip);
+                writeln!(tsv, "{}\t{pre}\t{fast}\t{quality}\t{motion}\t{lossy}\t{}\t{:.2}\t{:.2}", clip.name, p.bytes, p.mean, p.p10).unwrap();
+                println!("{} {pre} fast={fast} q{quality} m{motion} l{lossy}: {} KB {:.1}", clip.name, p.bytes / 1024, p.mean);
+                let _ = std::fs::remove_file(&out);
+            }
         }
     }
 }
 
-/// The reference frames through one of ffmpeg's paletteuse recipes, back as RGB frames.
-fn predithered(reference: &[Vec<u8>], clip: &Clip, pre: &str, work: &TempDir) -> Vec<Vec<u8>> {
-    let graph = match pre {
-        "bayer5" => "palettegen=stats_mode=diff[p];[b][p]paletteuse=dither=bayer:bayer_scale=5:diff_mode=rectangle",
-        "bayer4" => "palettegen=stats_mode=diff[p];[b][p]paletteuse=dither=bayer:bayer_scale=4:diff_mode=rectangle",
-        "bayer3" => "palettegen=stats_mode=diff[p];[b][p]paletteuse=dither=bayer:bayer_scale=3:diff_mode=rectangle",
-        "sierra" => "palettegen=stats_mode=diff[p];[b][p]paletteuse=dither=sierra2_4a:diff_mode=rectangle",
-        "single5" => "palettegen=stats_mode=single[p];[b][p]paletteuse=new=1:dither=bayer:bayer_scale=5",
-        "single3" => "palettegen=stats_mode=single[p];[b][p]paletteuse=new=1:dither=bayer:bayer_scale=3",
-        other => panic!("unknown SWEEP_PRE {other}"),
-    };
-    let raw = work.path(&format!("{}-pre.rgb", clip.name));
+/// The reference frames as one raw RGB file, for ffmpeg.
+fn write_raw(reference: &[Vec<u8>], clip: &Clip, work: &TempDir) -> std::path::PathBuf {
+    let raw = work.path(&format!("{}.rgb", clip.name));
     std::fs::write(&raw, reference.concat()).expect("reference frames");
-    let out = ffmpeg()
-        .args(["-loglevel", "error", "-f", "rawvideo", "-pix_fmt", "rgb24"])
+    raw
+}
+
+/// ffmpeg reading that raw file at the clip's size and rate; the caller adds the output.
+fn ffmpeg_on_raw(raw: &Path, clip: &Clip) -> Command {
+    let mut c = ffmpeg();
+    c.args(["-y", "-loglevel", "error", "-f", "rawvideo", "-pix_fmt", "rgb24"])
         .args(["-s", &format!("{}x{}", clip.width, clip.height), "-r", &FPS.to_string(), "-i"])
-        .arg(&raw)
+        .arg(raw);
+    c
+}
+
+/// The reference frames through one of ffmpeg's RECIPES (by its sweep name), back as RGB frames.
+fn predithered(reference: &[Vec<u8>], clip: &Clip, pre: &str, work: &TempDir) -> Vec<Vec<u8>> {
+    let graph = RECIPES.iter().find(|r| r.0 == pre).unwrap_or_else(|| panic!("unknown SWEEP_PRE {pre}")).2;
+    let out = ffmpeg_on_raw(&write_raw(reference, clip, work), clip)
         .args(["-filter_complex", &format!("split[a][b];[a]{graph},format=rgb24"), "-f", "rawvideo", "-"])
         .output()
         .expect("ffmpeg runs");
