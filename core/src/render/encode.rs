@@ -38,7 +38,7 @@ pub struct Knobs {
 
 /// gifgrab's quality scale along the smallest-bytes-for-the-score path that `bench --quality
 /// --sweep` found on every clip, instead of gifski's coupling (all three = quality), which spends
-/// the denoiser first and lost 9-43 % of bytes to gifsicle's lossy at equal SSIMULACRA 2. From the
+/// the denoiser first and needed up to 43 % more bytes than gifsicle's lossy at equal SSIMULACRA 2. From the
 /// top: palette quality down to 60 (less dithering; above 75 it buys almost nothing), then lossy
 /// LZW, then the denoiser (below q50). Each knob rises with quality, so size does too (fit relies on it).
 pub fn knobs(quality: u8) -> Knobs {
