@@ -123,7 +123,7 @@ fn sweep() {
     let dir = workspace().join("target/bench");
     let _ = std::fs::create_dir_all(&dir);
     let mut tsv = std::fs::File::create(dir.join(std::env::var("SWEEP_OUT").unwrap_or("sweep.tsv".into()))).expect("sweep.tsv");
-    writeln!(tsv, "clip\tpre\tfast\tquality\tmotion\tlossy\tbytes\tmean\tp10").unwrap();
+    writeln!(tsv, "clip\tpre\tfast\tquality\tmotion\tlossy\tpost\tbytes\tmean\tp10").unwrap();
     let grid = |name: &str| std::env::var(name).ok().map(|v| v.split(',').filter_map(|n| n.parse().ok()).collect::<Vec<u8>>());
     let qualities = grid("SWEEP_QUALITY").unwrap_or(vec![50, 70, 85, 100]);
     let motions = grid("SWEEP_MOTION").unwrap_or(vec![40, 60, 80, 100]);
@@ -140,19 +140,32 @@ fn sweep() {
         }
     }
     // What gifski is given: the reference frames, or ffmpeg's dithered ones (a RECIPES name).
-    let pres: Vec<String> = std::env::var("SWEEP_PRE").map(|v| v.split(',').map(String::from).collect()).unwrap_or(vec!["none".into()]);
+    // `;` between them: `vf:` filter chains hold commas.
+    let pres: Vec<String> = std::env::var("SWEEP_PRE").map(|v| v.split(';').map(String::from).collect()).unwrap_or(vec!["none".into()]);
+    // Each GIF also through `gifsicle -O3 --lossy=N` for these N (0: none): what a re-optimising
+    // pass after gifski could gain.
+    let posts = grid("SWEEP_GIFSICLE").unwrap_or(vec![0]);
     let clips = CLIPS.iter().filter(|c| std::env::var("SWEEP_CLIPS").map_or(true, |v| v.split(',').any(|n| n == c.name)));
     for clip in clips {
         let reference = reference_frames(&media(clip.file), clip.start, clip.length, FPS as f64, clip.width, clip.height);
-        for pre in &pres {
+        for (n, pre) in pres.iter().enumerate() {
             let given = if pre == "none" { reference.clone() } else { predithered(&reference, clip, pre, &work) };
             for &k in &settings {
                 let (fast, quality, motion, lossy) = (k.fast as u8, k.quality, k.motion.unwrap_or(0), k.lossy.unwrap_or(0));
-                let out = work.path(&format!("{}-{pre}-{fast}-{quality}-{motion}-{lossy}.gif", clip.name));
+                let out = work.path(&format!("{}-{n}-{fast}-{quality}-{motion}-{lossy}.gif", clip.name));
                 gifski_knobs(&given, clip, k, &out);
-                let p = score("sweep", "", &out, &reference, clip);
-                writeln!(tsv, "{}\t{pre}\t{fast}\t{quality}\t{motion}\t{lossy}\t{}\t{:.2}\t{:.2}", clip.name, p.bytes, p.mean, p.p10).unwrap();
-                println!("{} {pre} fast={fast} q{quality} m{motion} l{lossy}: {} KB {:.1}", clip.name, p.bytes / 1024, p.mean);
+                for &post in &posts {
+                    let scored = work.path(&format!("{}-post{post}.gif", clip.name));
+                    if post == 0 {
+                        std::fs::copy(&out, &scored).expect("copy");
+                    } else {
+                        let ok = Command::new("gifsicle").args(["-O3", &format!("--lossy={post}"), "-o"]).arg(&scored).arg(&out).status();
+                        assert!(ok.is_ok_and(|s| s.success()), "gifsicle on {}", out.display());
+                    }
+                    let p = score("sweep", "", &scored, &reference, clip);
+                    writeln!(tsv, "{}\t{pre}\t{fast}\t{quality}\t{motion}\t{lossy}\t{post}\t{}\t{:.2}\t{:.2}", clip.name, p.bytes, p.mean, p.p10).unwrap();
+                    println!("{} {pre} fast={fast} q{quality} m{motion} l{lossy} gifsicle {post}: {} KB {:.1}", clip.name, p.bytes / 1024, p.mean);
+                }
                 let _ = std::fs::remove_file(&out);
             }
         }
@@ -176,10 +189,17 @@ fn ffmpeg_on_raw(raw: &Path, clip: &Clip) -> Command {
 }
 
 /// The reference frames through one of ffmpeg's RECIPES (by its sweep name), back as RGB frames.
+/// `vf:<filters>` instead runs those filters (a denoiser, say) on the frames.
 fn predithered(reference: &[Vec<u8>], clip: &Clip, pre: &str, work: &TempDir) -> Vec<Vec<u8>> {
-    let graph = RECIPES.iter().find(|r| r.0 == pre).unwrap_or_else(|| panic!("unknown SWEEP_PRE {pre}")).2;
+    let graph = match pre.strip_prefix("vf:") {
+        Some(filters) => format!("{filters},format=rgb24"),
+        None => {
+            let recipe = RECIPES.iter().find(|r| r.0 == pre).unwrap_or_else(|| panic!("unknown SWEEP_PRE {pre}")).2;
+            format!("split[a][b];[a]{recipe},format=rgb24")
+        }
+    };
     let out = ffmpeg_on_raw(&write_raw(reference, clip, work), clip)
-        .args(["-filter_complex", &format!("split[a][b];[a]{graph},format=rgb24"), "-f", "rawvideo", "-"])
+        .args(["-filter_complex", &graph, "-f", "rawvideo", "-"])
         .output()
         .expect("ffmpeg runs");
     assert!(out.status.success(), "{pre}: {}", String::from_utf8_lossy(&out.stderr));
