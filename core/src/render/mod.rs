@@ -11,4 +11,5 @@ pub mod fit;
 pub mod output;
 pub mod preview;
 pub mod sequence;
+pub mod squeeze;
 pub mod timeline;

@@ -144,7 +144,11 @@ fn sweep() {
     let pres: Vec<String> = std::env::var("SWEEP_PRE").map(|v| v.split(';').map(String::from).collect()).unwrap_or(vec!["none".into()]);
     // Each GIF also through `gifsicle -O3 --lossy=N` for these N (0: none): what a re-optimising
     // pass after gifski could gain.
-    let posts = grid("SWEEP_GIFSICLE").unwrap_or(vec![0]);
+    // `SWEEP_SQUEEZE=L`: through gifgrab's squeeze at loss L (squared RGB error) instead.
+    let mut posts: Vec<String> = vec!["0".into()];
+    posts.extend(grid("SWEEP_GIFSICLE").unwrap_or_default().iter().filter(|&&n| n > 0).map(|n| format!("g{n}")));
+    let losses = std::env::var("SWEEP_SQUEEZE").map(|v| v.split(',').filter_map(|n| n.parse::<u32>().ok()).collect::<Vec<_>>());
+    posts.extend(losses.unwrap_or_default().iter().map(|n| format!("s{n}")));
     let clips = CLIPS.iter().filter(|c| std::env::var("SWEEP_CLIPS").map_or(true, |v| v.split(',').any(|n| n == c.name)));
     for clip in clips {
         let reference = reference_frames(&media(clip.file), clip.start, clip.length, FPS as f64, clip.width, clip.height);
@@ -154,13 +158,19 @@ fn sweep() {
                 let (fast, quality, motion, lossy) = (k.fast as u8, k.quality, k.motion.unwrap_or(0), k.lossy.unwrap_or(0));
                 let out = work.path(&format!("{}-{n}-{fast}-{quality}-{motion}-{lossy}.gif", clip.name));
                 gifski_knobs(&given, clip, k, &out);
-                for &post in &posts {
+                for post in &posts {
                     let scored = work.path(&format!("{}-post{post}.gif", clip.name));
-                    if post == 0 {
-                        std::fs::copy(&out, &scored).expect("copy");
-                    } else {
-                        let ok = Command::new("gifsicle").args(["-O3", &format!("--lossy={post}"), "-o"]).arg(&scored).arg(&out).status();
+                    if let Some(n) = post.strip_prefix('g') {
+                        let ok = Command::new("gifsicle").args(["-O3", &format!("--lossy={n}"), "-o"]).arg(&scored).arg(&out).status();
                         assert!(ok.is_ok_and(|s| s.success()), "gifsicle on {}", out.display());
+                    } else if let Some(n) = post.strip_prefix('s') {
+                        let gif = std::fs::read(&out).expect("the GIF");
+                        let started = std::time::Instant::now();
+                        let squeezed = gifgrab_core::render::squeeze::squeeze(&gif, n.parse().expect("a loss")).expect("squeeze");
+                        eprintln!("squeeze {n}: {:.2} s", started.elapsed().as_secs_f64());
+                        std::fs::write(&scored, squeezed).expect("write");
+                    } else {
+                        std::fs::copy(&out, &scored).expect("copy");
                     }
                     let p = score("sweep", "", &scored, &reference, clip);
                     writeln!(tsv, "{}\t{pre}\t{fast}\t{quality}\t{motion}\t{lossy}\t{post}\t{}\t{:.2}\t{:.2}", clip.name, p.bytes, p.mean, p.p10).unwrap();
