@@ -549,7 +549,7 @@ fn encode_stream(job: &Job, out: impl std::io::Write, target: &Path) -> std::res
             }
             fits
         };
-        let written = encode::write_watched(writer, &mut out, cancel, &on_frame, &on_bytes);
+        let written = encode::write_watched(writer, &mut out, job.req.spec.quality, cancel, &on_frame, &on_bytes);
         // The buffer's last bytes must reach the disk now: a drop would hide their failure.
         let _ = std::io::Write::flush(&mut out);
         let fed = feeder.join().unwrap_or_else(|_| Err(Error::from(Msg::internal("the frame reader crashed")).into()));

@@ -2,6 +2,7 @@
 
 use crate::error::{Msg, Result};
 use crate::os::process::CancelToken;
+use crate::render::squeeze::Squeezer;
 use crate::spec::GifSpec;
 use std::io::Write;
 
@@ -27,42 +28,47 @@ pub fn start(s: &GifSpec) -> Result<(gifski::Collector, gifski::Writer)> {
     Ok((collector, writer))
 }
 
-/// gifski's three knobs for one quality setting: `palette` (its quality: palette accuracy and
-/// dithering strength), `motion` (the temporal denoiser) and `lossy` (lossy LZW; 100 is off).
+/// The knobs for one quality setting: gifski's three, `palette` (its quality: palette accuracy and
+/// dithering strength), `motion` (the temporal denoiser) and `lossy` (lossy LZW; 100 is off), and
+/// gifgrab's `squeeze` after it (the squared RGB error a pixel may take; 0 is off).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Knobs {
     pub palette: u8,
     pub motion: u8,
     pub lossy: u8,
+    pub squeeze: u32,
 }
 
 /// gifgrab's quality scale along the smallest-bytes-for-the-score path that `bench --quality
 /// --sweep` found on every clip, instead of gifski's coupling (all three = quality), which spends
-/// the denoiser first and needed up to 43 % more bytes than gifsicle's lossy at equal SSIMULACRA 2. From the
-/// top: palette quality down to 60 (less dithering; above 75 it buys almost nothing), then lossy
-/// LZW, then the denoiser (below q50). Each knob rises with quality, so size does too (fit relies on it).
+/// the denoiser first and needed up to 43 % more bytes than gifsicle's lossy at equal SSIMULACRA 2.
+/// From the top: palette quality down to 75 (above it buys almost nothing), then the squeeze
+/// together with less palette quality (less dithering) down to q50, then gifski's lossy LZW and
+/// its denoiser. Each knob gives more bytes as quality rises, so size does too (fit relies on it).
 pub fn knobs(quality: u8) -> Knobs {
-    // (quality, palette, motion, lossy), measured points between which knobs are interpolated.
-    const PATH: [(u8, u8, u8, u8); 10] = [
-        (1, 30, 30, 30),
+    // (quality, palette, motion, lossy, squeeze), measured points between which knobs are interpolated.
+    const PATH: [(u8, u8, u8, u8, u8); 10] = [
+        (1, 30, 30, 30, 50),
         // Below a score of about 40 gifski's own coupling (denoiser first) is smaller on
         // bigbuckbunny and carphone, so the low end returns to it: q20 is gifski's q40.
-        (20, 40, 40, 40),
-        (35, 46, 60, 55),
-        (50, 52, 100, 70),
-        (60, 56, 100, 85),
-        (72, 60, 100, 100),
-        (80, 64, 100, 100),
-        (90, 68, 100, 100),
-        (95, 75, 100, 100),
-        (100, 100, 100, 100),
+        (20, 40, 40, 40, 50),
+        (35, 46, 60, 55, 50),
+        // The squeeze beats gifski's lossy LZW at equal score (bikes palette 56 + squeeze 30: 772
+        // KB at 52.1, palette 54 + lossy 78: 866 KB at 52.7), so it takes over from q72 down.
+        (50, 52, 100, 100, 50),
+        (60, 56, 100, 100, 40),
+        (72, 60, 100, 100, 30),
+        (80, 64, 100, 100, 25),
+        (90, 68, 100, 100, 15),
+        (95, 75, 100, 100, 0),
+        (100, 100, 100, 100, 0),
     ];
     let q = quality.clamp(1, 100);
     let i = PATH.iter().position(|p| p.0 >= q).unwrap_or(PATH.len() - 1).max(1);
     let (a, b) = (PATH[i - 1], PATH[i]);
     let t = f32::from(q - a.0) / f32::from(b.0 - a.0);
     let mix = |x: u8, y: u8| (f32::from(x) + t * (f32::from(y) - f32::from(x))).round() as u8;
-    Knobs { palette: mix(a.1, b.1), motion: mix(a.2, b.2), lossy: mix(a.3, b.3) }
+    Knobs { palette: mix(a.1, b.1), motion: mix(a.2, b.2), lossy: mix(a.3, b.3), squeeze: u32::from(mix(a.4, b.4)) }
 }
 
 /// Plays N times is N - 1 repeats in the NETSCAPE2.0 block; once writes no block at all (the
@@ -95,18 +101,24 @@ impl gifski::progress::ProgressReporter for Reporter<'_> {
     }
 }
 
-/// Runs the writer until the collector is dropped; returns frames written. `on_bytes` sees
-/// the file's size after each frame; returning `false` stops the writer (gifski then reports
-/// `Aborted`).
+/// Runs the writer until the collector is dropped, through the squeeze of `quality`'s knobs;
+/// returns frames written. `on_bytes` sees the file's size after each frame; returning `false`
+/// stops the writer (gifski then reports `Aborted`).
 pub fn write_watched(
     writer: gifski::Writer,
     out: impl Write,
+    quality: u8,
     cancel: &CancelToken,
     on_frame: &(dyn Fn(u64) + Sync),
     on_bytes: &(dyn Fn(u64) -> bool + Sync),
 ) -> Result<u64, gifski::Error> {
-    let mut reporter = Reporter { written: 0, cancel, on_frame, on_bytes, stopped_by_size: false };
-    writer.write(out, &mut reporter)?;
+    let mut squeezer = Squeezer::new(out, knobs(quality).squeeze);
+    let squeezed = squeezer.written();
+    // The file's size is what the squeeze wrote, not what gifski handed it.
+    let on_squeezed = |_: u64| on_bytes(squeezed.load(std::sync::atomic::Ordering::Relaxed));
+    let mut reporter = Reporter { written: 0, cancel, on_frame, on_bytes: &on_squeezed, stopped_by_size: false };
+    writer.write(&mut squeezer, &mut reporter)?;
+    squeezer.finish()?;
     Ok(reporter.written)
 }
 
@@ -148,15 +160,17 @@ mod tests {
 
     #[test]
     fn knobs_follow_the_measured_path_and_rise_with_quality() {
-        assert_eq!(knobs(100), Knobs { palette: 100, motion: 100, lossy: 100 });
-        assert_eq!(knobs(90), Knobs { palette: 68, motion: 100, lossy: 100 });
-        assert_eq!(knobs(55), Knobs { palette: 54, motion: 100, lossy: 78 });
-        assert_eq!(knobs(1), Knobs { palette: 30, motion: 30, lossy: 30 });
-        assert_eq!(knobs(20), Knobs { palette: 40, motion: 40, lossy: 40 });
+        assert_eq!(knobs(100), Knobs { palette: 100, motion: 100, lossy: 100, squeeze: 0 });
+        assert_eq!(knobs(95), Knobs { palette: 75, motion: 100, lossy: 100, squeeze: 0 });
+        assert_eq!(knobs(90), Knobs { palette: 68, motion: 100, lossy: 100, squeeze: 15 });
+        assert_eq!(knobs(55), Knobs { palette: 54, motion: 100, lossy: 100, squeeze: 45 });
+        assert_eq!(knobs(1), Knobs { palette: 30, motion: 30, lossy: 30, squeeze: 50 });
+        assert_eq!(knobs(20), Knobs { palette: 40, motion: 40, lossy: 40, squeeze: 50 });
         assert_eq!(knobs(0), knobs(1));
         for q in 1..100u8 {
             let (a, b) = (knobs(q), knobs(q + 1));
-            assert!(b.palette >= a.palette && b.motion >= a.motion && b.lossy >= a.lossy, "{q}: {a:?} then {b:?}");
+            let more = b.palette >= a.palette && b.motion >= a.motion && b.lossy >= a.lossy && b.squeeze <= a.squeeze;
+            assert!(more, "{q}: {a:?} then {b:?}");
         }
     }
 }

@@ -135,7 +135,7 @@ fn sample(sidecars: &Sidecars, media: &Media, plan: &Plan, spec: &GifSpec, cance
             sizes.lock().unwrap_or_else(|e| e.into_inner()).push(bytes);
             true
         };
-        let written = encode::write_watched(writer, &mut out, cancel, &|_| {}, &on_bytes).map(|_| out.len() as u64);
+        let written = encode::write_watched(writer, &mut out, spec.quality, cancel, &|_| {}, &on_bytes).map(|_| out.len() as u64);
         (feeder.join(), written)
     });
     cancel.check()?;

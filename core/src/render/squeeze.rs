@@ -4,64 +4,229 @@
 //! LZW count transparency against a colour as maximally different (they do not look beneath it).
 
 use rgb::RGB8;
-use std::borrow::Cow;
+use std::io::Write;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
-/// The GIF re-encoded; `loss` is the largest squared RGB error allowed for one pixel (0: exact).
-/// GIFs it does not handle (interlaced, disposal other than keep) come back unchanged.
-pub fn squeeze(gif: &[u8], loss: u32) -> Result<Vec<u8>, gif::DecodingError> {
-    let mut opts = gif::DecodeOptions::new();
-    opts.set_color_output(gif::ColorOutput::Indexed);
-    let mut dec = opts.read_info(gif)?;
-    let (w, h) = (usize::from(dec.width()), usize::from(dec.height()));
-    let global: Option<Vec<u8>> = dec.global_palette().map(<[u8]>::to_vec);
-    let repeat = dec.repeat();
-    let mut out = Vec::with_capacity(gif.len());
-    {
-        let Ok(mut enc) = gif::Encoder::new(&mut out, w as u16, h as u16, global.as_deref().unwrap_or(&[])) else { return Ok(gif.to_vec()) };
-        if enc.set_repeat(repeat).is_err() {
-            return Ok(gif.to_vec());
-        }
-        // What the GIF means after each frame, and what the squeezed one shows.
-        let mut intended = vec![RGB8::new(0, 0, 0); w * h];
-        let mut shown = intended.clone();
-        while let Some(frame) = dec.read_next_frame()? {
-            let keeps = matches!(frame.dispose, gif::DisposalMethod::Keep | gif::DisposalMethod::Any);
-            let inside = usize::from(frame.left) + usize::from(frame.width) <= w && usize::from(frame.top) + usize::from(frame.height) <= h;
-            let Some(raw_pal) = frame.palette.as_deref().or(global.as_deref()) else { return Ok(gif.to_vec()) };
-            if frame.interlaced || !keeps || !inside {
-                return Ok(gif.to_vec());
-            }
-            let pal: Vec<RGB8> = raw_pal.chunks_exact(3).map(|c| RGB8::new(c[0], c[1], c[2])).collect();
-            let (fw, fh) = (usize::from(frame.width), usize::from(frame.height));
-            let at = |i: usize| (usize::from(frame.top) + i / fw) * w + usize::from(frame.left) + i % fw;
-            let mut target = Vec::with_capacity(fw * fh);
-            let mut under = Vec::with_capacity(fw * fh);
-            for (i, &idx) in frame.buffer.iter().enumerate() {
-                let p = at(i);
-                if Some(idx) != frame.transparent {
-                    intended[p] = pal.get(usize::from(idx)).copied().unwrap_or_default();
+/// The GIF re-encoded; `loss` is the largest squared RGB error allowed for one pixel.
+pub fn squeeze(gif: &[u8], loss: u32) -> std::io::Result<Vec<u8>> {
+    let mut s = Squeezer::new(Vec::with_capacity(gif.len()), loss);
+    s.write_all(gif)?;
+    s.finish()
+}
+
+/// A writer that squeezes a GIF streamed into it, frame by frame as each one's bytes are complete,
+/// into `inner`. Blocks other than images pass through as they are; a GIF it does not handle
+/// (interlaced, a disposal other than keep, a broken block) passes through from there on.
+pub struct Squeezer<W: Write> {
+    inner: W,
+    loss: u32,
+    pending: Vec<u8>,
+    state: State,
+    written: Arc<AtomicU64>,
+}
+
+enum State {
+    Header,
+    Blocks { width: usize, height: usize, global: Vec<RGB8>, intended: Vec<RGB8>, shown: Vec<RGB8>, transparent: Option<u8>, keeps: bool },
+    PassThrough,
+}
+
+impl<W: Write> Squeezer<W> {
+    /// With `loss` 0 it only passes bytes on (exact, it would make gifski's GIFs 1–2 % larger).
+    pub fn new(inner: W, loss: u32) -> Self {
+        let state = if loss == 0 { State::PassThrough } else { State::Header };
+        Squeezer { inner, loss, pending: Vec::new(), state, written: Arc::new(AtomicU64::new(0)) }
+    }
+
+    /// Bytes written to `inner` so far, readable from another thread.
+    pub fn written(&self) -> Arc<AtomicU64> {
+        self.written.clone()
+    }
+
+    /// Writes what is left over (a truncated GIF as it came) and hands back `inner`.
+    pub fn finish(mut self) -> std::io::Result<W> {
+        let rest = std::mem::take(&mut self.pending);
+        self.emit(&rest)?;
+        self.inner.flush()?;
+        Ok(self.inner)
+    }
+
+    fn emit(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        self.inner.write_all(bytes)?;
+        self.written.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Handles every complete block at the front of `pending`.
+    fn drain(&mut self) -> std::io::Result<()> {
+        loop {
+            let step = match &mut self.state {
+                State::PassThrough => Step::Pass(self.pending.len()),
+                State::Header => header(&self.pending),
+                State::Blocks { .. } => self.block(),
+            };
+            match step {
+                Step::NeedMore => return Ok(()),
+                Step::Pass(n) => {
+                    let bytes: Vec<u8> = self.pending.drain(..n).collect();
+                    self.emit(&bytes)?;
+                    if self.pending.is_empty() {
+                        return Ok(());
+                    }
                 }
-                target.push(intended[p]);
-                under.push(shown[p]);
-            }
-            let image = Image { pal: &pal, transparent: frame.transparent, given: &frame.buffer, target: &target, under: &under };
-            let min_code_size = (pal.len().max(4).next_power_of_two().trailing_zeros() as u8).clamp(2, 8);
-            let (lzw, chosen) = encode(&image, min_code_size, loss);
-            for (i, &c) in chosen.iter().enumerate() {
-                if Some(c) != frame.transparent {
-                    shown[at(i)] = pal[usize::from(c)];
+                Step::Start { len, width, height, global } => {
+                    let bytes: Vec<u8> = self.pending.drain(..len).collect();
+                    self.emit(&bytes)?;
+                    let black = vec![RGB8::new(0, 0, 0); width * height];
+                    self.state = State::Blocks { width, height, global, intended: black.clone(), shown: black, transparent: None, keeps: true };
                 }
-            }
-            let mut buffer = Vec::with_capacity(lzw.len() + 1);
-            buffer.push(min_code_size);
-            buffer.extend_from_slice(&lzw);
-            let squeezed = gif::Frame { buffer: Cow::Owned(buffer), palette: frame.palette.clone(), ..frame.clone() };
-            if enc.write_lzw_pre_encoded_frame(&squeezed).is_err() {
-                return Ok(gif.to_vec());
+                Step::Replace { len, with } => {
+                    self.pending.drain(..len);
+                    self.emit(&with)?;
+                }
+                Step::GiveUp => self.state = State::PassThrough,
             }
         }
     }
-    Ok(out)
+
+    /// The next block: an extension (a graphic control one noted), an image (squeezed), the end.
+    fn block(&mut self) -> Step {
+        let State::Blocks { width, height, global, intended, shown, transparent, keeps } = &mut self.state else { return Step::GiveUp };
+        let b = &self.pending;
+        match b.first() {
+            None => Step::NeedMore,
+            Some(0x3B) => Step::Pass(b.len()),
+            Some(0x21) => {
+                let Some(len) = sub_blocks_end(b, 2) else { return Step::NeedMore };
+                if b.get(1) == Some(&0xF9) && b.len() >= 8 && b[2] == 4 {
+                    *transparent = (b[3] & 1 == 1).then_some(b[6]);
+                    *keeps = matches!((b[3] >> 2) & 7, 0 | 1);
+                }
+                Step::Pass(len)
+            }
+            Some(0x2C) => {
+                if b.len() < 11 {
+                    return Step::NeedMore;
+                }
+                let le = |i: usize| usize::from(u16::from_le_bytes([b[i], b[i + 1]]));
+                let (left, top, fw, fh, flags) = (le(1), le(3), le(5), le(7), b[9]);
+                let local_len = if flags & 0x80 != 0 { 3 << ((flags & 7) + 1) } else { 0 };
+                let data = 10 + local_len;
+                let Some(len) = sub_blocks_end(b, data + 1) else { return Step::NeedMore };
+                let interlaced = flags & 0x40 != 0;
+                if interlaced || !*keeps || left + fw > *width || top + fh > *height || fw * fh == 0 {
+                    return Step::GiveUp;
+                }
+                let pal: Vec<RGB8> = if local_len > 0 { colours(&b[10..data]) } else { global.clone() };
+                let min_code_size = b[data];
+                let mut packed = Vec::with_capacity(len);
+                let mut i = data + 1;
+                while b[i] != 0 {
+                    packed.extend_from_slice(&b[i + 1..i + 1 + usize::from(b[i])]);
+                    i += 1 + usize::from(b[i]);
+                }
+                let Some(given) = unpack(&packed, min_code_size, fw * fh) else { return Step::GiveUp };
+                if pal.is_empty() || given.iter().any(|&g| usize::from(g) >= pal.len()) || min_code_size > 8 {
+                    return Step::GiveUp;
+                }
+                let at = |i: usize| (top + i / fw) * *width + left + i % fw;
+                let mut target = Vec::with_capacity(fw * fh);
+                let mut under = Vec::with_capacity(fw * fh);
+                for (i, &idx) in given.iter().enumerate() {
+                    let p = at(i);
+                    if Some(idx) != *transparent {
+                        intended[p] = pal[usize::from(idx)];
+                    }
+                    target.push(intended[p]);
+                    under.push(shown[p]);
+                }
+                let image = Image { pal: &pal, transparent: *transparent, given: &given, target: &target, under: &under };
+                let (lzw, chosen) = encode(&image, min_code_size.max(2), self.loss);
+                for (i, &c) in chosen.iter().enumerate() {
+                    if Some(c) != *transparent {
+                        shown[at(i)] = pal[usize::from(c)];
+                    }
+                }
+                *transparent = None;
+                *keeps = true;
+                let mut with = b[..data].to_vec();
+                with.push(min_code_size.max(2));
+                for chunk in lzw.chunks(255) {
+                    with.push(chunk.len() as u8);
+                    with.extend_from_slice(chunk);
+                }
+                with.push(0);
+                Step::Replace { len, with }
+            }
+            Some(_) => Step::GiveUp,
+        }
+    }
+}
+
+impl<W: Write> Write for Squeezer<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.pending.extend_from_slice(buf);
+        self.drain()?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+enum Step {
+    NeedMore,
+    Pass(usize),
+    Start { len: usize, width: usize, height: usize, global: Vec<RGB8> },
+    Replace { len: usize, with: Vec<u8> },
+    GiveUp,
+}
+
+/// The signature, screen descriptor and global palette, once they have all come.
+fn header(b: &[u8]) -> Step {
+    if b.len() < 13 {
+        return Step::NeedMore;
+    }
+    if &b[..3] != b"GIF" {
+        return Step::GiveUp;
+    }
+    let (width, height, flags) = (usize::from(u16::from_le_bytes([b[6], b[7]])), usize::from(u16::from_le_bytes([b[8], b[9]])), b[10]);
+    let global_len = if flags & 0x80 != 0 { 3 << ((flags & 7) + 1) } else { 0 };
+    if b.len() < 13 + global_len {
+        return Step::NeedMore;
+    }
+    Step::Start { len: 13 + global_len, width, height, global: colours(&b[13..13 + global_len]) }
+}
+
+fn colours(bytes: &[u8]) -> Vec<RGB8> {
+    bytes.chunks_exact(3).map(|c| RGB8::new(c[0], c[1], c[2])).collect()
+}
+
+/// Where the sub-blocks starting at `from` end (after their empty one), once all have come.
+fn sub_blocks_end(b: &[u8], from: usize) -> Option<usize> {
+    let mut i = from;
+    loop {
+        let n = usize::from(*b.get(i)?);
+        if n == 0 {
+            return Some(i + 1);
+        }
+        i += 1 + n;
+    }
+}
+
+/// A frame's indices from its LZW data, if they are whole.
+fn unpack(packed: &[u8], min_code_size: u8, pixels: usize) -> Option<Vec<u8>> {
+    if !(1..=8).contains(&min_code_size) {
+        return None;
+    }
+    let mut out = weezl::decode::Decoder::new(weezl::BitOrder::Lsb, min_code_size.max(2)).decode(packed).ok()?;
+    if out.len() < pixels {
+        return None;
+    }
+    out.truncate(pixels);
+    Some(out)
 }
 
 /// One frame's pixels: the indices given, the colour each should show, the picture beneath it.
@@ -207,6 +372,7 @@ fn longest(image: &Image, nodes: &[Node], pos: usize, clear: usize, loss: u32) -
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::borrow::Cow;
 
     /// Every frame's picture, composited, as RGB.
     fn pictures(gif: &[u8]) -> Vec<Vec<RGB8>> {
@@ -248,7 +414,10 @@ mod tests {
     #[test]
     fn exact_squeeze_shows_the_same_pictures() {
         let gif = sample();
-        let squeezed = squeeze(&gif, 0).unwrap();
+        let mut s = Squeezer { state: State::Header, ..Squeezer::new(Vec::new(), 0) };
+        s.write_all(&gif).unwrap();
+        let squeezed = s.finish().unwrap();
+        assert_ne!(squeezed, gif, "re-encoded");
         assert_eq!(pictures(&squeezed), pictures(&gif));
     }
 
@@ -261,5 +430,25 @@ mod tests {
             assert!(a.iter().zip(&b).all(|(x, y)| distance(*x, *y) <= loss));
         }
         assert!(squeezed.len() < gif.len(), "{} not under {}", squeezed.len(), gif.len());
+    }
+
+    #[test]
+    fn a_gif_streamed_in_small_pieces_is_squeezed_the_same() {
+        let gif = sample();
+        let mut s = Squeezer::new(Vec::new(), 300);
+        let counter = s.written();
+        for piece in gif.chunks(7) {
+            s.write_all(piece).unwrap();
+        }
+        let streamed = s.finish().unwrap();
+        assert_eq!(streamed, squeeze(&gif, 300).unwrap());
+        assert_eq!(counter.load(Ordering::Relaxed), streamed.len() as u64);
+    }
+
+    #[test]
+    fn what_is_not_a_gif_passes_through() {
+        let junk = b"GIF89a\x10\x00".repeat(3);
+        assert_eq!(squeeze(&junk, 100).unwrap(), junk);
+        assert_eq!(squeeze(b"hello, world", 100).unwrap(), b"hello, world");
     }
 }
