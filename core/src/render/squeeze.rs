@@ -28,7 +28,8 @@ pub struct Squeezer<W: Write> {
 
 enum State {
     Header,
-    Blocks { width: usize, height: usize, global: Vec<RGB8>, intended: Vec<RGB8>, shown: Vec<RGB8>, transparent: Option<u8>, keeps: bool },
+    /// `intended` and `shown` are None where no frame has painted yet.
+    Blocks { width: usize, height: usize, global: Vec<RGB8>, intended: Vec<Pixel>, shown: Vec<Pixel>, transparent: Option<u8>, keeps: bool },
     PassThrough,
 }
 
@@ -78,8 +79,8 @@ impl<W: Write> Squeezer<W> {
                 Step::Start { len, width, height, global } => {
                     let bytes: Vec<u8> = self.pending.drain(..len).collect();
                     self.emit(&bytes)?;
-                    let black = vec![RGB8::new(0, 0, 0); width * height];
-                    self.state = State::Blocks { width, height, global, intended: black.clone(), shown: black, transparent: None, keeps: true };
+                    let unpainted = vec![None; width * height];
+                    self.state = State::Blocks { width, height, global, intended: unpainted.clone(), shown: unpainted, transparent: None, keeps: true };
                 }
                 Step::Replace { len, with } => {
                     self.pending.drain(..len);
@@ -136,7 +137,7 @@ impl<W: Write> Squeezer<W> {
                 for (i, &idx) in given.iter().enumerate() {
                     let p = at(i);
                     if Some(idx) != *transparent {
-                        intended[p] = pal[usize::from(idx)];
+                        intended[p] = Some(pal[usize::from(idx)]);
                     }
                     target.push(intended[p]);
                     under.push(shown[p]);
@@ -144,11 +145,11 @@ impl<W: Write> Squeezer<W> {
                 let image = Image { pal: &pal, transparent: *transparent, given: &given, target: &target, under: &under };
                 let (lzw, chosen) = encode(&image, min_code_size.max(2), self.loss);
                 // A frame the squeeze would not make smaller stays as gifski wrote it.
-                let smaller = lzw.len() + lzw.len() / 255 + 2 < len - data;
+                let smaller = lzw.len() + lzw.len().div_ceil(255) + 2 < len - data;
                 let chosen = if smaller { chosen } else { given.clone() };
                 for (i, &c) in chosen.iter().enumerate() {
                     if Some(c) != *transparent {
-                        shown[at(i)] = pal[usize::from(c)];
+                        shown[at(i)] = Some(pal[usize::from(c)]);
                     }
                 }
                 *transparent = None;
@@ -203,8 +204,18 @@ fn header(b: &[u8]) -> Step {
     if b.len() < 13 + global_len {
         return Step::NeedMore;
     }
+    // A canvas beyond any GIF gifski makes is not worth the memory: passed through.
+    if width * height > MAX_CANVAS {
+        return Step::GiveUp;
+    }
     Step::Start { len: 13 + global_len, width, height, global: colours(&b[13..13 + global_len]) }
 }
+
+/// The most pixels a squeezed canvas may have (gifgrab's own frames are far smaller).
+const MAX_CANVAS: usize = 16 << 20;
+
+/// A pixel of the picture, or None where nothing has been painted (the GIF's background).
+type Pixel = Option<RGB8>;
 
 fn colours(bytes: &[u8]) -> Vec<RGB8> {
     bytes.chunks_exact(3).map(|c| RGB8::new(c[0], c[1], c[2])).collect()
@@ -224,10 +235,10 @@ fn sub_blocks_end(b: &[u8], from: usize) -> Option<usize> {
 
 /// A frame's indices from its LZW data, if they are whole.
 fn unpack(packed: &[u8], min_code_size: u8, pixels: usize) -> Option<Vec<u8>> {
-    if !(1..=8).contains(&min_code_size) {
+    if !(2..=8).contains(&min_code_size) {
         return None;
     }
-    let mut out = weezl::decode::Decoder::new(weezl::BitOrder::Lsb, min_code_size.max(2)).decode(packed).ok()?;
+    let mut out = weezl::decode::Decoder::new(weezl::BitOrder::Lsb, min_code_size).decode(packed).ok()?;
     if out.len() < pixels {
         return None;
     }
@@ -240,24 +251,31 @@ struct Image<'a> {
     pal: &'a [RGB8],
     transparent: Option<u8>,
     given: &'a [u8],
-    target: &'a [RGB8],
-    under: &'a [RGB8],
+    target: &'a [Pixel],
+    under: &'a [Pixel],
 }
 
 impl Image<'_> {
     /// The colour index `s` shows at pixel `i`.
-    fn colour(&self, s: u8, i: usize) -> RGB8 {
+    fn colour(&self, s: u8, i: usize) -> Pixel {
         if Some(s) == self.transparent {
             self.under[i]
         } else {
-            self.pal.get(usize::from(s)).copied().unwrap_or_default()
+            Some(self.pal.get(usize::from(s)).copied().unwrap_or_default())
         }
     }
 }
 
-fn distance(a: RGB8, b: RGB8) -> u32 {
-    let d = |x: u8, y: u8| (i32::from(x) - i32::from(y)).pow(2) as u32;
-    d(a.r, b.r) + d(a.g, b.g) + d(a.b, b.b)
+/// Squared RGB distance; a painted pixel is infinitely far from an unpainted one.
+fn distance(a: Pixel, b: Pixel) -> u32 {
+    match (a, b) {
+        (Some(a), Some(b)) => {
+            let d = |x: u8, y: u8| (i32::from(x) - i32::from(y)).pow(2) as u32;
+            d(a.r, b.r) + d(a.g, b.g) + d(a.b, b.b)
+        }
+        (None, None) => 0,
+        _ => u32::MAX,
+    }
 }
 
 const MAX_CODES: usize = 4096;
@@ -320,15 +338,15 @@ fn encode(image: &Image, min_code_size: u8, loss: u32) -> (Vec<u8>, Vec<u8>) {
     // decoder's does (so a lossy choice of that index stays in step).
     let mut previous: Option<u16> = None;
     // The palette colours within `loss` of each colour met, found once per frame.
-    let mut near: std::collections::HashMap<RGB8, Vec<u8>> = std::collections::HashMap::new();
+    let mut near: std::collections::HashMap<Pixel, Vec<u8>> = std::collections::HashMap::new();
     let mut pos = 0;
     while pos < n {
         let want = image.target[pos];
         let roots = near.entry(want).or_insert_with(|| {
             let opaque = (0..clear.min(image.pal.len())).filter(|&i| Some(i as u8) != image.transparent);
-            opaque.filter(|&i| distance(image.pal[i], want) <= loss).map(|i| i as u8).collect()
+            opaque.filter(|&i| distance(Some(image.pal[i]), want) <= loss).map(|i| i as u8).collect()
         });
-        let (node, end) = longest(image, &nodes, pos, roots, loss);
+        let (node, end) = longest(image, &nodes, pos, clear, roots, loss);
         let mut walk = node;
         for i in (pos..end).rev() {
             chosen[i] = nodes[walk as usize].suffix;
@@ -357,11 +375,12 @@ fn encode(image: &Image, min_code_size: u8, loss: u32) -> (Vec<u8>, Vec<u8>) {
 /// The code whose string matches the most pixels from `pos` within `loss` each (ties: the least
 /// error), and where it ends.
 /// `roots`: the opaque colours within `loss` of the pixel at `pos` (transparency is tried here).
-fn longest(image: &Image, nodes: &[Node], pos: usize, roots: &[u8], loss: u32) -> (u16, usize) {
+fn longest(image: &Image, nodes: &[Node], pos: usize, clear: usize, roots: &[u8], loss: u32) -> (u16, usize) {
     let mut best = (u16::from(image.given[pos]), pos + 1, u64::MAX);
     let mut stack: Vec<(u16, usize, u64)> = Vec::new();
-    let beneath = image.transparent.map(|t| (t, distance(image.under[pos], image.target[pos])));
-    let candidates = roots.iter().map(|&r| (r, distance(image.pal[usize::from(r)], image.target[pos])));
+    // Only a single index is a code of its own: a transparent index past them is left alone.
+    let beneath = image.transparent.filter(|&t| usize::from(t) < clear).map(|t| (t, distance(image.under[pos], image.target[pos])));
+    let candidates = roots.iter().map(|&r| (r, distance(Some(image.pal[usize::from(r)]), image.target[pos])));
     for (root, d) in candidates.chain(beneath.filter(|&(_, d)| d <= loss)) {
         stack.push((u16::from(root), pos + 1, u64::from(d)));
     }
@@ -431,7 +450,7 @@ mod tests {
         // The LZW itself, exact: it decodes to the indices chosen, which show the same colours.
         let pal: Vec<RGB8> = (0..=255u8).map(|i| RGB8::new(i, i / 2, 255 - i)).collect();
         let given: Vec<u8> = (0..3000).map(|i| ((i % 64) * 3 + (i * 7919 % 5)) as u8).collect();
-        let target: Vec<RGB8> = given.iter().map(|&g| pal[usize::from(g)]).collect();
+        let target: Vec<Pixel> = given.iter().map(|&g| Some(pal[usize::from(g)])).collect();
         let image = Image { pal: &pal, transparent: None, given: &given, target: &target, under: &target };
         let (lzw, chosen) = encode(&image, 8, 0);
         assert_eq!(weezl::decode::Decoder::new(weezl::BitOrder::Lsb, 8).decode(&lzw).unwrap(), chosen);
@@ -444,7 +463,7 @@ mod tests {
         let loss = 300;
         let squeezed = squeeze(&gif, loss).unwrap();
         for (a, b) in pictures(&squeezed).iter().zip(pictures(&gif)) {
-            assert!(a.iter().zip(&b).all(|(x, y)| distance(*x, *y) <= loss));
+            assert!(a.iter().zip(&b).all(|(x, y)| distance(Some(*x), Some(*y)) <= loss));
         }
         assert!(squeezed.len() < gif.len(), "{} not under {}", squeezed.len(), gif.len());
     }
@@ -467,5 +486,22 @@ mod tests {
         let junk = b"GIF89a\x10\x00".repeat(3);
         assert_eq!(squeeze(&junk, 100).unwrap(), junk);
         assert_eq!(squeeze(b"hello, world", 100).unwrap(), b"hello, world");
+    }
+
+    #[test]
+    fn a_transparent_index_the_frame_never_uses_is_no_code_of_its_own() {
+        // The second frame holds indices 0-3 only (codes of 3 bits), its transparent index is 200.
+        let pal: Vec<u8> = (0..=255u8).flat_map(|i| [i, i, i]).collect();
+        let mut gif = Vec::new();
+        {
+            let mut enc = gif::Encoder::new(&mut gif, 32, 8, &pal).unwrap();
+            let first: Vec<u8> = (0..256).map(|i| (i % 4) as u8).collect();
+            enc.write_frame(&gif::Frame { width: 32, height: 8, buffer: Cow::Owned(first.clone()), ..Default::default() }).unwrap();
+            // Half its pixels as before: there transparency would do as well as the colour.
+            let second: Vec<u8> = first.iter().enumerate().map(|(i, &p)| if i % 2 == 0 { p } else { (p + 1) % 4 }).collect();
+            enc.write_frame(&gif::Frame { width: 32, height: 8, buffer: Cow::Owned(second), transparent: Some(200), ..Default::default() }).unwrap();
+        }
+        let squeezed = squeeze(&gif, 2).unwrap();
+        assert_eq!(pictures(&squeezed), pictures(&gif));
     }
 }
