@@ -48,20 +48,20 @@ pub struct Knobs {
 pub fn knobs(quality: u8) -> Knobs {
     // (quality, palette, motion, lossy, squeeze), measured points between which knobs are interpolated.
     const PATH: [(u8, u8, u8, u8, u8); 10] = [
-        (1, 30, 30, 30, 50),
+        (1, 30, 30, 30, 100),
         // Below a score of about 40 gifski's own coupling (denoiser first) is smaller on
         // bigbuckbunny and carphone, so the low end returns to it: q20 is gifski's q40.
-        (20, 40, 40, 40, 50),
+        (20, 40, 40, 40, 100),
         // Then palette 52 with the denoiser and lossy LZW eased off together (bigbuckbunny
         // palette 52, both 62, squeeze 50: 1117 KB at 35.7; gifski's own coupling about 1200).
-        (35, 52, 62, 62, 50),
+        (35, 52, 62, 62, 100),
         // The squeeze beats gifski's lossy LZW at equal score (bikes palette 56 + squeeze 30: 772
         // KB at 52.1, palette 54 + lossy 78: 866 KB at 52.7), so it takes over from q72 down.
-        (50, 52, 100, 100, 50),
-        (60, 56, 100, 100, 40),
-        (72, 60, 100, 100, 30),
-        (80, 64, 100, 100, 25),
-        (90, 68, 100, 100, 15),
+        (50, 52, 100, 100, 100),
+        (60, 56, 100, 100, 80),
+        (72, 60, 100, 100, 60),
+        (80, 64, 100, 100, 50),
+        (90, 68, 100, 100, 30),
         (95, 75, 100, 100, 0),
         (100, 100, 100, 100, 0),
     ];
@@ -164,10 +164,10 @@ mod tests {
     fn knobs_follow_the_measured_path_and_rise_with_quality() {
         assert_eq!(knobs(100), Knobs { palette: 100, motion: 100, lossy: 100, squeeze: 0 });
         assert_eq!(knobs(95), Knobs { palette: 75, motion: 100, lossy: 100, squeeze: 0 });
-        assert_eq!(knobs(90), Knobs { palette: 68, motion: 100, lossy: 100, squeeze: 15 });
-        assert_eq!(knobs(55), Knobs { palette: 54, motion: 100, lossy: 100, squeeze: 45 });
-        assert_eq!(knobs(1), Knobs { palette: 30, motion: 30, lossy: 30, squeeze: 50 });
-        assert_eq!(knobs(20), Knobs { palette: 40, motion: 40, lossy: 40, squeeze: 50 });
+        assert_eq!(knobs(90), Knobs { palette: 68, motion: 100, lossy: 100, squeeze: 30 });
+        assert_eq!(knobs(55), Knobs { palette: 54, motion: 100, lossy: 100, squeeze: 90 });
+        assert_eq!(knobs(1), Knobs { palette: 30, motion: 30, lossy: 30, squeeze: 100 });
+        assert_eq!(knobs(20), Knobs { palette: 40, motion: 40, lossy: 40, squeeze: 100 });
         assert_eq!(knobs(0), knobs(1));
         for q in 1..100u8 {
             let (a, b) = (knobs(q), knobs(q + 1));

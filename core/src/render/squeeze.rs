@@ -1,5 +1,6 @@
 //! A second LZW pass over a finished GIF: each pixel may be written as any palette colour within
-//! `loss` of what the GIF shows there, and an unchanged pixel as either transparency or a colour,
+//! `loss` of what the GIF shows there (the error of the pixel before carried into it, as error
+//! diffusion does), and an unchanged pixel as either transparency or a colour,
 //! whichever extends the current LZW string. Written here because gifski's and gifsicle's lossy
 //! LZW count transparency against a colour as maximally different (they do not look beneath it).
 
@@ -377,28 +378,58 @@ fn encode(image: &Image, min_code_size: u8, loss: u32) -> (Vec<u8>, Vec<u8>) {
 /// `roots`: the opaque colours within `loss` of the pixel at `pos` (transparency is tried here).
 fn longest(image: &Image, nodes: &[Node], pos: usize, clear: usize, roots: &[u8], loss: u32) -> (u16, usize) {
     let mut best = (u16::from(image.given[pos]), pos + 1, u64::MAX);
-    let mut stack: Vec<(u16, usize, u64)> = Vec::new();
+    let mut stack: Vec<(u16, usize, u64, Carry)> = Vec::new();
+    let want = image.target[pos];
     // Only a single index is a code of its own: a transparent index past them is left alone.
-    let beneath = image.transparent.filter(|&t| usize::from(t) < clear).map(|t| (t, distance(image.under[pos], image.target[pos])));
-    let candidates = roots.iter().map(|&r| (r, distance(Some(image.pal[usize::from(r)]), image.target[pos])));
-    for (root, d) in candidates.chain(beneath.filter(|&(_, d)| d <= loss)) {
-        stack.push((u16::from(root), pos + 1, u64::from(d)));
+    let beneath = image.transparent.filter(|&t| usize::from(t) < clear);
+    for root in roots.iter().copied().chain(beneath) {
+        let got = image.colour(root, pos);
+        let d = distance(got, want);
+        if d <= loss {
+            stack.push((u16::from(root), pos + 1, u64::from(d), carry(want, got)));
+        }
     }
-    while let Some((node, next, total)) = stack.pop() {
+    while let Some((node, next, total, error)) = stack.pop() {
         if next > best.1 || (next == best.1 && total < best.2) {
             best = (node, next, total);
         }
         if next >= image.target.len() {
             continue;
         }
+        // Each pixel's error is carried into the next one's wish (as error diffusion does), so a
+        // long string averages out instead of drifting into a streak.
+        let want = carried(image.target[next], error, 1);
+        let half = carried(image.target[next], error, 2);
         for &child in &nodes[node as usize].children {
-            let d = distance(image.colour(nodes[child as usize].suffix, next), image.target[next]);
+            let got = image.colour(nodes[child as usize].suffix, next);
+            let d = distance(got, want).min(distance(got, half));
             if d <= loss {
-                stack.push((child, next + 1, total + u64::from(d)));
+                stack.push((child, next + 1, total + u64::from(d), carry(want, got)));
             }
         }
     }
     (best.0, best.1)
+}
+
+/// What a pixel missed its colour by, three quarters of it carried to the next.
+type Carry = [i16; 3];
+
+fn carry(want: Pixel, got: Pixel) -> Carry {
+    match (want, got) {
+        (Some(w), Some(g)) => {
+            let d = |w: u8, g: u8| (i16::from(w) - i16::from(g)) * 3 / 4;
+            [d(w.r, g.r), d(w.g, g.g), d(w.b, g.b)]
+        }
+        _ => [0; 3],
+    }
+}
+
+/// `target` moved by `error` / `divisor`.
+fn carried(target: Pixel, error: Carry, divisor: i16) -> Pixel {
+    target.map(|t| {
+        let m = |c: u8, e: i16| (i16::from(c) + e / divisor).clamp(0, 255) as u8;
+        RGB8::new(m(t.r, error[0]), m(t.g, error[1]), m(t.b, error[2]))
+    })
 }
 
 #[cfg(test)]
