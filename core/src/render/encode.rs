@@ -53,7 +53,8 @@ pub fn knobs(quality: u8) -> Knobs {
         // bigbuckbunny and carphone, so the low end returns to it: q20 is gifski's q40.
         (20, 40, 40, 40, 100),
         // Then palette 52 with the denoiser and lossy LZW eased off together (bigbuckbunny
-        // palette 52, both 62, squeeze 50: 1117 KB at 35.7; gifski's own coupling about 1200).
+        // palette 52, both 62: 1117 KB at 35.7, gifski's own coupling about 1200; the squeeze does
+        // nothing on gifski's lossy frames).
         (35, 52, 62, 62, 100),
         // The squeeze beats gifski's lossy LZW at equal score (bikes palette 56 + squeeze 30: 772
         // KB at 52.1, palette 54 + lossy 78: 866 KB at 52.7), so it takes over from q72 down.

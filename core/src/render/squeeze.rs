@@ -60,6 +60,14 @@ impl<W: Write> Squeezer<W> {
         Ok(())
     }
 
+    /// Writes the first `n` pending bytes on as they are.
+    fn emit_pending(&mut self, n: usize) -> std::io::Result<()> {
+        self.inner.write_all(&self.pending[..n])?;
+        self.written.fetch_add(n as u64, Ordering::Relaxed);
+        self.pending.drain(..n);
+        Ok(())
+    }
+
     /// Handles every complete block at the front of `pending`.
     fn drain(&mut self) -> std::io::Result<()> {
         loop {
@@ -71,15 +79,13 @@ impl<W: Write> Squeezer<W> {
             match step {
                 Step::NeedMore => return Ok(()),
                 Step::Pass(n) => {
-                    let bytes: Vec<u8> = self.pending.drain(..n).collect();
-                    self.emit(&bytes)?;
+                    self.emit_pending(n)?;
                     if self.pending.is_empty() {
                         return Ok(());
                     }
                 }
                 Step::Start { len, width, height, global } => {
-                    let bytes: Vec<u8> = self.pending.drain(..len).collect();
-                    self.emit(&bytes)?;
+                    self.emit_pending(len)?;
                     let unpainted = vec![None; width * height];
                     self.state = State::Blocks { width, height, global, intended: unpainted.clone(), shown: unpainted, transparent: None, keeps: true };
                 }
@@ -129,7 +135,7 @@ impl<W: Write> Squeezer<W> {
                     i += 1 + usize::from(b[i]);
                 }
                 let Some(given) = unpack(&packed, min_code_size, fw * fh) else { return Step::GiveUp };
-                if pal.is_empty() || given.iter().any(|&g| usize::from(g) >= pal.len()) || min_code_size > 8 {
+                if pal.is_empty() || given.iter().any(|&g| usize::from(g) >= pal.len()) {
                     return Step::GiveUp;
                 }
                 let at = |i: usize| (top + i / fw) * *width + left + i % fw;
@@ -144,11 +150,10 @@ impl<W: Write> Squeezer<W> {
                     under.push(shown[p]);
                 }
                 let image = Image { pal: &pal, transparent: *transparent, given: &given, target: &target, under: &under };
-                let (lzw, chosen) = encode(&image, min_code_size.max(2), self.loss);
+                let (lzw, chosen) = encode(&image, min_code_size, self.loss);
                 // A frame the squeeze would not make smaller stays as gifski wrote it.
                 let smaller = lzw.len() + lzw.len().div_ceil(255) + 2 < len - data;
-                let chosen = if smaller { chosen } else { given.clone() };
-                for (i, &c) in chosen.iter().enumerate() {
+                for (i, &c) in (if smaller { &chosen } else { &given }).iter().enumerate() {
                     if Some(c) != *transparent {
                         shown[at(i)] = Some(pal[usize::from(c)]);
                     }
@@ -159,7 +164,7 @@ impl<W: Write> Squeezer<W> {
                     return Step::Pass(len);
                 }
                 let mut with = b[..data].to_vec();
-                with.push(min_code_size.max(2));
+                with.push(min_code_size);
                 for chunk in lzw.chunks(255) {
                     with.push(chunk.len() as u8);
                     with.extend_from_slice(chunk);
@@ -174,6 +179,11 @@ impl<W: Write> Squeezer<W> {
 
 impl<W: Write> Write for Squeezer<W> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        // Passing through (no squeeze, or a GIF it does not handle): no copy on the way.
+        if matches!(self.state, State::PassThrough) && self.pending.is_empty() {
+            self.emit(buf)?;
+            return Ok(buf.len());
+        }
         self.pending.extend_from_slice(buf);
         self.drain()?;
         Ok(buf.len())
@@ -234,7 +244,7 @@ fn sub_blocks_end(b: &[u8], from: usize) -> Option<usize> {
     }
 }
 
-/// A frame's indices from its LZW data, if they are whole.
+/// A frame's indices from its LZW data, if they are whole (and coded as GIF allows: 2 to 8 bits).
 fn unpack(packed: &[u8], min_code_size: u8, pixels: usize) -> Option<Vec<u8>> {
     if !(2..=8).contains(&min_code_size) {
         return None;

@@ -96,8 +96,7 @@ fn main() {
             if gifsicle_version.is_some() && key == "bayer5" {
                 for lossy in [20, 40, 80] {
                     let lossy_out = work.path(&format!("{}-gifsicle-{lossy}.gif", clip.name));
-                    let ok = Command::new("gifsicle").args(["-O3", &format!("--lossy={lossy}"), "-o"]).arg(&lossy_out).arg(&out).status().is_ok_and(|s| s.success());
-                    if ok {
+                    if gifsicle_lossy(&out, lossy, &lossy_out) {
                         points.push(score("ffmpeg bayer + gifsicle -O3", &format!("lossy {lossy}"), &lossy_out, &reference, clip));
                     }
                 }
@@ -161,25 +160,28 @@ fn sweep() {
                 for post in &posts {
                     let scored = work.path(&format!("{}-post{post}.gif", clip.name));
                     if let Some(n) = post.strip_prefix('g') {
-                        let ok = Command::new("gifsicle").args(["-O3", &format!("--lossy={n}"), "-o"]).arg(&scored).arg(&out).status();
-                        assert!(ok.is_ok_and(|s| s.success()), "gifsicle on {}", out.display());
+                        assert!(gifsicle_lossy(&out, n.parse().expect("a lossy level"), &scored), "gifsicle on {}", out.display());
                     } else if let Some(n) = post.strip_prefix('s') {
                         let gif = std::fs::read(&out).expect("the GIF");
-                        let started = std::time::Instant::now();
                         let squeezed = gifgrab_core::render::squeeze::squeeze(&gif, n.parse().expect("a loss")).expect("squeeze");
-                        eprintln!("squeeze {n}: {:.2} s", started.elapsed().as_secs_f64());
                         std::fs::write(&scored, squeezed).expect("write");
                     } else {
                         std::fs::copy(&out, &scored).expect("copy");
                     }
                     let p = score("sweep", "", &scored, &reference, clip);
                     writeln!(tsv, "{}\t{pre}\t{fast}\t{quality}\t{motion}\t{lossy}\t{post}\t{}\t{:.2}\t{:.2}", clip.name, p.bytes, p.mean, p.p10).unwrap();
-                    println!("{} {pre} fast={fast} q{quality} m{motion} l{lossy} gifsicle {post}: {} KB {:.1}", clip.name, p.bytes / 1024, p.mean);
+                    println!("{} {pre} fast={fast} q{quality} m{motion} l{lossy} post {post}: {} KB {:.1}", clip.name, p.bytes / 1024, p.mean);
                 }
                 let _ = std::fs::remove_file(&out);
             }
         }
     }
+}
+
+/// `gifsicle -O3 --lossy=N` from `gif` into `out`; false if it did not run or failed.
+fn gifsicle_lossy(gif: &Path, lossy: u32, out: &Path) -> bool {
+    let run = Command::new("gifsicle").args(["-O3", &format!("--lossy={lossy}"), "-o"]).arg(out).arg(gif).status();
+    run.is_ok_and(|s| s.success())
 }
 
 /// The reference frames as one raw RGB file, for ffmpeg.
