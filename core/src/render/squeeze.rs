@@ -5,6 +5,7 @@
 //! LZW count transparency against a colour as maximally different (they do not look beneath it).
 
 use rgb::RGB8;
+use rustc_hash::FxHashMap;
 use std::io::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -149,7 +150,7 @@ impl<W: Write> Squeezer<W> {
                     target.push(intended[p]);
                     under.push(shown[p]);
                 }
-                let image = Image { pal: &pal, transparent: *transparent, given: &given, target: &target, under: &under };
+                let image = Image::new(&pal, *transparent, &given, &target, &under);
                 let (lzw, chosen) = encode(&image, min_code_size, self.loss);
                 // A frame the squeeze would not make smaller stays as gifski wrote it.
                 let smaller = lzw.len() + lzw.len().div_ceil(255) + 2 < len - data;
@@ -259,20 +260,29 @@ fn unpack(packed: &[u8], min_code_size: u8, pixels: usize) -> Option<Vec<u8>> {
 
 /// One frame's pixels: the indices given, the colour each should show, the picture beneath it.
 struct Image<'a> {
-    pal: &'a [RGB8],
+    /// The palette padded to 256 colours (an index past it shows black, as gifski's decoder does).
+    pal: [RGB8; 256],
+    colours: usize,
     transparent: Option<u8>,
     given: &'a [u8],
     target: &'a [Pixel],
     under: &'a [Pixel],
 }
 
-impl Image<'_> {
+impl<'a> Image<'a> {
+    fn new(pal: &[RGB8], transparent: Option<u8>, given: &'a [u8], target: &'a [Pixel], under: &'a [Pixel]) -> Self {
+        let mut padded = [RGB8::default(); 256];
+        let colours = pal.len().min(256);
+        padded[..colours].copy_from_slice(&pal[..colours]);
+        Image { pal: padded, colours, transparent, given, target, under }
+    }
+
     /// The colour index `s` shows at pixel `i`.
     fn colour(&self, s: u8, i: usize) -> Pixel {
         if Some(s) == self.transparent {
             self.under[i]
         } else {
-            Some(self.pal.get(usize::from(s)).copied().unwrap_or_default())
+            Some(self.pal[usize::from(s)])
         }
     }
 }
@@ -290,11 +300,53 @@ fn distance(a: Pixel, b: Pixel) -> u32 {
 }
 
 const MAX_CODES: usize = 4096;
+/// No node: the end of a child list.
+const NONE: u16 = u16::MAX;
 
-struct Node {
-    suffix: u8,
-    parent: u16,
-    children: Vec<u16>,
+/// The decoder's table as a trie; children are linked lists, in the order they were added (the
+/// search's ties depend on it), so a table of 4096 strings costs no allocation per string.
+struct Trie {
+    suffix: Vec<u8>,
+    parent: Vec<u16>,
+    first_child: Vec<u16>,
+    last_child: Vec<u16>,
+    next_sibling: Vec<u16>,
+}
+
+impl Trie {
+    fn new() -> Self {
+        let v = || Vec::with_capacity(MAX_CODES);
+        Trie { suffix: Vec::with_capacity(MAX_CODES), parent: v(), first_child: v(), last_child: v(), next_sibling: v() }
+    }
+
+    fn len(&self) -> usize {
+        self.suffix.len()
+    }
+
+    /// Back to the single indices, clear and end of information.
+    fn reset(&mut self, clear: usize) {
+        for v in [&mut self.parent, &mut self.first_child, &mut self.last_child, &mut self.next_sibling] {
+            v.clear();
+            v.resize(clear + 2, NONE);
+        }
+        self.suffix.clear();
+        self.suffix.extend((0..clear + 2).map(|i| i as u8));
+    }
+
+    fn add(&mut self, parent: u16, suffix: u8) {
+        let id = self.len() as u16;
+        self.suffix.push(suffix);
+        self.parent.push(parent);
+        self.first_child.push(NONE);
+        self.last_child.push(NONE);
+        self.next_sibling.push(NONE);
+        let p = usize::from(parent);
+        match self.last_child[p] {
+            NONE => self.first_child[p] = id,
+            last => self.next_sibling[usize::from(last)] = id,
+        }
+        self.last_child[p] = id;
+    }
 }
 
 /// Codes are written least significant bit first; the width follows the decoder's table.
@@ -338,57 +390,59 @@ fn encode(image: &Image, min_code_size: u8, loss: u32) -> (Vec<u8>, Vec<u8>) {
     let n = image.target.len();
     let mut chosen = vec![0u8; n];
     let mut bits = Bits { out: Vec::with_capacity(n / 2), acc: 0, n: 0 };
-    let mut nodes: Vec<Node> = Vec::with_capacity(MAX_CODES);
-    let reset = |nodes: &mut Vec<Node>| {
-        nodes.clear();
-        nodes.extend((0..clear + 2).map(|i| Node { suffix: i as u8, parent: u16::MAX, children: Vec::new() }));
-    };
-    reset(&mut nodes);
-    bits.put(clear as u16, width(nodes.len(), min_code_size));
+    let mut trie = Trie::new();
+    trie.reset(clear);
+    bits.put(clear as u16, width(trie.len(), min_code_size));
     // The string written last: the table gains it plus the next string's first index, as the
     // decoder's does (so a lossy choice of that index stays in step).
     let mut previous: Option<u16> = None;
-    // The palette colours within `loss` of each colour met, found once per frame.
-    let mut near: std::collections::HashMap<Pixel, Vec<u8>> = std::collections::HashMap::new();
+    // The palette colours within `loss` of each colour met, found once per frame (ranges of `roots`).
+    let mut near: FxHashMap<Pixel, (usize, usize)> = FxHashMap::default();
+    let mut roots: Vec<u8> = Vec::new();
+    let mut stack = Vec::new();
     let mut pos = 0;
     while pos < n {
         let want = image.target[pos];
-        let roots = near.entry(want).or_insert_with(|| {
-            let opaque = (0..clear.min(image.pal.len())).filter(|&i| Some(i as u8) != image.transparent);
-            opaque.filter(|&i| distance(Some(image.pal[i]), want) <= loss).map(|i| i as u8).collect()
+        let (from, to) = *near.entry(want).or_insert_with(|| {
+            let start = roots.len();
+            let opaque = (0..clear.min(image.colours)).filter(|&i| Some(i as u8) != image.transparent);
+            roots.extend(opaque.filter(|&i| distance(Some(image.pal[i]), want) <= loss).map(|i| i as u8));
+            (start, roots.len())
         });
-        let (node, end) = longest(image, &nodes, pos, clear, roots, loss);
+        let (node, end) = longest(image, &trie, pos, clear, &roots[from..to], loss, &mut stack);
         let mut walk = node;
         for i in (pos..end).rev() {
-            chosen[i] = nodes[walk as usize].suffix;
-            walk = nodes[walk as usize].parent;
+            chosen[i] = trie.suffix[usize::from(walk)];
+            walk = trie.parent[usize::from(walk)];
         }
         // The decoder reads this code at its table's width before it adds to the table.
-        bits.put(node, width(nodes.len(), min_code_size));
+        bits.put(node, width(trie.len(), min_code_size));
         if let Some(prev) = previous {
-            let id = nodes.len() as u16;
-            nodes.push(Node { suffix: chosen[pos], parent: prev, children: Vec::new() });
-            nodes[prev as usize].children.push(id);
+            trie.add(prev, chosen[pos]);
         }
         previous = Some(node);
         pos = end;
         // A full table is cleared at once (measured: keeping it full made bikes' GIF 35 % larger).
-        if nodes.len() == MAX_CODES && pos < n {
-            bits.put(clear as u16, width(nodes.len(), min_code_size));
-            reset(&mut nodes);
+        if trie.len() == MAX_CODES && pos < n {
+            bits.put(clear as u16, width(trie.len(), min_code_size));
+            trie.reset(clear);
             previous = None;
         }
     }
-    bits.put(clear as u16 + 1, width(nodes.len(), min_code_size));
+    bits.put(clear as u16 + 1, width(trie.len(), min_code_size));
     (bits.finish(), chosen)
 }
 
+/// A string being tried: its code, the pixel after it, its summed error, the error carried on.
+type Try = (u16, usize, u64, Carry);
+
 /// The code whose string matches the most pixels from `pos` within `loss` each (ties: the least
 /// error), and where it ends.
-/// `roots`: the opaque colours within `loss` of the pixel at `pos` (transparency is tried here).
-fn longest(image: &Image, nodes: &[Node], pos: usize, clear: usize, roots: &[u8], loss: u32) -> (u16, usize) {
+/// `roots`: the opaque colours within `loss` of the pixel at `pos` (transparency is tried here);
+/// `stack`: scratch space, kept between calls.
+fn longest(image: &Image, trie: &Trie, pos: usize, clear: usize, roots: &[u8], loss: u32, stack: &mut Vec<Try>) -> (u16, usize) {
     let mut best = (u16::from(image.given[pos]), pos + 1, u64::MAX);
-    let mut stack: Vec<(u16, usize, u64, Carry)> = Vec::new();
+    stack.clear();
     let want = image.target[pos];
     // Only a single index is a code of its own: a transparent index past them is left alone.
     let beneath = image.transparent.filter(|&t| usize::from(t) < clear);
@@ -410,12 +464,14 @@ fn longest(image: &Image, nodes: &[Node], pos: usize, clear: usize, roots: &[u8]
         // long string averages out instead of drifting into a streak.
         let want = carried(image.target[next], error, 1);
         let half = carried(image.target[next], error, 2);
-        for &child in &nodes[node as usize].children {
-            let got = image.colour(nodes[child as usize].suffix, next);
+        let mut child = trie.first_child[usize::from(node)];
+        while child != NONE {
+            let got = image.colour(trie.suffix[usize::from(child)], next);
             let d = distance(got, want).min(distance(got, half));
             if d <= loss {
                 stack.push((child, next + 1, total + u64::from(d), carry(want, got)));
             }
+            child = trie.next_sibling[usize::from(child)];
         }
     }
     (best.0, best.1)
@@ -492,7 +548,7 @@ mod tests {
         let pal: Vec<RGB8> = (0..=255u8).map(|i| RGB8::new(i, i / 2, 255 - i)).collect();
         let given: Vec<u8> = (0..3000).map(|i| ((i % 64) * 3 + (i * 7919 % 5)) as u8).collect();
         let target: Vec<Pixel> = given.iter().map(|&g| Some(pal[usize::from(g)])).collect();
-        let image = Image { pal: &pal, transparent: None, given: &given, target: &target, under: &target };
+        let image = Image::new(&pal, None, &given, &target, &target);
         let (lzw, chosen) = encode(&image, 8, 0);
         assert_eq!(weezl::decode::Decoder::new(weezl::BitOrder::Lsb, 8).decode(&lzw).unwrap(), chosen);
         assert_eq!(chosen, given);
