@@ -14,8 +14,7 @@ pub fn start(s: &GifSpec) -> Result<(gifski::Collector, gifski::Writer)> {
         width: None,
         height: None,
         quality: k.palette,
-        // Measured: 40% less CPU for SSIM within 0.006 and files within 3% (README, Performance).
-        fast: true,
+        fast: k.fast,
         repeat: repeat(s.plays),
     };
     let (collector, mut writer) =
@@ -30,13 +29,15 @@ pub fn start(s: &GifSpec) -> Result<(gifski::Collector, gifski::Writer)> {
 
 /// The knobs for one quality setting: gifski's three, `palette` (its quality: palette accuracy and
 /// dithering strength), `motion` (the temporal denoiser) and `lossy` (lossy LZW; 100 is off), and
-/// gifgrab's `squeeze` after it (the squared RGB error a pixel may take; 0 is off).
+/// gifgrab's `squeeze` after it (the squared RGB error a pixel may take; 0 is off), and whether
+/// gifski quantises in its fast mode.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Knobs {
     pub palette: u8,
     pub motion: u8,
     pub lossy: u8,
     pub squeeze: u32,
+    pub fast: bool,
 }
 
 /// gifgrab's quality scale along the smallest-bytes-for-the-score path that `bench --quality
@@ -47,15 +48,16 @@ pub struct Knobs {
 /// its denoiser. Each knob gives more bytes as quality rises, so size does too (fit relies on it).
 pub fn knobs(quality: u8) -> Knobs {
     // (quality, palette, motion, lossy, squeeze), measured points between which knobs are interpolated.
-    const PATH: [(u8, u8, u8, u8, u8); 10] = [
+    const PATH: [(u8, u8, u8, u8, u8); 11] = [
+        // Up to q30 gifski's own coupling (denoiser first): below a score of about 30 it is the
+        // smallest on every clip (a path of less palette quality was 2-5 % larger there).
         (1, 30, 30, 30, 100),
-        // Below a score of about 40 gifski's own coupling (denoiser first) is smaller on
-        // bigbuckbunny and carphone, so the low end returns to it: q20 is gifski's q40.
         (20, 40, 40, 40, 100),
+        (30, 50, 50, 50, 100),
         // Then palette 52 with the denoiser and lossy LZW eased off together (bigbuckbunny
-        // palette 52, both 62: 1117 KB at 35.7, gifski's own coupling about 1200; the squeeze does
-        // nothing on gifski's lossy frames).
-        (35, 52, 62, 62, 100),
+        // palette 52, both 62: 1117 KB at 35.7, gifski's coupling about 1134; carphone 3.5 % below
+        // it; the squeeze does little on gifski's lossy frames).
+        (40, 52, 62, 62, 100),
         // The squeeze beats gifski's lossy LZW at equal score (bikes palette 56 + squeeze 30: 772
         // KB at 52.1, palette 54 + lossy 78: 866 KB at 52.7), so it takes over from q72 down.
         (50, 52, 100, 100, 100),
@@ -71,7 +73,10 @@ pub fn knobs(quality: u8) -> Knobs {
     let (a, b) = (PATH[i - 1], PATH[i]);
     let t = f32::from(q - a.0) / f32::from(b.0 - a.0);
     let mix = |x: u8, y: u8| (f32::from(x) + t * (f32::from(y) - f32::from(x))).round() as u8;
-    Knobs { palette: mix(a.1, b.1), motion: mix(a.2, b.2), lossy: mix(a.3, b.3), squeeze: u32::from(mix(a.4, b.4)) }
+    let lossy = mix(a.3, b.3);
+    // Careful quantising wherever gifski's lossy LZW is on: 0.5-1 % fewer bytes and up to a point
+    // more score there (sweep, every clip); above, fast mode's 40 % less CPU costs little.
+    Knobs { palette: mix(a.1, b.1), motion: mix(a.2, b.2), lossy, squeeze: u32::from(mix(a.4, b.4)), fast: lossy == 100 }
 }
 
 /// Plays N times is N - 1 repeats in the NETSCAPE2.0 block; once writes no block at all (the
@@ -163,16 +168,17 @@ mod tests {
 
     #[test]
     fn knobs_follow_the_measured_path_and_rise_with_quality() {
-        assert_eq!(knobs(100), Knobs { palette: 100, motion: 100, lossy: 100, squeeze: 0 });
-        assert_eq!(knobs(95), Knobs { palette: 75, motion: 100, lossy: 100, squeeze: 0 });
-        assert_eq!(knobs(90), Knobs { palette: 68, motion: 100, lossy: 100, squeeze: 30 });
-        assert_eq!(knobs(55), Knobs { palette: 54, motion: 100, lossy: 100, squeeze: 90 });
-        assert_eq!(knobs(1), Knobs { palette: 30, motion: 30, lossy: 30, squeeze: 100 });
-        assert_eq!(knobs(20), Knobs { palette: 40, motion: 40, lossy: 40, squeeze: 100 });
+        assert_eq!(knobs(100), Knobs { palette: 100, motion: 100, lossy: 100, squeeze: 0, fast: true });
+        assert_eq!(knobs(95), Knobs { palette: 75, motion: 100, lossy: 100, squeeze: 0, fast: true });
+        assert_eq!(knobs(90), Knobs { palette: 68, motion: 100, lossy: 100, squeeze: 30, fast: true });
+        assert_eq!(knobs(55), Knobs { palette: 54, motion: 100, lossy: 100, squeeze: 90, fast: true });
+        assert_eq!(knobs(1), Knobs { palette: 30, motion: 30, lossy: 30, squeeze: 100, fast: false });
+        assert_eq!(knobs(30), Knobs { palette: 50, motion: 50, lossy: 50, squeeze: 100, fast: false });
+        assert_eq!(knobs(20), Knobs { palette: 40, motion: 40, lossy: 40, squeeze: 100, fast: false });
         assert_eq!(knobs(0), knobs(1));
         for q in 1..100u8 {
             let (a, b) = (knobs(q), knobs(q + 1));
-            let more = b.palette >= a.palette && b.motion >= a.motion && b.lossy >= a.lossy && b.squeeze <= a.squeeze;
+            let more = b.palette >= a.palette && b.motion >= a.motion && b.lossy >= a.lossy && b.squeeze <= a.squeeze && b.fast >= a.fast;
             assert!(more, "{q}: {a:?} then {b:?}");
         }
     }
