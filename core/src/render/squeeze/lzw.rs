@@ -209,19 +209,48 @@ fn longest(image: &Image, trie: &Trie, pos: usize, clear: usize, roots: &[u8], l
         }
         // Each pixel's error is carried into the next one's wish (as error diffusion does), so a
         // long string averages out instead of drifting into a streak.
-        let want = carried(image.target[next], error, 1);
-        let half = carried(image.target[next], error, 2);
+        let (want, half) = (carried(image.target[next], error, 1), carried(image.target[next], error, 2));
         let mut child = trie.first_child[usize::from(node)];
-        while child != NONE {
-            let got = image.colour(trie.suffix[usize::from(child)], next);
-            let d = distance(got, want).min(distance(got, half));
-            if d <= loss {
-                stack.push((child, next + 1, total + u64::from(d), carry(want, got)));
+        // The same test as `distance` (painted against unpainted never matches), unrolled: this
+        // loop is most of the squeeze's time.
+        match (want, half) {
+            (Some(want), Some(half)) => {
+                let (w, h) = (channels(want), channels(half));
+                while child != NONE {
+                    let s = trie.suffix[usize::from(child)];
+                    let got = if Some(s) == image.transparent { image.under[next] } else { Some(image.pal[usize::from(s)]) };
+                    if let Some(got) = got {
+                        let g = channels(got);
+                        let d = squared(g, w).min(squared(g, h));
+                        if d <= loss {
+                            let e = |i: usize| ((w[i] - g[i]) * 3 / 4) as i16;
+                            stack.push((child, next + 1, total + u64::from(d), [e(0), e(1), e(2)]));
+                        }
+                    }
+                    child = trie.next_sibling[usize::from(child)];
+                }
             }
-            child = trie.next_sibling[usize::from(child)];
+            _ => {
+                // Nothing painted here yet: only transparency still shows nothing.
+                while child != NONE {
+                    let s = trie.suffix[usize::from(child)];
+                    if Some(s) == image.transparent && image.under[next].is_none() {
+                        stack.push((child, next + 1, total, [0; 3]));
+                    }
+                    child = trie.next_sibling[usize::from(child)];
+                }
+            }
         }
     }
     (best.0, best.1)
+}
+
+fn channels(c: RGB8) -> [i32; 3] {
+    [i32::from(c.r), i32::from(c.g), i32::from(c.b)]
+}
+
+fn squared(a: [i32; 3], b: [i32; 3]) -> u32 {
+    ((a[0] - b[0]).pow(2) + (a[1] - b[1]).pow(2) + (a[2] - b[2]).pow(2)) as u32
 }
 
 /// What a pixel missed its colour by, three quarters of it carried to the next.
