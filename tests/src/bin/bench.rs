@@ -90,19 +90,7 @@ fn main() {
         }
         for (tool, make) in &tools {
             let n = if tool.starts_with("full") { 1 } else { runs };
-            let mut samples = Vec::new();
-            for run in 0..n {
-                let out = work.path(&format!("{}-{}-{run}.gif", tool.replace(' ', "_"), i));
-                srv.reset_counters();
-                let mut row = measure(make(&out), &out, &reference, case.width, height);
-                row.tool = tool.to_string();
-                row.case = case.name.to_string();
-                row.server_bytes = srv.bytes_sent();
-                eprintln!("bench: {:<22} {:<12} {:>6.2} s", row.tool, row.case, row.wall);
-                samples.push(row);
-            }
-            samples.sort_by(|a, b| a.wall.total_cmp(&b.wall));
-            rows.push(samples[samples.len() / 2].clone());
+            rows.push(median_run(&work, &srv, tool, case, n, &reference, make));
         }
     }
     rows.extend(page_link_rows(&work, rate_mbit, runs));
@@ -130,56 +118,69 @@ fn page_link_rows(work: &TempDir, rate_mbit: f64, runs: usize) -> Vec<Row> {
         let _ = std::os::unix::fs::symlink(bin_dir().join(name), one_file.join(name));
     }
     let data = work.path("page-data");
-    let mut rows = Vec::new();
-    for (tool, sidecars) in [("gifgrab page link", bin_dir()), ("gifgrab page, one-file yt-dlp", one_file.clone())] {
-        let mut samples = Vec::new();
-        for run in 0..runs {
-            let out = work.path(&format!("page-{}-{run}.gif", tool.len()));
-            let mut cmd = gifgrab_cmd(&url, &case, &out);
+    let gifgrab_with = |sidecars: PathBuf| {
+        let (url, case, data) = (url.clone(), &case, data.clone());
+        move |out: &Path| {
+            let mut cmd = gifgrab_cmd(&url, case, out);
             cmd.env("GIFGRAB_SIDECAR_DIR", &sidecars).env("GIFGRAB_YTDLP_PLUGIN_DIRS", plugin_dir()).env("GIFGRAB_DATA_DIR", &data);
-            srv.reset_counters();
-            let mut row = measure(cmd, &out, &reference, case.width, case.height());
-            (row.tool, row.case, row.server_bytes) = (tool.to_string(), case.name.to_string(), srv.bytes_sent());
-            eprintln!("bench: {:<22} {:<12} {:>6.2} s", row.tool, row.case, row.wall);
-            samples.push(row);
+            cmd
         }
-        samples.sort_by(|a, b| a.wall.total_cmp(&b.wall));
-        rows.push(samples[samples.len() / 2].clone());
-    }
-    // The tuned recipe on the same page link, as a user would run it: yt-dlp (the one-file
-    // build, as released) names the 480p H.264 stream, ffmpeg makes the GIF from it.
+    };
+    let ytdlp = one_file.join("gifgrab-yt-dlp");
+    let tools: Vec<(&str, Box<dyn Fn(&Path) -> Command + '_>)> = vec![
+        ("gifgrab page link", Box::new(gifgrab_with(bin_dir()))),
+        ("gifgrab page, one-file yt-dlp", Box::new(gifgrab_with(one_file.clone()))),
+        // The tuned recipe on the same page link, as a user would run it: yt-dlp (the one-file
+        // build, as released) names the 480p H.264 stream, ffmpeg makes the GIF from it.
+        ("yt-dlp -g + ffmpeg tuned", Box::new(|out: &Path| ytdlp_then_tuned(&ytdlp, &url, &case, out))),
+    ];
+    tools.iter().map(|(tool, make)| median_run(work, &srv, tool, &case, runs, &reference, make)).collect()
+}
+
+/// `runs` timed runs of one tool on one case, each with the server's counters reset; the median.
+fn median_run(work: &TempDir, srv: &TestServer, tool: &str, case: &Case, runs: usize, reference: &[Vec<u8>], make: &dyn Fn(&Path) -> Command) -> Row {
     let mut samples = Vec::new();
     for run in 0..runs {
-        let out = work.path(&format!("page-tuned-{run}.gif"));
+        let out = work.path(&format!("{}-{}-{run}.gif", tool.replace([' ', ',', '+'], "_"), case.name.replace(' ', "_")));
         srv.reset_counters();
-        let mut row = measure(ytdlp_then_tuned(&one_file.join("gifgrab-yt-dlp"), &url, &case, &out), &out, &reference, case.width, case.height());
-        (row.tool, row.case, row.server_bytes) = ("yt-dlp -g + ffmpeg tuned".to_string(), case.name.to_string(), srv.bytes_sent());
+        let mut row = measure(make(&out), &out, reference, case.width, case.height());
+        (row.tool, row.case, row.server_bytes) = (tool.to_string(), case.name.to_string(), srv.bytes_sent());
         eprintln!("bench: {:<22} {:<12} {:>6.2} s", row.tool, row.case, row.wall);
         samples.push(row);
     }
     samples.sort_by(|a, b| a.wall.total_cmp(&b.wall));
-    rows.push(samples[samples.len() / 2].clone());
-    rows
+    samples[samples.len() / 2].clone()
 }
 
 /// `yt-dlp -g` for the stream's address, then ffmpeg's tuned recipe on it.
 fn ytdlp_then_tuned(ytdlp: &Path, url: &str, case: &Case, out: &Path) -> Command {
     use gifgrab_tests::youtube::plugin_dir;
     let script = format!(
-        "set -e; u=$('{y}' --ignore-config --no-plugin-dirs --plugin-dirs '{p}' -f 'bv*[height<=480][vcodec^=avc1]' -g -- '{url}'); \
-         '{ff}' -hide_banner -loglevel error -y -ss {s} -t {l} -i \"$u\" \
-         -filter_complex 'fps=15,scale={w}:{h}:flags=lanczos,split[a][b];[a]{TUNED}' '{o}'",
+        "set -e; u=$('{y}' --ignore-config --no-plugin-dirs --plugin-dirs '{p}' -f 'bv*[height<=480][vcodec^=avc1]' -g -- '{url}'); {gif}",
         y = ytdlp.display(),
         p = plugin_dir().display(),
+        gif = ffmpeg_gif_script("$u", case, TUNED, out),
+    );
+    sh(&script)
+}
+
+/// The shell line of [`ffmpeg_palette`] on `input` (a shell word, such as a variable).
+fn ffmpeg_gif_script(input: &str, case: &Case, palette: &str, out: &Path) -> String {
+    format!(
+        "'{ff}' -hide_banner -loglevel error -y -ss {s} -t {l} -i \"{input}\" \
+         -filter_complex 'fps=15,scale={w}:{h}:flags=lanczos,split[a][b];[a]{palette}' '{o}'",
         ff = bin_dir().join("gifgrab-ffmpeg").display(),
         s = case.start,
         l = case.length,
         w = case.width,
         h = case.height(),
         o = out.display()
-    );
+    )
+}
+
+fn sh(script: &str) -> Command {
     let mut c = Command::new("sh");
-    c.args(["-c", &script]);
+    c.args(["-c", script]);
     c
 }
 
@@ -240,23 +241,14 @@ fn moviepy(python: &Path, url: &str, case: &Case, out: &Path) -> Command {
 fn full_download(url: &str, case: &Case, out: &Path) -> Command {
     let dir = out.with_extension("dl");
     let ytdlp = bin_dir().join("gifgrab-yt-dlp");
-    let ff = bin_dir().join("gifgrab-ffmpeg");
     let script = format!(
         "set -e; mkdir -p '{d}'; '{y}' --ignore-config --quiet -o '{d}/video.%(ext)s' -- '{url}'; \
-         f=$(ls '{d}'/video.*); '{ff}' -hide_banner -loglevel error -y -ss {s} -t {l} -i \"$f\" \
-         -filter_complex 'fps=15,scale={w}:{h}:flags=lanczos,split[a][b];[a]palettegen[p];[b][p]paletteuse' '{o}'; rm -rf '{d}'",
+         f=$(ls '{d}'/video.*); {gif}; rm -rf '{d}'",
         d = dir.display(),
         y = ytdlp.display(),
-        ff = ff.display(),
-        s = case.start,
-        l = case.length,
-        w = case.width,
-        h = case.height(),
-        o = out.display()
+        gif = ffmpeg_gif_script("$f", case, "palettegen[p];[b][p]paletteuse", out),
     );
-    let mut c = Command::new("sh");
-    c.args(["-c", &script]);
-    c
+    sh(&script)
 }
 
 /// Runs one tool, sampling the RSS of its whole process tree, and scores its GIF.
