@@ -45,7 +45,8 @@ pub struct Knobs {
 /// the denoiser first and needed up to 43 % more bytes than gifsicle's lossy at equal SSIMULACRA 2.
 /// From the top: palette quality down to 75 (above it buys almost nothing), then the squeeze
 /// together with less palette quality (less dithering) down to q50, then gifski's lossy LZW and
-/// its denoiser. Each knob gives more bytes as quality rises, so size does too (fit relies on it).
+/// its denoiser, and from q30 down gifski's own coupling. Each knob gives more bytes as quality
+/// rises, so size does too (fit relies on it).
 pub fn knobs(quality: u8) -> Knobs {
     // (quality, palette, motion, lossy, squeeze), measured points between which knobs are interpolated.
     const PATH: [(u8, u8, u8, u8, u8); 11] = [

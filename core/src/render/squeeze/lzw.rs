@@ -37,10 +37,7 @@ impl<'a> Image<'a> {
 /// Squared RGB distance; a painted pixel is infinitely far from an unpainted one.
 pub(super) fn distance(a: Pixel, b: Pixel) -> u32 {
     match (a, b) {
-        (Some(a), Some(b)) => {
-            let d = |x: u8, y: u8| (i32::from(x) - i32::from(y)).pow(2) as u32;
-            d(a.r, b.r) + d(a.g, b.g) + d(a.b, b.b)
-        }
+        (Some(a), Some(b)) => squared(channels(a), channels(b)),
         (None, None) => 0,
         _ => u32::MAX,
     }
@@ -217,14 +214,11 @@ fn longest(image: &Image, trie: &Trie, pos: usize, clear: usize, roots: &[u8], l
             (Some(want), Some(half)) => {
                 let (w, h) = (channels(want), channels(half));
                 while child != NONE {
-                    let s = trie.suffix[usize::from(child)];
-                    let got = if Some(s) == image.transparent { image.under[next] } else { Some(image.pal[usize::from(s)]) };
-                    if let Some(got) = got {
+                    if let Some(got) = image.colour(trie.suffix[usize::from(child)], next) {
                         let g = channels(got);
                         let d = squared(g, w).min(squared(g, h));
                         if d <= loss {
-                            let e = |i: usize| ((w[i] - g[i]) * 3 / 4) as i16;
-                            stack.push((child, next + 1, total + u64::from(d), [e(0), e(1), e(2)]));
+                            stack.push((child, next + 1, total + u64::from(d), missed(w, g)));
                         }
                     }
                     child = trie.next_sibling[usize::from(child)];
@@ -258,12 +252,15 @@ type Carry = [i16; 3];
 
 fn carry(want: Pixel, got: Pixel) -> Carry {
     match (want, got) {
-        (Some(w), Some(g)) => {
-            let d = |w: u8, g: u8| (i16::from(w) - i16::from(g)) * 3 / 4;
-            [d(w.r, g.r), d(w.g, g.g), d(w.b, g.b)]
-        }
+        (Some(w), Some(g)) => missed(channels(w), channels(g)),
         _ => [0; 3],
     }
+}
+
+/// [`carry`] of two painted colours.
+fn missed(want: [i32; 3], got: [i32; 3]) -> Carry {
+    let d = |i: usize| ((want[i] - got[i]) * 3 / 4) as i16;
+    [d(0), d(1), d(2)]
 }
 
 /// `target` moved by `error` / `divisor`.

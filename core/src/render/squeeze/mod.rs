@@ -58,15 +58,12 @@ impl<W: Write> Squeezer<W> {
     }
 
     fn emit(&mut self, bytes: &[u8]) -> std::io::Result<()> {
-        self.inner.write_all(bytes)?;
-        self.written.fetch_add(bytes.len() as u64, Ordering::Relaxed);
-        Ok(())
+        write_counted(&mut self.inner, &self.written, bytes)
     }
 
     /// Writes the first `n` pending bytes on as they are.
     fn emit_pending(&mut self, n: usize) -> std::io::Result<()> {
-        self.inner.write_all(&self.pending[..n])?;
-        self.written.fetch_add(n as u64, Ordering::Relaxed);
+        write_counted(&mut self.inner, &self.written, &self.pending[..n])?;
         self.pending.drain(..n);
         Ok(())
     }
@@ -195,6 +192,13 @@ impl<W: Write> Write for Squeezer<W> {
     fn flush(&mut self) -> std::io::Result<()> {
         self.inner.flush()
     }
+}
+
+/// Writes `bytes` on and adds them to the count of bytes written.
+fn write_counted(inner: &mut impl Write, written: &AtomicU64, bytes: &[u8]) -> std::io::Result<()> {
+    inner.write_all(bytes)?;
+    written.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+    Ok(())
 }
 
 enum Step {
