@@ -142,7 +142,12 @@ pub fn estimate(sidecars: &Sidecars, media: &Media, req: &Request, cancel: &Canc
         check_inside(req.spec.start, req.spec.end, duration)?;
     }
     crate::source::wait::until_available(&media.input, cancel, &|_| {})?;
-    crate::render::estimate::estimate(sidecars, media, &req.spec, cancel)
+    let spec = if req.spec.max_height.is_some() && media.width > 0 {
+        req.spec.boxed(req.spec.edits.region(media.width, media.height)?)
+    } else {
+        req.spec.clone()
+    };
+    crate::render::estimate::estimate(sidecars, media, &spec, cancel)
 }
 
 /// Fails before any download when the target exists: the existing file stays as it is.
@@ -182,7 +187,7 @@ pub fn render(
     // look-up did not say.
     let edits = &req.spec.edits;
     // A local file's subtitle streams are listed by the same look.
-    let needs_size = req.spec.max_bytes.is_some() || edits.crop.is_some() || edits.aspect.is_some() || edits.has_captions() || edits.subs.is_some();
+    let needs_size = req.spec.max_bytes.is_some() || req.spec.max_height.is_some() || edits.crop.is_some() || edits.aspect.is_some() || edits.has_captions() || edits.subs.is_some();
     let completed;
     let media = if needs_size && !media.is_known() {
         completed = probe::complete(sidecars, media.clone(), cancel)?;
@@ -203,6 +208,9 @@ pub fn render(
     let fonts = sidecars.fonts.join(crate::render::captions::SUBTITLE_FONTS);
     let burn_in = subs.as_ref().map(|s| BurnIn { ass: s.path().to_path_buf(), fonts: fonts.clone() });
     let mut req = req.clone();
+    if let Some(region) = region {
+        req.spec = req.spec.boxed(region);
+    }
     // What the user asked for: fitting lowers settings from here, never past it.
     let asked = req.spec.clone();
     // Estimates of the chosen settings; a full pass shows how far off they were.

@@ -24,6 +24,9 @@ pub struct GifSpec {
     /// Fit under this many bytes: settings are lowered (quality, then fps, then width) to land
     /// at 90–100 % of it.
     pub max_bytes: Option<u64>,
+    /// The GIF's height at most this, the width shrinking to keep the shape: a portrait video
+    /// still fits Slack's 128×128 emoji box.
+    pub max_height: Option<u32>,
     /// Crop, speed, direction and captions.
     #[serde(flatten)]
     pub edits: Edits,
@@ -31,7 +34,7 @@ pub struct GifSpec {
 
 impl Default for GifSpec {
     fn default() -> Self {
-        GifSpec { start: 0.0, end: 3.0, width: 480, fps: 15, quality: 90, plays: 0, max_bytes: None, edits: Edits::default() }
+        GifSpec { start: 0.0, end: 3.0, width: 480, fps: 15, quality: 90, plays: 0, max_bytes: None, max_height: None, edits: Edits::default() }
     }
 }
 
@@ -67,12 +70,31 @@ impl GifSpec {
         if self.quality == 0 || self.quality > 100 {
             return Err(Msg::QualityRange.into());
         }
+        if self.max_height.is_some_and(|h| !(16..=MAX_WIDTH).contains(&h)) {
+            return Err(Msg::WidthTooSmall.into());
+        }
         if let Some(max) = self.max_bytes {
             if max < MIN_MAX_BYTES {
                 return Err(Msg::LimitTooSmall { bytes: max }.into());
             }
         }
         Ok(())
+    }
+}
+
+impl GifSpec {
+    /// This spec with the width that keeps the frame inside `max_height`, for a picture
+    /// (after the crop) of `region` display pixels; unchanged without a height cap.
+    pub fn boxed(&self, (region_width, region_height): (u32, u32)) -> GifSpec {
+        let (Some(cap), true) = (self.max_height, region_width > 0 && region_height > 0) else { return self.clone() };
+        let width = if self.width == 0 || self.width >= region_width { region_width } else { self.width };
+        // The decoder rounds the height from the width: the widest width that rounds to `cap` or less.
+        let height_at = |w: u32| (f64::from(region_height) * f64::from(w) / f64::from(region_width)).round() as u32;
+        let mut widest = (f64::from(cap) * f64::from(region_width) / f64::from(region_height)).ceil() as u32;
+        while widest > 1 && height_at(widest) > cap {
+            widest -= 1;
+        }
+        GifSpec { width: width.min(widest.max(1)), ..self.clone() }
     }
 }
 

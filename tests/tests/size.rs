@@ -122,3 +122,30 @@ fn what_cannot_fit_says_so_and_what_would() {
     assert!(!err.contains("Encoding"), "it must say so before encoding: {err}");
     assert!(dir.names().is_empty(), "nothing written: {:?}", dir.names());
 }
+
+/// Slack's emoji fit in 128×128: a portrait phone video (stored landscape, turned by its
+/// rotation tag) comes out 128 px tall and narrower, under 128 KB, in the window's estimate too.
+#[test]
+fn a_portrait_video_fits_slacks_emoji_box() {
+    let dir = TempDir::new("slack-portrait");
+    let turned = dir.path("phone.mp4");
+    let made = ffmpeg().args(["-display_rotation", "90", "-i"]).arg(media("bikes.mp4")).args(["-t", "4", "-c", "copy"]).arg(&turned).status().unwrap();
+    assert!(made.success());
+    let (code, err) = cli(&[turned.to_str().unwrap(), "--start", "0", "--end", "3", "--max-size", "slack-emoji", "-o", "e.gif"], &dir);
+    assert_eq!(code, Some(0), "{err}");
+    let facts = gif_facts(&dir.path("e.gif"));
+    assert!(facts.height <= 128 && facts.height >= 124, "the height fills the box: {}×{}", facts.width, facts.height);
+    assert!(facts.width < facts.height, "still portrait: {}×{}", facts.width, facts.height);
+    assert!(std::fs::metadata(dir.path("e.gif")).unwrap().len() <= 128_000);
+    // The estimate is of the GIF as it will be made: the same box.
+    let (code, said) = cli(&[turned.to_str().unwrap(), "--start", "0", "--end", "3", "--max-size", "slack-emoji", "--estimate"], &dir);
+    assert_eq!(code, Some(0), "{said}");
+    let source = Source::File(turned.clone());
+    let cancel = CancelToken::new();
+    let facts_in = probe::probe(&sidecars(), &source, &Default::default(), &cancel).expect("probe");
+    let spec = GifSpec { start: 0.0, end: 3.0, width: 128, max_height: Some(128), ..GifSpec::default() };
+    let req = Request { spec: spec.clone(), overwrite: true, sign_in: Default::default() };
+    let boxed = gifgrab_core::pipeline::estimate(&sidecars(), &facts_in, &req, &cancel).expect("estimate");
+    let wide = gifgrab_core::pipeline::estimate(&sidecars(), &facts_in, &Request { spec: GifSpec { max_height: None, ..spec }, ..req }, &cancel).expect("estimate");
+    assert!(boxed.high < wide.low, "the boxed GIF is estimated smaller ({boxed:?}) than 128 px wide ({wide:?})");
+}

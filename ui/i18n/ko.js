@@ -114,6 +114,7 @@ export const ko = {
   'Size limit in MB': 'MB 단위 크기 제한',
   'Over the limit, quality is lowered first, then the frame rate, then the width.': '제한을 넘으면 화질, 프레임 속도, 너비 순서로 낮춥니다.',
   'Widths larger than the source are not upscaled.': '원본보다 큰 너비로 늘리지는 않습니다.',
+  'Slack emoji fit in {side}×{side} px: a tall video is made narrower to fit.': 'Slack 이모지는 {side}×{side} px 안에 들어가야 합니다. 세로로 긴 동영상은 폭을 줄여 맞춥니다.',
   'The source is {width} px wide, so the GIF stays at {width} px (no upscaling).': '원본 너비가 {width}px이라 GIF도 {width}px로 만듭니다 (늘리지 않음).',
   'The GIF keeps the source width of {width} px. Big GIFs get large fast.': 'GIF가 원본 너비 {width}px을 그대로 씁니다. 큰 GIF는 용량이 금방 커집니다.',
   'Custom width must be a whole number from 16 to 1920 px.': '너비는 16~1920px 사이의 정수로 입력하세요.',

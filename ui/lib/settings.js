@@ -55,10 +55,32 @@ export async function restoreSettings() {
   }
 }
 
+/** Values waiting to be written, newest per key, and the one write loop that drains them. */
+const pending = new Map();
+let writing = null;
+
 /** Stores one setting now (each change is written at once: a crash loses nothing). */
 export function remember(key, value) {
   if (!store) return;
-  store.set(key, value).then(() => store.save()).catch(() => {});
+  pending.set(key, value);
+  writing ??= drain();
+}
+
+// One write at a time: the store's commands run concurrently in the backend, so a burst of
+// changes (a slider held by its arrow key) could otherwise land out of order, an older value last.
+async function drain() {
+  try {
+    while (pending.size) {
+      const batch = [...pending];
+      pending.clear();
+      for (const [key, value] of batch) await store.set(key, value);
+      await store.save();
+    }
+  } catch {
+    // an unwritable settings file: the choices still hold for this run
+  } finally {
+    writing = null;
+  }
 }
 
 export async function recall(key) {

@@ -26,6 +26,7 @@ export function widthNote() {
   if (sourceWidth && wanted > sourceWidth) {
     return t('The source is {width} px wide, so the GIF stays at {width} px (no upscaling).', { width: sourceWidth });
   }
+  if (boxSide()) return t('Slack emoji fit in {side}×{side} px: a tall video is made narrower to fit.', { side: boxSide() });
   if (sourceWidth && wanted === 0) return t('The GIF keeps the source width of {width} px. Big GIFs get large fast.', { width: sourceWidth });
   return t('Widths larger than the source are not upscaled.');
 }
@@ -63,7 +64,14 @@ export function currentSpec() {
     plays: Number(els.loop.value),
     ...currentEdits(),
     maxBytes: selectedLimit(),
+    maxHeight: boxSide(),
   };
+}
+
+/** Slack's emoji fit in 128×128: that preset caps the height too (a portrait video shrinks to fit). */
+function boxSide() {
+  const side = Number(els.fit.selectedOptions[0]?.dataset.width);
+  return side > 0 ? side : null;
 }
 
 function fitNote(sized, limit) {
@@ -123,7 +131,7 @@ export function wireOptions() {
     if (els.width.value === 'custom') els.customWidth.focus();
   });
   els.fit.addEventListener('change', () => {
-    // Slack's emoji are 128 px wide at most.
+    // Slack's emoji fit in 128×128: the width starts there (the height is capped when made).
     const width = els.fit.selectedOptions[0]?.dataset.width;
     if (width) {
       els.width.value = 'custom';

@@ -8,6 +8,8 @@ use crate::spec::{self, GifSpec};
 use clap::Parser;
 use std::path::PathBuf;
 
+/// Slack's emoji: 128 KB, in a 128×128 box.
+const SLACK_EMOJI_SIDE: u32 = 128;
 const NOT_FOR_UPDATES: [&str; 2] = ["update_yt_dlp", "version"];
 
 #[derive(Debug, Parser)]
@@ -120,11 +122,14 @@ impl Cli {
         let (Some(source), Some(start), Some(end)) = (self.source, self.start, self.end) else {
             return Err(Msg::MissingArguments.into());
         };
+        let slack = self.max_size.as_deref().is_some_and(|m| m.trim().eq_ignore_ascii_case("slack-emoji"));
         let spec = GifSpec {
             start,
             end,
-            // Slack's emoji are 128 px: that preset sets the width unless one is given.
-            width: self.width.unwrap_or(if self.max_size.as_deref().is_some_and(|m| m.trim().eq_ignore_ascii_case("slack-emoji")) { 128 } else { GifSpec::default().width }),
+            // Slack's emoji fit in 128×128: that preset sets the width unless one is given, and
+            // caps the height (a portrait video comes out 72×128).
+            width: self.width.unwrap_or(if slack { SLACK_EMOJI_SIDE } else { GifSpec::default().width }),
+            max_height: slack.then_some(SLACK_EMOJI_SIDE),
             fps: self.fps,
             // Out of u8's range is out of 1-100 too: let the spec's check say so.
             quality: u8::try_from(self.quality).unwrap_or(u8::MAX),
