@@ -267,7 +267,7 @@ pub fn text(msg: &Msg) -> String {
         FramesTooLarge { width, height } => frames_too_large(&format!("{width}×{height}")),
         FramesTooLargeSaid { size } => frames_too_large(&printable(size)),
         OverTwice { limit } => format!(
-            "This GIF came out over {} twice; nothing was written. Choose a shorter range or a smaller width.",
+            "This GIF came out over {} each time it was made smaller; nothing was written. Choose a shorter range or a smaller width.",
             show_bytes(*limit)
         ),
         CameOutOver { limit } => format!("This GIF came out over {}; nothing was written.", show_bytes(*limit)),

@@ -294,7 +294,7 @@ pub fn text(msg: &Msg) -> String {
         FramesTooLarge { width, height } => frames_too_large(&format!("{width}×{height}")),
         FramesTooLargeSaid { size } => frames_too_large(&printable(size)),
         OverTwice { limit } => format!(
-            "GIF가 두 번 모두 {}를 넘어 저장하지 않았습니다. 구간이나 너비를 줄이세요.",
+            "GIF를 더 작게 다시 만들 때마다 {}를 넘어 저장하지 않았습니다. 구간이나 너비를 줄이세요.",
             show_bytes(*limit)
         ),
         ConvertedOver { format, bytes, limit } => format!(

@@ -14,28 +14,79 @@ use crate::tools::sidecars::Sidecars;
 use std::sync::Mutex;
 
 /// Frames in one sample window, and how many windows, spread evenly from start to end.
-const WINDOW_FRAMES: u64 = 10;
+const WINDOW_FRAMES: u64 = 12;
 const WINDOWS: u64 = 5;
 /// A window's first diffs cost more than the GIF's steady ones (gifski's denoiser and
-/// transparency settle in over a few frames, measured): they are left out of its cost.
-const SETTLING: usize = 2;
+/// transparency settle in over a few frames), and so does its last (the denoiser has nothing
+/// to look ahead to): both are left out of its cost (measured on the test video: frames 2-4
+/// cost 1.2-1.3 times the steady ones, the last 1.2 times; on a screen recording the last 3 times).
+const SETTLING: u64 = 3;
+const TAIL: u64 = 1;
 /// The range: the middle ± this base share, plus the windows' disagreement (their standard
 /// error of the mean, times `SPREAD`): calibrated so 9 in 10 sizes fall inside.
 const BASE_MARGIN: f64 = 0.08;
 const SPREAD: f64 = 2.0;
+/// Windows this far apart (standard error over mean) call for a closer look: more windows
+/// between them, or, for a short range, the whole of it.
+const UNSURE: f64 = 0.25;
+const SECOND_ROUND: u64 = 8;
+const WHOLE_WHEN_UNSURE: u64 = 150;
+/// A second round needs room between the first windows.
+const SECOND_ROUND_FROM: u64 = 200;
 
 /// The GIF should be `low..=high` bytes.
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SizeEstimate {
     pub low: u64,
     pub high: u64,
     pub frames: u64,
+    /// The likeliest size (the range is lopsided where it is clamped at its low end).
+    #[serde(skip)]
+    middle: u64,
+    /// How the bytes build up along the range: the first frame, then each window's steady cost
+    /// per frame at its place (a share of the range, 0 to 1), in order.
+    #[serde(skip)]
+    profile: Profile,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Profile {
+    first: f64,
+    costs: Vec<(f64, f64)>,
 }
 
 impl SizeEstimate {
+    /// A size known exactly (the whole range was encoded).
+    fn exact(bytes: u64, frames: u64) -> SizeEstimate {
+        SizeEstimate { low: bytes, high: bytes, frames, middle: bytes, profile: Profile::default() }
+    }
+
     pub fn middle(&self) -> u64 {
-        (self.low + self.high) / 2
+        self.middle
+    }
+
+    /// The share of the GIF's bytes its first `done` frames should hold, from where the windows
+    /// saw the picture change more or less (a fade to black costs little at its end); `None`
+    /// where the windows do not say (an exact size).
+    pub fn share_through(&self, done: u64) -> Option<f64> {
+        let Profile { first, costs } = &self.profile;
+        if costs.is_empty() || self.frames < 2 {
+            return None;
+        }
+        // A window's cost holds around its place, blended linearly to the next one's.
+        let cost_at = |x: f64| {
+            let after = costs.iter().position(|c| c.0 >= x).unwrap_or(costs.len() - 1);
+            if after == 0 || costs[after].0 < x {
+                return costs[after].1;
+            }
+            let (a, b) = (costs[after - 1], costs[after]);
+            a.1 + (b.1 - a.1) * (x - a.0) / (b.0 - a.0).max(1e-9)
+        };
+        let last = (self.frames - 1) as f64;
+        let through = |n: u64| first + (1..n.min(self.frames)).map(|k| cost_at(k as f64 / last)).sum::<f64>();
+        let whole = through(self.frames);
+        (whole > 0.0).then(|| (through(done) / whole).clamp(0.0, 1.0))
     }
 }
 
@@ -61,47 +112,79 @@ pub fn estimate(sidecars: &Sidecars, media: &Media, spec: &GifSpec, cancel: &Can
     if decoded <= WINDOWS * WINDOW_FRAMES {
         // Short enough to encode whole: the size is known, not estimated.
         let whole = sample(sidecars, media, &plan, spec, cancel)?;
-        return Ok(SizeEstimate { low: whole.total, high: whole.total, frames });
+        return Ok(SizeEstimate::exact(whole.total, frames));
     }
     let span = WINDOW_FRAMES as f64 * step;
-    let starts: Vec<f64> = (0..WINDOWS)
-        .map(|i| spec.start + (spec.length() - span) * i as f64 / (WINDOWS - 1) as f64)
-        .collect();
-    // The windows run side by side: each is its own ffmpeg and encoder.
+    // Windows at these shares of the range (0 the start, 1 the last window's start).
+    let spread = |shares: &[f64]| -> Result<Vec<Window>> {
+        let starts: Vec<f64> = shares.iter().map(|f| spec.start + (spec.length() - span) * f).collect();
+        sample_windows(sidecars, media, &plan, spec, &starts, span - step / 2.0, cancel)
+    };
+    let first_round: Vec<f64> = (0..WINDOWS).map(|i| i as f64 / (WINDOWS - 1) as f64).collect();
+    let mut windows = spread(&first_round)?;
+    let mut shares = first_round;
+    // Windows that disagree (a slideshow's rare changes, cuts) leave the mean unsure: look again
+    // between them, or encode a short range whole.
+    if relative_spread(&windows) > UNSURE {
+        if decoded <= WHOLE_WHEN_UNSURE {
+            let whole = sample(sidecars, media, &plan, spec, cancel)?;
+            return Ok(SizeEstimate::exact(whole.total, frames));
+        }
+        if decoded >= SECOND_ROUND_FROM {
+            let between: Vec<f64> = (0..SECOND_ROUND).map(|j| (2 * j + 1) as f64 / (2 * SECOND_ROUND) as f64).collect();
+            windows.extend(spread(&between)?);
+            shares.extend(between);
+        }
+    }
+    let first = windows[0].first as f64;
+    // Each window's middle, as a share of the range.
+    let places: Vec<f64> = shares.iter().map(|f| ((spec.length() - span) * f + span / 2.0) / spec.length()).collect();
+    let k = windows.len() as f64;
+    let mean = windows.iter().map(|w| w.per_frame).sum::<f64>() / k;
+    // What the windows left unseen is all that is uncertain (a finite population's correction).
+    let unseen = (1.0 - (k * WINDOW_FRAMES as f64) / frames as f64).max(0.0);
+    let relative_error = relative_spread(&windows) * unseen.sqrt();
+    let middle = first + (frames - 1) as f64 * mean;
+    let margin = BASE_MARGIN + SPREAD * relative_error;
+    let low = middle * (1.0 - margin).max(0.2);
+    let high = middle * (1.0 + margin);
+    let mut costs: Vec<(f64, f64)> = places.iter().zip(&windows).map(|(&at, w)| (at, w.per_frame)).collect();
+    costs.sort_by(|a, b| a.0.total_cmp(&b.0));
+    Ok(SizeEstimate { low: low as u64, high: high.ceil() as u64, frames, middle: middle.round() as u64, profile: Profile { first, costs } })
+}
+
+/// Each window its own ffmpeg and encoder, side by side.
+fn sample_windows(sidecars: &Sidecars, media: &Media, plan: &Plan, spec: &GifSpec, starts: &[f64], length: f64, cancel: &CancelToken) -> Result<Vec<Window>> {
     let windows: Vec<Result<Window>> = std::thread::scope(|s| {
         let handles: Vec<_> = starts
             .iter()
             .map(|&at| {
                 // Each window in the video's own order: bounce's way back costs what the way there does.
                 let edits = Edits { direction: Direction::Forward, ..plan.edits.clone() };
-                let window = Plan { start: at, length: span - step / 2.0, edits, ..plan.clone() };
+                let window = Plan { start: at, length, edits, ..plan.clone() };
                 s.spawn(move || sample(sidecars, media, &window, spec, cancel))
             })
             .collect();
         handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err(Msg::internal("a size sample crashed").into()))).collect()
     });
-    let windows = windows.into_iter().collect::<Result<Vec<_>>>()?;
-    let first = windows[0].first as f64;
-    let costs: Vec<f64> = windows.iter().map(|w| w.per_frame).collect();
-    let k = costs.len() as f64;
-    let mean = costs.iter().sum::<f64>() / k;
-    let variance = costs.iter().map(|c| (c - mean).powi(2)).sum::<f64>() / (k - 1.0).max(1.0);
-    // What the windows left unseen is all that is uncertain (a finite population's correction).
-    let unseen = (1.0 - (k * WINDOW_FRAMES as f64) / frames as f64).max(0.0);
-    let relative_error = if mean > 0.0 { variance.sqrt() / mean / k.sqrt() * unseen.sqrt() } else { 0.0 };
-    let middle = first + (frames - 1) as f64 * mean;
-    let margin = BASE_MARGIN + SPREAD * relative_error;
-    let low = middle * (1.0 - margin).max(0.2);
-    let high = middle * (1.0 + margin);
-    Ok(SizeEstimate { low: low as u64, high: high.ceil() as u64, frames })
+    windows.into_iter().collect()
+}
+
+/// The windows' standard error of their mean cost, relative to it.
+fn relative_spread(windows: &[Window]) -> f64 {
+    let k = windows.len() as f64;
+    let mean = windows.iter().map(|w| w.per_frame).sum::<f64>() / k;
+    let variance = windows.iter().map(|w| (w.per_frame - mean).powi(2)).sum::<f64>() / (k - 1.0).max(1.0);
+    if mean > 0.0 { variance.sqrt() / mean / k.sqrt() } else { 0.0 }
 }
 
 /// Decodes and encodes `plan`'s frames in memory; the file's size after the first frame and at the end.
 fn sample(sidecars: &Sidecars, media: &Media, plan: &Plan, spec: &GifSpec, cancel: &CancelToken) -> Result<Window> {
     let (collector, writer) = encode::start(spec)?;
     let mut decoder = Decoder::spawn(sidecars, plan, &media.input, cancel)?;
-    // The file's size after each written frame (gifski merges identical frames: fewer then).
-    let sizes = Mutex::new(Vec::new());
+    // The file's size after each written frame, and how many input frames it covers by then
+    // (gifski merges a run of identical frames into its last one).
+    let sizes: Mutex<Vec<(u64, u64)>> = Mutex::new(Vec::new());
     let fps = plan.fps as f64;
     let (fed, written) = std::thread::scope(|s| {
         let feeder = s.spawn(|| -> Result<u64> {
@@ -132,10 +215,16 @@ fn sample(sidecars: &Sidecars, media: &Media, plan: &Plan, spec: &GifSpec, cance
         });
         let mut out = Vec::new();
         let on_bytes = |bytes: u64| {
-            sizes.lock().unwrap_or_else(|e| e.into_inner()).push(bytes);
+            sizes.lock().unwrap_or_else(|e| e.into_inner()).push((bytes, 0));
             true
         };
-        let written = encode::write_watched(writer, &mut out, spec.quality, cancel, &|_| {}, &on_bytes).map(|_| out.len() as u64);
+        // gifski counts the input frames a written one covers right after reporting its bytes.
+        let on_frame = |done: u64| {
+            if let Some(last) = sizes.lock().unwrap_or_else(|e| e.into_inner()).last_mut() {
+                last.1 = done;
+            }
+        };
+        let written = encode::write_watched(writer, &mut out, spec.quality, cancel, &on_frame, &on_bytes).map(|_| out.len() as u64);
         (feeder.join(), written)
     });
     cancel.check()?;
@@ -145,14 +234,41 @@ fn sample(sidecars: &Sidecars, media: &Media, plan: &Plan, spec: &GifSpec, cance
         return Err(Msg::NothingToMeasure.into());
     }
     let sizes = sizes.into_inner().unwrap_or_else(|e| e.into_inner());
-    let first = sizes.first().copied().unwrap_or(total);
-    // Merged frames cost nothing: spread the bytes over every input frame after the settling ones.
-    let settled = sizes.get(SETTLING.min(sizes.len().saturating_sub(1))).copied().unwrap_or(first);
-    let counted = frames.saturating_sub(1 + SETTLING as u64).max(1);
-    let per_frame = if frames > 1 + SETTLING as u64 {
-        total.saturating_sub(settled) as f64 / counted as f64
+    let first = sizes.first().map_or(total, |s| s.0);
+    // Settled once the first input frames are written, and steady until the tail; counted by
+    // input frames, since a run of identical ones is one written frame (a slideshow's change
+    // must not pass for settling).
+    let settled = sizes.iter().take_while(|s| s.1 <= 1 + SETTLING).last().or(sizes.first()).copied().unwrap_or((first, 1));
+    let steady_end = sizes.iter().take_while(|s| s.1 + TAIL <= frames).last().copied().unwrap_or(settled);
+    let per_frame = if steady_end.1 > settled.1 {
+        steady_end.0.saturating_sub(settled.0) as f64 / (steady_end.1 - settled.1) as f64
+    } else if frames > settled.1 {
+        total.saturating_sub(settled.0) as f64 / (frames - settled.1) as f64
     } else {
         total.saturating_sub(first) as f64 / (frames - 1).max(1) as f64
     };
     Ok(Window { first, total, per_frame })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_profile(first: f64, costs: &[(f64, f64)], frames: u64) -> SizeEstimate {
+        SizeEstimate { low: 0, high: 0, frames, middle: 0, profile: Profile { first, costs: costs.to_vec() } }
+    }
+
+    #[test]
+    fn bytes_build_up_where_the_windows_saw_change() {
+        // Busy then black: by half-way nearly all the bytes are in.
+        let fade = with_profile(1000.0, &[(0.1, 100.0), (0.4, 100.0), (0.6, 0.0), (0.9, 0.0)], 101);
+        let half = fade.share_through(51).unwrap();
+        assert!(half > 0.85, "{half}");
+        assert_eq!(fade.share_through(101), Some(1.0));
+        // Even change: the share grows with the frames, the first frame counted whole.
+        let even = with_profile(1000.0, &[(0.1, 100.0), (0.9, 100.0)], 101);
+        let half = even.share_through(51).unwrap();
+        assert!((half - 6000.0 / 11000.0).abs() < 1e-9, "{half}");
+        assert_eq!(SizeEstimate::exact(5000, 100).share_through(50), None);
+    }
 }

@@ -11,6 +11,8 @@ use crate::spec::GifSpec;
 pub const AIM: f64 = 0.94;
 /// A closer pass after one that fits aims higher: if it comes out over, the first one stands.
 pub const AIM_CLOSER: f64 = 0.97;
+/// A last try after two passes over the limit: a GIF a little further under it beats none.
+pub const AIM_LAST: f64 = 0.88;
 /// The floor: below these a GIF stops being worth posting.
 // Quality 20 is gifski's own quality 40 (encode::knobs), the floor before the scale changed.
 const MIN_QUALITY: u8 = 20;
@@ -100,18 +102,11 @@ fn refine_quality(
     Ok(lo)
 }
 
-/// After a full pass came out under 90 % of the limit: a higher quality between what it used
-/// (`at`: its estimate) and what was asked, aiming at `goal` in the estimates' terms.
-pub fn raise(chosen: &GifSpec, asked: &GifSpec, at: f64, goal: f64, sample: &mut dyn FnMut(&GifSpec) -> Result<SizeEstimate>) -> Result<(GifSpec, f64)> {
-    if chosen.quality >= asked.quality || chosen.fps != asked.fps || chosen.width != asked.width {
-        return Ok((chosen.clone(), at));
-    }
-    let top = sample(&GifSpec { quality: asked.quality, ..chosen.clone() })?.middle() as f64;
-    if top <= goal {
-        return Ok((GifSpec { quality: asked.quality, ..chosen.clone() }, top));
-    }
-    let (quality, at) = refine_quality(chosen, (chosen.quality, at), (asked.quality, top), goal, sample)?;
-    Ok((GifSpec { quality, ..chosen.clone() }, at))
+/// Whether `a` keeps more than `b` does, knob by knob in the order fitting gives them up
+/// (width, then frame rate, then quality): the closer pass must be a step up.
+pub fn above(a: &GifSpec, b: &GifSpec, source_width: u32) -> bool {
+    let level = |s: &GifSpec| (if s.width == 0 { source_width } else { s.width.min(source_width.max(1)) }, s.fps, s.quality);
+    level(a) > level(b)
 }
 
 /// A finished pass came out under 90 % of the limit after settings were lowered: worth one
