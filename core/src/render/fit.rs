@@ -44,9 +44,22 @@ pub fn choose(spec: &GifSpec, source_width: u32, limit: u64, goal: f64, sample: 
     // 2. Frame rate: bytes grow a little slower than frames (measured: about fps^0.85).
     if chosen.fps > MIN_FPS {
         let fps = (chosen.fps as f64 * (goal / size).powf(1.0 / 0.85)).floor() as u32;
-        chosen.fps = fps.clamp(MIN_FPS, chosen.fps);
+        let top = chosen.fps;
+        chosen.fps = fps.clamp(MIN_FPS, top);
         size = sample(&chosen)?.middle() as f64;
         if size <= goal {
+            // The power law is rough: a frame or two more per second may still fit.
+            for _ in 0..2 {
+                if chosen.fps >= top || size > goal * 0.9 {
+                    break;
+                }
+                let more = GifSpec { fps: chosen.fps + 1, ..chosen.clone() };
+                let at = sample(&more)?.middle() as f64;
+                if at > goal {
+                    break;
+                }
+                (chosen, size) = (more, at);
+            }
             return Ok((chosen, size));
         }
     }
