@@ -753,6 +753,32 @@ fn a_size_limit_is_met_and_named() {
     });
 }
 
+/// Slack emoji on a phone's portrait video: the note says the box, and the GIF is 128 px tall
+/// and narrower (the window sends the height cap as the CLI does).
+#[test]
+fn slack_emoji_fit_a_portrait_video_in_their_box() {
+    e2e("slack_emoji_fit_a_portrait_video_in_their_box", |c| async move {
+        let site = TempDir::new("e2e-portrait");
+        // Stored landscape, shown portrait by its rotation tag, as phones record.
+        let made = ffmpeg().args(["-display_rotation", "90", "-i"]).arg(media("long.mp4")).args(["-c", "copy"]).arg(site.path("long.mp4")).status().unwrap();
+        assert!(made.success());
+        let srv = TestServer::start(&site.0).expect("test server");
+        load_video(&c, &srv.url("long.mp4")).await;
+        pick_range(&c, "1:00", "1:02").await;
+        field(&c, "Fit under").await.select_by_label("Slack emoji · 128 KB").await.expect("choose Slack emoji");
+        let note = visible_text(&c, "#width-note").await;
+        assert!(note.contains("128×128"), "the width note reads {note:?}");
+        button(&c, "Make GIF").await.click().await.expect("click Make GIF");
+        wait_text(&c, "[role=status]", 120.0, "the status \"Done\"", |t| t == "Done").await;
+        let shown = wait_new_image(&c, "Your GIF", "", UI_WAIT).await;
+        save_screenshot(&c, "slack_emoji_fit_a_portrait_video_in_their_box").await.expect("screenshot");
+        assert!(shown.height <= 128 && shown.height >= 124, "the GIF fills the box's height: {}×{}", shown.width, shown.height);
+        assert!(shown.width < shown.height, "still portrait: {}×{}", shown.width, shown.height);
+        let info = wait_text(&c, "#result-info", UI_WAIT, "the result's facts", |t| !t.is_empty()).await;
+        assert!(info.contains("fits under 128 KB"), "result info reads {info:?}");
+    });
+}
+
 /// "Open file…" opens the system's dialog; the file chosen there is loaded.
 #[test]
 fn open_file_loads_the_chosen_video() {
