@@ -13,7 +13,7 @@ use crate::spec::GifSpec;
 use crate::tools::sidecars::Sidecars;
 use std::sync::Mutex;
 
-/// Frames in one sample window, and how many windows, spread evenly from start to end.
+/// Frames in one sample window, and how many windows first (placed by [`place`]).
 const WINDOW_FRAMES: u64 = 12;
 const WINDOWS: u64 = 5;
 /// A window's first diffs cost more than the GIF's steady ones (gifski's denoiser and
