@@ -83,6 +83,8 @@ pub struct Saved {
 struct Job {
     cancel: CancelToken,
     made: Option<(Made, String)>,
+    /// The size the GIF was fitted under: its WebP and MP4 must fit too.
+    limit: Option<u64>,
     /// When it started, among this session's jobs (the oldest made ones go first).
     order: u64,
 }
@@ -347,7 +349,7 @@ impl Session {
                 }
             }
             let order = self.next_id.fetch_add(1, Ordering::SeqCst);
-            jobs.insert(req.job_id.clone(), Job { cancel: cancel.clone(), made: None, order });
+            jobs.insert(req.job_id.clone(), Job { cancel: cancel.clone(), made: None, limit: req.spec.max_bytes, order });
         }
         let target = self.work_dir.join(format!("{}.gif", req.job_id));
         // The app writes into its own work folder; the Save dialog has asked about replacing.
@@ -395,7 +397,7 @@ impl Session {
             None => {
                 let cancel = CancelToken::new();
                 cancel.cancel();
-                jobs.insert(job_id.to_string(), Job { cancel, made: None, order: 0 });
+                jobs.insert(job_id.to_string(), Job { cancel, made: None, limit: None, order: 0 });
             }
         }
     }
@@ -442,11 +444,11 @@ impl Session {
         if let Ok(meta) = std::fs::metadata(&path) {
             return Ok((path, Converted { format, bytes: meta.len() }));
         }
-        let cancel = lock(&self.jobs).get(job_id).map(|j| j.cancel.clone()).ok_or(Msg::GifNotReady)?;
+        let (cancel, limit) = lock(&self.jobs).get(job_id).map(|j| (j.cancel.clone(), j.limit)).ok_or(Msg::GifNotReady)?;
         if self.background.is_cancelled() {
             cancel.cancel();
         }
-        let out = convert::convert(&*self.sidecars()?, &gif, format, &path, true, None, &cancel)?;
+        let out = convert::convert(&*self.sidecars()?, &gif, format, &path, true, limit, &cancel)?;
         Ok((path, Converted { format, bytes: out.bytes }))
     }
 

@@ -210,7 +210,12 @@ fn converted(
     let gif = pipeline::make_gif(sidecars, source, req, &Target::File(work.path().join("clip.gif")), cancel, &|p| bar.show(&p))?;
     bar.show(&pipeline::Progress { stage: pipeline::Stage::Converting, done: 0, total: 0, site: None });
     let out = convert::convert(sidecars, &gif.path, format, file, req.overwrite, req.spec.max_bytes, cancel)?;
-    let made = pipeline::Made { path: file.to_path_buf(), bytes: out.bytes, width: out.width, height: out.height, ..gif.clone() };
+    // What fitting changed, the GIF's settings and then the WebP's or MP4's own.
+    let fitted = match (gif.fitted.clone(), out.fitted) {
+        (Some(a), Some(b)) => Some(format!("{a}, {b}")),
+        (a, b) => a.or(b),
+    };
+    let made = pipeline::Made { path: file.to_path_buf(), bytes: out.bytes, width: out.width, height: out.height, fitted, ..gif.clone() };
     Ok((made, Some(gif.bytes)))
 }
 

@@ -12,9 +12,13 @@ use std::io::{Seek, SeekFrom, Write};
 use std::path::Path;
 
 /// libwebp's lossy quality: see the README's measurement (as the GIF to the eye, far smaller).
-const WEBP_QUALITY: &str = "90";
+const WEBP_QUALITY: f64 = 90.0;
 /// x264's constant rate factor: see the README's measurement.
-const MP4_CRF: &str = "20";
+const MP4_CRF: f64 = 20.0;
+/// Over a size limit the WebP's quality is lowered (or the MP4's CRF raised) this many times
+/// more before nothing is written; each try aims here, of the limit.
+const SMALLER_TRIES: usize = 2;
+const SMALLER_AIM: f64 = 0.93;
 
 /// What the GIF's own blocks say: its size, each frame's delay and how often it plays.
 #[derive(Debug, Clone, PartialEq)]
@@ -50,12 +54,14 @@ impl GifTiming {
     }
 }
 
-/// The file written: its size in bytes and its frame size (an MP4's sides are even).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The file written: its size in bytes and its frame size (an MP4's sides are even), and
+/// what fitting it under the limit changed ("WebP quality 90 → 62").
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Converted {
     pub bytes: u64,
     pub width: u32,
     pub height: u32,
+    pub fitted: Option<String>,
 }
 
 /// Writes `gif` as `format` to `target`; a GIF is copied as it is. Over `limit` (the size the
@@ -72,27 +78,50 @@ pub fn convert(
     let timing = GifTiming::read(gif)?;
     if format == Format::Gif {
         let bytes = output::save_copy(gif, target, overwrite)?;
-        return Ok(Converted { bytes, width: timing.width, height: timing.height });
+        return Ok(Converted { bytes, width: timing.width, height: timing.height, fitted: None });
     }
     let (staged, mut file) = Staged::create(target, overwrite)?;
     let input = Input { location: gif.to_string_lossy().into_owned(), ..Input::default() };
-    let (mut cmd, route) = ffmpeg::command(sidecars, &input)?;
-    cmd.args(["-hide_banner", "-nostdin", "-loglevel", "error", "-y"])
-        .args(ffmpeg::input_args(&input, &route))
-        // Every GIF frame once, at its own time (the demuxer's 1/100 s clock): no frame-rate grid.
-        .args(["-i", &ffmpeg::input_location(&input, &route), "-map", "0:v:0", "-an", "-sn", "-dn"])
-        .args(["-fps_mode", "passthrough", "-enc_time_base", "demux"])
-        .args(encoder_args(format, &timing))
-        .arg(format!("file:{}", staged.temp_path().display()));
-    let proc = Proc::spawn("ffmpeg", cmd, cancel, false)?;
-    let (status, stderr) = proc.finish()?;
-    let bytes = file.metadata().map(|m| m.len()).unwrap_or(0);
-    if !status.success() || bytes == 0 {
-        return Err(failure(format, &stderr, target));
-    }
-    if let Some(limit) = limit.filter(|l| bytes > *l) {
-        return Err(Msg::ConvertedOver { format, bytes, limit }.into());
-    }
+    let start = match format {
+        Format::Webp => WEBP_QUALITY,
+        _ => MP4_CRF,
+    };
+    // (setting, bytes) of each try: a lossy WebP or MP4 of a dithered GIF can come out larger
+    // than the GIF (the dither's noise), so over the limit it is made again, smaller.
+    let mut tried: Vec<(f64, u64)> = Vec::new();
+    let bytes = loop {
+        let level = tried.last().map_or(start, |_| next_level(format, &tried, limit.unwrap_or(0)));
+        let (mut cmd, route) = ffmpeg::command(sidecars, &input)?;
+        cmd.args(["-hide_banner", "-nostdin", "-loglevel", "error", "-y"])
+            .args(ffmpeg::input_args(&input, &route))
+            // Every GIF frame once, at its own time (the demuxer's 1/100 s clock): no frame-rate grid.
+            .args(["-i", &ffmpeg::input_location(&input, &route), "-map", "0:v:0", "-an", "-sn", "-dn"])
+            .args(["-fps_mode", "passthrough", "-enc_time_base", "demux"])
+            .args(encoder_args(format, &timing, level))
+            .arg(format!("file:{}", staged.temp_path().display()));
+        let proc = Proc::spawn("ffmpeg", cmd, cancel, false)?;
+        let (status, stderr) = proc.finish()?;
+        let bytes = file.metadata().map(|m| m.len()).unwrap_or(0);
+        if !status.success() || bytes == 0 {
+            return Err(failure(format, &stderr, target));
+        }
+        tried.push((level, bytes));
+        match limit {
+            Some(limit) if bytes > limit => {
+                if tried.len() > SMALLER_TRIES || level == last_level(format) {
+                    return Err(Msg::ConvertedOver { format, bytes, limit }.into());
+                }
+            }
+            _ => break bytes,
+        }
+    };
+    let fitted = (tried.len() > 1).then(|| {
+        let level = tried.last().map_or(start, |t| t.0);
+        match format {
+            Format::Webp => format!("WebP quality {start} → {level}"),
+            _ => format!("MP4 CRF {start} → {level}"),
+        }
+    });
     if format == Format::Webp {
         fix_last_duration(&mut file, &timing).map_err(|e| Error::from_write(&e, target))?;
     }
@@ -101,15 +130,43 @@ pub fn convert(
         Format::Mp4 => (timing.width + timing.width % 2, timing.height + timing.height % 2),
         _ => (timing.width, timing.height),
     };
-    Ok(Converted { bytes, width, height })
+    Ok(Converted { bytes, width, height, fitted })
 }
 
-fn encoder_args(format: Format, timing: &GifTiming) -> Vec<String> {
+/// The lowest WebP quality, the highest x264 CRF, tried to fit.
+fn last_level(format: Format) -> f64 {
+    if format == Format::Webp { 5.0 } else { 51.0 }
+}
+
+/// The next setting to try over `limit`: from one try, a first guess of the curve (libwebp's
+/// bytes halve about every 25 quality steps, x264's every 6 CRF); from two, the line through
+/// them in log bytes.
+fn next_level(format: Format, tried: &[(f64, u64)], limit: u64) -> f64 {
+    let goal = (limit as f64 * SMALLER_AIM).max(1.0).ln();
+    let (level, bytes) = tried[tried.len() - 1];
+    let slope = match tried.len() {
+        1 => if format == Format::Webp { 2f64.ln() / 25.0 } else { -2f64.ln() / 6.0 },
+        n => {
+            let (before, was) = tried[n - 2];
+            let s = ((bytes as f64).ln() - (was as f64).ln()) / (level - before);
+            // Bytes must fall as the setting moves on: otherwise keep to the first guess.
+            if (format == Format::Webp && s > 0.0) || (format != Format::Webp && s < 0.0) { s } else { return next_level(format, &tried[n - 1..], limit) }
+        }
+    };
+    let step = (goal - (bytes as f64).ln()) / slope;
+    let next = (level + step).round();
+    match format {
+        Format::Webp => next.clamp(last_level(format), level - 1.0),
+        _ => next.clamp(level + 1.0, last_level(format)),
+    }
+}
+
+fn encoder_args(format: Format, timing: &GifTiming, level: f64) -> Vec<String> {
     let mut a: Vec<String> = Vec::new();
     match format {
         Format::Webp => {
             // Method 4 (libwebp's default): method 6 took 16–33 s for 45 frames instead of 1–1.5 s, for 3–12 % less.
-            a.extend(["-c:v", "libwebp_anim", "-lossless", "0", "-quality", WEBP_QUALITY, "-compression_level", "4"].map(String::from));
+            a.extend(["-c:v", "libwebp_anim", "-lossless", "0", "-quality", &level.to_string(), "-compression_level", "4"].map(String::from));
             // The muxer's default is to play once; a GIF's default is forever.
             a.extend(["-loop".to_string(), timing.plays.to_string(), "-f".into(), "webp".into()]);
         }
@@ -127,7 +184,7 @@ fn encoder_args(format: Format, timing: &GifTiming) -> Vec<String> {
             vf.push_str("setparams=colorspace=bt709:color_primaries=bt709:color_trc=bt709:range=tv,setsar=1");
             a.extend(["-vf".to_string(), vf]);
             a.extend(
-                ["-c:v", "libx264", "-preset", "slow", "-crf", MP4_CRF, "-profile:v", "high", "-pix_fmt", "yuv420p"]
+                ["-c:v", "libx264", "-preset", "slow", "-crf", &level.to_string(), "-profile:v", "high", "-pix_fmt", "yuv420p"]
                     .map(String::from),
             );
             // The index first, so a page can start playing before the whole file is in.
@@ -207,13 +264,27 @@ mod tests {
     }
 
     #[test]
+    fn over_the_limit_each_try_is_smaller_and_aimed_under_it() {
+        // One try at twice the goal: libwebp's first guess is 25 steps down, x264's 6 CRF up.
+        let goal = (100_000.0 * SMALLER_AIM) as u64;
+        assert_eq!(next_level(Format::Webp, &[(90.0, 2 * goal)], 100_000), 65.0);
+        assert_eq!(next_level(Format::Mp4, &[(20.0, 2 * goal)], 100_000), 26.0);
+        // Two tries: the line through them (here bytes halve every 10 steps).
+        assert_eq!(next_level(Format::Webp, &[(90.0, 4 * goal), (80.0, 2 * goal)], 100_000), 70.0);
+        // A try that did not shrink falls back to the first guess, and never past the ends.
+        assert!(next_level(Format::Webp, &[(90.0, 2 * goal), (65.0, 3 * goal)], 100_000) < 65.0);
+        assert_eq!(next_level(Format::Webp, &[(10.0, 100 * goal)], 100_000), 5.0);
+        assert_eq!(next_level(Format::Mp4, &[(48.0, 100 * goal)], 100_000), 51.0);
+    }
+
+    #[test]
     fn even_sides_by_copying_the_edge() {
         let timing = GifTiming { width: 193, height: 144, delays_cs: vec![7], plays: 0 };
-        let vf = encoder_args(Format::Mp4, &timing).join(" ");
+        let vf = encoder_args(Format::Mp4, &timing, MP4_CRF).join(" ");
         assert!(vf.contains("pad=194:144:0:0,fillborders=right=1:bottom=0:mode=smear"), "{vf}");
         let even = GifTiming { width: 480, height: 270, ..timing.clone() };
-        assert!(!encoder_args(Format::Mp4, &even).join(" ").contains("pad="));
-        let webp = encoder_args(Format::Webp, &GifTiming { plays: 3, ..timing }).join(" ");
+        assert!(!encoder_args(Format::Mp4, &even, MP4_CRF).join(" ").contains("pad="));
+        let webp = encoder_args(Format::Webp, &GifTiming { plays: 3, ..timing }, WEBP_QUALITY).join(" ");
         assert!(webp.contains("-loop 3"), "{webp}");
     }
 }
