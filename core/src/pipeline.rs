@@ -142,12 +142,21 @@ pub fn estimate(sidecars: &Sidecars, media: &Media, req: &Request, cancel: &Canc
         check_inside(req.spec.start, req.spec.end, duration)?;
     }
     crate::source::wait::until_available(&media.input, cancel, &|_| {})?;
-    let spec = if req.spec.max_height.is_some() && media.width > 0 {
-        req.spec.boxed(req.spec.edits.region(media.width, media.height)?)
-    } else {
-        req.spec.clone()
+    let region = if media.width > 0 { Some(req.spec.edits.region(media.width, media.height)?) } else { None };
+    let spec = match region {
+        Some(region) => req.spec.boxed(region),
+        None => req.spec.clone(),
     };
-    crate::render::estimate::estimate(sidecars, media, &spec, cancel)
+    let mut guess = crate::render::estimate::estimate(sidecars, media, &spec, cancel)?;
+    // Over a size limit: can fitting get there at all? Said now, before anything is made.
+    if let (Some(limit), Some((region_width, _))) = (spec.max_bytes, region) {
+        let floor = fit::floor(&spec, region_width);
+        if guess.middle() > limit && floor != spec {
+            let at_floor = crate::render::estimate::estimate(sidecars, media, &floor, cancel)?;
+            guess.cannot_fit = fit::cannot_fit(&spec, &floor, limit, at_floor.middle());
+        }
+    }
+    Ok(guess)
 }
 
 /// Fails before any download when the target exists: the existing file stays as it is.

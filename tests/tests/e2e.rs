@@ -736,6 +736,10 @@ fn a_size_limit_is_met_and_named() {
         load_video(&c, &srv.url("long.mp4")).await;
         pick_range(&c, "1:00", "1:20").await;
         field(&c, "Fit under").await.select_by_label("Custom…").await.expect("choose Custom…");
+        // 20 s in 20 KB: said before anything is made, with what would fit.
+        set_field(&c, "Size limit in MB", "0.02").await;
+        let cannot = wait_text(&c, "#size-warning", 60.0, "the note that it cannot fit", |t| t.contains("cannot fit")).await;
+        assert!(cannot.contains("20 KB") && cannot.contains("would fit"), "{cannot}");
         set_field(&c, "Size limit in MB", "1").await;
         let warned = wait_text(&c, "#size-warning", 60.0, "the note that settings will be lowered", |t| t.contains("over 1 MB")).await;
         assert!(warned.contains("lower quality"), "{warned}");

@@ -121,6 +121,13 @@ fn what_cannot_fit_says_so_and_what_would() {
     assert!(err.contains("cannot fit in 128 KB") && err.contains("would fit"), "{err}");
     assert!(!err.contains("Encoding"), "it must say so before encoding: {err}");
     assert!(dir.names().is_empty(), "nothing written: {:?}", dir.names());
+    // The estimate says so too, before anything is made (the window shows it as its warning).
+    let (code, said) = cli(&[src.to_str().unwrap(), "--start", "0", "--end", "60", "--width", "720", "--max-size", "128KB", "--estimate"], &dir);
+    assert_eq!(code, Some(0), "{said}");
+    assert!(said.contains("cannot fit in 128 KB") && said.contains("would fit"), "{said}");
+    let (_, fits) = cli(&[src.to_str().unwrap(), "--start", "0", "--end", "10", "--max-size", "3MB", "--estimate"], &dir);
+    assert!(!fits.contains("cannot fit"), "10 s can fit in 3 MB: {fits}");
+    assert!(dir.names().is_empty(), "nothing written: {:?}", dir.names());
 }
 
 /// Slack's emoji fit in 128×128: a portrait phone video (stored landscape, turned by its

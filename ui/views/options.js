@@ -92,7 +92,7 @@ function scheduleEstimate(key, spec) {
     try {
       const answer = await invoke('estimate_size', { id: state.video.id, spec });
       if (seq !== state.estimateSeq) return;
-      state.estimate = { key, low: answer.low, high: answer.high };
+      state.estimate = { key, low: answer.low, high: answer.high, cannotFit: answer.cannotFit?.message || '' };
       updateForm();
     } catch (e) {
       // A newer estimate cancelled this one, or the range can't be sampled: the frame count stands.
@@ -105,14 +105,15 @@ function scheduleEstimate(key, spec) {
 export function showEstimate(spec, length) {
   const count = gifFrames(length, selectedFps());
   const frames = count === 1 ? t('About 1 frame') : t('About {frames} frames', { frames: formatNumber(count) });
-  // The estimate is of the settings as chosen; a size limit applies when the GIF is made.
-  const key = spec ? JSON.stringify([state.video.id, { ...spec, maxBytes: null }]) : '';
+  // The estimate is of the settings as chosen (a size limit applies when the GIF is made, but
+  // whether it can be met at all is said now).
+  const key = spec ? JSON.stringify([state.video.id, spec]) : '';
   const sized = state.estimate && state.estimate.key === key ? state.estimate : null;
   els.estimate.textContent = sized ? `${frames} · ${formatSizeRange(sized.low, sized.high)}` : frames;
   const limit = spec ? spec.maxBytes : null;
   const overLimit = sized && limit && sized.high > limit;
   els.sizeWarning.hidden = !(sized && (overLimit || sized.low > LARGE_GIF_BYTES));
-  if (sized) els.sizeWarning.textContent = overLimit ? fitNote(sized, limit) : largeGifNote(sized);
+  if (sized) els.sizeWarning.textContent = sized.cannotFit || (overLimit ? fitNote(sized, limit) : largeGifNote(sized));
   if (spec) scheduleEstimate(key, spec);
 }
 

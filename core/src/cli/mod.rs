@@ -159,6 +159,9 @@ fn run(args: Job) -> Result<(), Error> {
         let media = crate::source::probe::probe(&sidecars, &source, &req.fit(), &cancel)?;
         let guess = pipeline::estimate(&sidecars, &media, &req, &cancel)?;
         println!("{}", size_range(guess.low, guess.high));
+        if let Some(e) = &guess.cannot_fit {
+            eprintln!("{e}");
+        }
         eprintln!("{} frames; nothing was written", guess.frames);
         return Ok(());
     }

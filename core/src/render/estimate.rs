@@ -48,6 +48,9 @@ pub struct SizeEstimate {
     /// per frame at its place (a share of the range, 0 to 1), in order.
     #[serde(skip)]
     profile: Profile,
+    /// Under a size limit no setting can meet: why, and what would fit (said before making).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cannot_fit: Option<crate::error::Error>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -59,7 +62,7 @@ struct Profile {
 impl SizeEstimate {
     /// A size known exactly (the whole range was encoded).
     fn exact(bytes: u64, frames: u64) -> SizeEstimate {
-        SizeEstimate { low: bytes, high: bytes, frames, middle: bytes, profile: Profile::default() }
+        SizeEstimate { low: bytes, high: bytes, frames, middle: bytes, profile: Profile::default(), cannot_fit: None }
     }
 
     pub fn middle(&self) -> u64 {
@@ -150,7 +153,7 @@ pub fn estimate(sidecars: &Sidecars, media: &Media, spec: &GifSpec, cancel: &Can
     let high = middle * (1.0 + margin);
     let mut costs: Vec<(f64, f64)> = places.iter().zip(&windows).map(|(&at, w)| (at, w.per_frame)).collect();
     costs.sort_by(|a, b| a.0.total_cmp(&b.0));
-    Ok(SizeEstimate { low: low as u64, high: high.ceil() as u64, frames, middle: middle.round() as u64, profile: Profile { first, costs } })
+    Ok(SizeEstimate { low: low as u64, high: high.ceil() as u64, frames, middle: middle.round() as u64, profile: Profile { first, costs }, cannot_fit: None })
 }
 
 /// Where the `i`th window starts, as a share of the range: the golden ratio's sequence spreads
@@ -263,7 +266,7 @@ mod tests {
     use super::*;
 
     fn with_profile(first: f64, costs: &[(f64, f64)], frames: u64) -> SizeEstimate {
-        SizeEstimate { low: 0, high: 0, frames, middle: 0, profile: Profile { first, costs: costs.to_vec() } }
+        SizeEstimate { low: 0, high: 0, frames, middle: 0, profile: Profile { first, costs: costs.to_vec() }, cannot_fit: None }
     }
 
     #[test]

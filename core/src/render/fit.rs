@@ -115,6 +115,23 @@ fn refine_quality(
     Ok(lo)
 }
 
+/// The least fitting may come down to from `spec`: the floor of every knob (or what was asked,
+/// where that is lower already).
+pub fn floor(spec: &GifSpec, source_width: u32) -> GifSpec {
+    let width = if spec.width == 0 { source_width } else { spec.width.min(source_width.max(1)) };
+    GifSpec { quality: spec.quality.min(MIN_QUALITY), fps: spec.fps.min(MIN_FPS), width: width.min(MIN_WIDTH).max(1), ..spec.clone() }
+}
+
+/// Before anything is made: the message when even `floor` (estimated at `size` bytes) is over
+/// what fitting aims at under `limit`, naming the range that would fit.
+pub fn cannot_fit(spec: &GifSpec, floor: &GifSpec, limit: u64, size: u64) -> Option<crate::error::Error> {
+    let goal = limit as f64 * AIM;
+    ((size as f64) > goal).then(|| {
+        let seconds = spec.length() * goal / size as f64;
+        Msg::CannotFit { limit, width: floor.width, fps: floor.fps, quality: floor.quality, size, seconds }.into()
+    })
+}
+
 /// Whether `a` keeps more than `b` does, knob by knob in the order fitting gives them up
 /// (width, then frame rate, then quality): the closer pass must be a step up.
 pub fn above(a: &GifSpec, b: &GifSpec, source_width: u32) -> bool {
