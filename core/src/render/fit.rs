@@ -65,7 +65,7 @@ pub fn choose(spec: &GifSpec, source_width: u32, limit: u64, goal: f64, sample: 
     }
     // 3. Width: bytes follow the picture's area.
     let width = if chosen.width == 0 { source_width.max(MIN_WIDTH) } else { chosen.width.min(source_width.max(MIN_WIDTH)) };
-    for _ in 0..2 {
+    for _ in 0..4 {
         let current = if chosen.width == 0 { width } else { chosen.width.min(width) };
         chosen.width = ((current as f64 * (goal / size).sqrt()).floor() as u32).clamp(MIN_WIDTH, current);
         size = sample(&chosen)?.middle() as f64;
@@ -76,8 +76,10 @@ pub fn choose(spec: &GifSpec, source_width: u32, limit: u64, goal: f64, sample: 
             break;
         }
     }
-    // Even the floor is over: say what would fit instead.
+    // Even the floor is over: say what would fit instead, in true bytes (`goal` is lowered by
+    // how far a pass found the estimates low).
     let seconds = spec.length() * goal / size;
+    let size = size * (limit as f64 * AIM / goal).max(1.0);
     Err(Msg::CannotFit { limit, width: chosen.width, fps: chosen.fps, quality: chosen.quality, size: size as u64, seconds }.into())
 }
 
