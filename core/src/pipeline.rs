@@ -151,9 +151,10 @@ pub fn estimate(sidecars: &Sidecars, media: &Media, req: &Request, cancel: &Canc
     // Over a size limit: can fitting get there at all? Said now, before anything is made.
     if let (Some(limit), Some((region_width, _))) = (spec.max_bytes, region) {
         let floor = fit::floor(&spec, region_width);
-        if guess.middle() > limit && floor != spec {
-            let at_floor = crate::render::estimate::estimate(sidecars, media, &floor, cancel)?;
-            guess.cannot_fit = fit::cannot_fit(&spec, &floor, limit, at_floor.middle());
+        if guess.middle() > limit {
+            // A floor that cannot be sampled (too short at its frame rate) leaves the size as it is.
+            let at_floor = if floor == spec { Some(guess.middle()) } else { crate::render::estimate::estimate(sidecars, media, &floor, cancel).ok().map(|e| e.middle()) };
+            guess.cannot_fit = at_floor.and_then(|size| fit::cannot_fit(&spec, &floor, limit, size));
         }
     }
     Ok(guess)
@@ -314,11 +315,13 @@ pub fn render(
                 // (a fade to black costs little at its end); without them, the first frame is
                 // whole and the rest are changes at the rate so far.
                 let per_frame = bytes.saturating_sub(first) as f64 / frames.saturating_sub(1).max(1) as f64;
-                let linear = first as f64 + per_frame * total.saturating_sub(1) as f64;
+                let linear = first as f64 + per_frame * plan.edits.gif_frames(total).saturating_sub(1) as f64;
                 let projected = match sample(&req.spec.clone())?.share_through(frames) {
-                    Some(share) if share >= 0.2 => bytes as f64 / share,
+                    // The windows are in the video's order: a reversed or bounced GIF walks them otherwise.
+                    Some(share) if share >= 0.2 && plan.edits.direction == crate::edits::Direction::Forward => bytes as f64 / share,
                     _ => linear,
-                };
+                }
+                .max(bytes as f64);
                 // The estimates were low by this much: aim that much (and a little more) lower;
                 // after two, by as much again as the error grew between them.
                 let low_by = (projected / expected.max(1.0)).max(1.0);

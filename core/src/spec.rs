@@ -94,7 +94,8 @@ impl GifSpec {
         while widest > 1 && height_at(widest) > cap {
             widest -= 1;
         }
-        GifSpec { width: width.min(widest.max(1)), ..self.clone() }
+        // Within the widths a spec may ask for: a crop over 8:1 tall keeps 16 px and its height.
+        GifSpec { width: width.min(widest).clamp(16, MAX_WIDTH), ..self.clone() }
     }
 }
 

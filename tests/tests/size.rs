@@ -156,3 +156,18 @@ fn a_portrait_video_fits_slacks_emoji_box() {
     let wide = gifgrab_core::pipeline::estimate(&sidecars(), &facts_in, &Request { spec: GifSpec { max_height: None, ..spec }, ..req }, &cancel).expect("estimate");
     assert!(boxed.high < wide.low, "the boxed GIF is estimated smaller ({boxed:?}) than 128 px wide ({wide:?})");
 }
+
+/// A portrait minute under Slack's emoji: the box makes it 72 px wide, under fitting's 96 px
+/// floor; fitting keeps that width (it used to crash there) and says what would fit.
+#[test]
+fn a_tall_minute_under_slack_emoji_says_what_would_fit() {
+    let dir = TempDir::new("slack-tall");
+    let tall = dir.path("tall.mp4");
+    let made = ffmpeg().args(["-display_rotation", "90", "-i"]).arg(media("long.mp4")).args(["-t", "70", "-c", "copy"]).arg(&tall).status().unwrap();
+    assert!(made.success());
+    let (code, err) = cli(&[tall.to_str().unwrap(), "--start", "0", "--end", "60", "--max-size", "slack-emoji", "-o", "t.gif"], &dir);
+    assert_eq!(code, Some(1), "{err}");
+    assert_eq!(kind_and_code(&err), ("too_large".into(), "cannot_fit".into()), "{err}");
+    assert_eq!(reported(&err)["args"]["width"], 72, "the box's width, not the floor's: {err}");
+    assert!(!dir.path("t.gif").exists(), "nothing written");
+}

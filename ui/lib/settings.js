@@ -69,18 +69,17 @@ export function remember(key, value) {
 // One write at a time: the store's commands run concurrently in the backend, so a burst of
 // changes (a slider held by its arrow key) could otherwise land out of order, an older value last.
 async function drain() {
-  try {
-    while (pending.size) {
-      const batch = [...pending];
-      pending.clear();
+  while (pending.size) {
+    const batch = [...pending];
+    pending.clear();
+    try {
       for (const [key, value] of batch) await store.set(key, value);
       await store.save();
+    } catch {
+      // an unwritable settings file: the choices still hold for this run; newer ones still try
     }
-  } catch {
-    // an unwritable settings file: the choices still hold for this run
-  } finally {
-    writing = null;
   }
+  writing = null;
 }
 
 export async function recall(key) {

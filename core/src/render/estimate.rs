@@ -29,11 +29,8 @@ const SPREAD: f64 = 2.0;
 /// Windows this far apart (standard error over mean) call for a closer look: more windows
 /// between them, or, for a short range, the whole of it.
 const UNSURE: f64 = 0.25;
-// Kept small: each window seeks, and a long-GOP source decodes seconds of video per seek (with
-// 8 more windows and ranges up to 150 frames encoded whole, estimating took 0.81 of the time of
-// making the GIFs on the study's clips, against 0.49 before).
-const SECOND_ROUND: u64 = 6;
-const WHOLE_WHEN_UNSURE: u64 = 100;
+const SECOND_ROUND: u64 = 8;
+const WHOLE_WHEN_UNSURE: u64 = 150;
 /// A second round needs room between the first windows.
 const SECOND_ROUND_FROM: u64 = 200;
 

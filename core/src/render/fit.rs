@@ -67,13 +67,23 @@ pub fn choose(spec: &GifSpec, source_width: u32, limit: u64, goal: f64, sample: 
     let width = if chosen.width == 0 { source_width.max(MIN_WIDTH) } else { chosen.width.min(source_width.max(MIN_WIDTH)) };
     for _ in 0..4 {
         let current = if chosen.width == 0 { width } else { chosen.width.min(width) };
-        chosen.width = ((current as f64 * (goal / size).sqrt()).floor() as u32).clamp(MIN_WIDTH, current);
+        // A width asked (or boxed, as Slack's portrait emoji) under the floor stays as it is.
+        let least = MIN_WIDTH.min(current);
+        chosen.width = ((current as f64 * (goal / size).sqrt()).floor() as u32).clamp(least, current);
         size = sample(&chosen)?.middle() as f64;
         if size <= goal / AIM {
             return Ok((chosen, size));
         }
-        if chosen.width == MIN_WIDTH {
+        if chosen.width == least {
             break;
+        }
+    }
+    // The frame rate's own floor, at the least width, before giving up.
+    if chosen.fps > MIN_FPS {
+        chosen.fps = MIN_FPS;
+        size = sample(&chosen)?.middle() as f64;
+        if size <= goal / AIM {
+            return Ok((chosen, size));
         }
     }
     // Even the floor is over: say what would fit instead, in true bytes (`goal` is lowered by
@@ -125,9 +135,10 @@ pub fn floor(spec: &GifSpec, source_width: u32) -> GifSpec {
 }
 
 /// Before anything is made: the message when even `floor` (estimated at `size` bytes) is over
-/// what fitting aims at under `limit`, naming the range that would fit.
+/// `limit`, naming the range that would fit.
 pub fn cannot_fit(spec: &GifSpec, floor: &GifSpec, limit: u64, size: u64) -> Option<crate::error::Error> {
-    let goal = limit as f64 * AIM;
+    // Fitting's last step takes what its estimate puts at the limit itself.
+    let goal = limit as f64;
     ((size as f64) > goal).then(|| {
         let seconds = spec.length() * goal / size as f64;
         Msg::CannotFit { limit, width: floor.width, fps: floor.fps, quality: floor.quality, size, seconds }.into()
