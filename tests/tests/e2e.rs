@@ -1711,7 +1711,13 @@ fn the_timeline_is_dragged_and_keyed_and_shows_the_moment() {
         button(&c, "Zoom to the moment").await.click().await.unwrap();
         let scale = visible_text(&c, "#timeline-scale").await;
         assert!(!scale.starts_with("0:00.0") && !scale.ends_with("10:00.0"), "zoomed scale {scale:?}");
-        button(&c, "Play the moment").await.click().await.unwrap();
+        // The button waits for the frame previews of the keyed Start (slow on a loaded machine).
+        let play = button(&c, "Play the moment").await;
+        wait_for(UI_WAIT, "\"Play the moment\" to be enabled", async || {
+            if play.is_enabled().await.unwrap_or(false) { Ok(()) } else { Err("disabled".to_string()) }
+        })
+        .await;
+        play.click().await.unwrap();
         let shown = wait_new_image(&c, "The moment, playing as a loop", "", 60.0).await;
         assert!(shown.width > 0 && shown.width <= 320, "a small loop: {shown:?}");
         save_screenshot(&c, "the_timeline_is_dragged_and_keyed_and_shows_the_moment-zoomed").await.expect("screenshot");
