@@ -79,9 +79,10 @@ pub struct Cli {
     /// Replace the output file if it exists
     #[arg(short = 'y', long)]
     pub overwrite: bool,
-    /// Fit under a size: 10MB, 128KB (decimal units) or discord, github, x, slack-emoji (for
-    /// .webp and .mp4 the GIF is fitted, and the file made from it must fit too);
-    /// quality, then frame rate, then width are lowered as needed, and the change is shown
+    /// Fit under a size: 10MB, 128KB (decimal units) or discord, github, x, slack-emoji (128 KB
+    /// in a 128×128 box; for .webp and .mp4 the GIF is fitted, and the file made from it must fit
+    /// too, at a lower WebP quality or MP4 CRF if need be); quality, then frame rate, then width
+    /// are lowered as needed, and the change is shown
     #[arg(long, value_name = "SIZE", allow_hyphen_values = true)]
     pub max_size: Option<String>,
     /// Print the GIF's estimated size (from a few sample windows) and write nothing
