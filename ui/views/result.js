@@ -19,6 +19,10 @@ export function showResult(result, bytes) {
   state.resultUrl = blobUrl(bytes, 'image/gif');
   els.resultImg.width = result.width;
   els.resultImg.height = result.height;
+  // A small GIF (an emoji) at 1× is a speck: shown in whole pixels, scaled up to about 256 px.
+  const zoom = Math.max(1, Math.floor(256 / Math.max(result.width, result.height, 1)));
+  els.resultImg.style.width = zoom > 1 ? `${result.width * zoom}px` : '';
+  els.resultImg.classList.toggle('pixelated', zoom > 1);
   els.resultImg.src = state.resultUrl;
   state.formatBytes = {};
   redrawResult();
