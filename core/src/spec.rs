@@ -83,11 +83,17 @@ impl GifSpec {
 }
 
 impl GifSpec {
+    /// The width the GIF comes out at from a picture (after the crop) `region_width` wide:
+    /// 0 keeps it, and nothing is upscaled.
+    pub fn shown_width(&self, region_width: u32) -> u32 {
+        if self.width == 0 || self.width >= region_width { region_width } else { self.width }
+    }
+
     /// This spec with the width that keeps the frame inside `max_height`, for a picture
     /// (after the crop) of `region` display pixels; unchanged without a height cap.
     pub fn boxed(&self, (region_width, region_height): (u32, u32)) -> GifSpec {
         let (Some(cap), true) = (self.max_height, region_width > 0 && region_height > 0) else { return self.clone() };
-        let width = if self.width == 0 || self.width >= region_width { region_width } else { self.width };
+        let width = self.shown_width(region_width);
         // The decoder rounds the height from the width: the widest width that rounds to `cap` or less.
         let height_at = |w: u32| (f64::from(region_height) * f64::from(w) / f64::from(region_width)).round() as u32;
         let mut widest = (f64::from(cap) * f64::from(region_width) / f64::from(region_height)).ceil() as u32;

@@ -130,14 +130,21 @@ fn what_cannot_fit_says_so_and_what_would() {
     assert!(dir.names().is_empty(), "nothing written: {:?}", dir.names());
 }
 
+/// The first `seconds` of `clip`, stored as it is and turned upright by a rotation tag, as
+/// phones record portrait video.
+fn turned_copy(dir: &TempDir, clip: &str, seconds: &str) -> std::path::PathBuf {
+    let turned = dir.path(&format!("turned-{clip}"));
+    let made = ffmpeg().args(["-display_rotation", "90", "-i"]).arg(media(clip)).args(["-t", seconds, "-c", "copy"]).arg(&turned).status().unwrap();
+    assert!(made.success(), "ffmpeg turned {clip}");
+    turned
+}
+
 /// Slack's emoji fit in 128×128: a portrait phone video (stored landscape, turned by its
 /// rotation tag) comes out 128 px tall and narrower, under 128 KB, in the window's estimate too.
 #[test]
 fn a_portrait_video_fits_slacks_emoji_box() {
     let dir = TempDir::new("slack-portrait");
-    let turned = dir.path("phone.mp4");
-    let made = ffmpeg().args(["-display_rotation", "90", "-i"]).arg(media("bikes.mp4")).args(["-t", "4", "-c", "copy"]).arg(&turned).status().unwrap();
-    assert!(made.success());
+    let turned = turned_copy(&dir, "bikes.mp4", "4");
     let (code, err) = cli(&[turned.to_str().unwrap(), "--start", "0", "--end", "3", "--max-size", "slack-emoji", "-o", "e.gif"], &dir);
     assert_eq!(code, Some(0), "{err}");
     let facts = gif_facts(&dir.path("e.gif"));
@@ -162,9 +169,7 @@ fn a_portrait_video_fits_slacks_emoji_box() {
 #[test]
 fn a_tall_minute_under_slack_emoji_says_what_would_fit() {
     let dir = TempDir::new("slack-tall");
-    let tall = dir.path("tall.mp4");
-    let made = ffmpeg().args(["-display_rotation", "90", "-i"]).arg(media("long.mp4")).args(["-t", "70", "-c", "copy"]).arg(&tall).status().unwrap();
-    assert!(made.success());
+    let tall = turned_copy(&dir, "long.mp4", "70");
     let (code, err) = cli(&[tall.to_str().unwrap(), "--start", "0", "--end", "60", "--max-size", "slack-emoji", "-o", "t.gif"], &dir);
     assert_eq!(code, Some(1), "{err}");
     assert_eq!(kind_and_code(&err), ("too_large".into(), "cannot_fit".into()), "{err}");

@@ -130,8 +130,8 @@ fn refine_quality(
 /// The least fitting may come down to from `spec`: the floor of every knob (or what was asked,
 /// where that is lower already).
 pub fn floor(spec: &GifSpec, source_width: u32) -> GifSpec {
-    let width = if spec.width == 0 { source_width } else { spec.width.min(source_width.max(1)) };
-    GifSpec { quality: spec.quality.min(MIN_QUALITY), fps: spec.fps.min(MIN_FPS), width: width.min(MIN_WIDTH).max(1), ..spec.clone() }
+    let width = spec.shown_width(source_width.max(1));
+    GifSpec { quality: spec.quality.min(MIN_QUALITY), fps: spec.fps.min(MIN_FPS), width: width.min(MIN_WIDTH), ..spec.clone() }
 }
 
 /// Before anything is made: the message when even `floor` (estimated at `size` bytes) is over
@@ -148,7 +148,7 @@ pub fn cannot_fit(spec: &GifSpec, floor: &GifSpec, limit: u64, size: u64) -> Opt
 /// Whether `a` keeps more than `b` does, knob by knob in the order fitting gives them up
 /// (width, then frame rate, then quality): the closer pass must be a step up.
 pub fn above(a: &GifSpec, b: &GifSpec, source_width: u32) -> bool {
-    let level = |s: &GifSpec| (if s.width == 0 { source_width } else { s.width.min(source_width.max(1)) }, s.fps, s.quality);
+    let level = |s: &GifSpec| (s.shown_width(source_width.max(1)), s.fps, s.quality);
     level(a) > level(b)
 }
 
