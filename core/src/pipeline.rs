@@ -142,11 +142,7 @@ pub fn estimate(sidecars: &Sidecars, media: &Media, req: &Request, cancel: &Canc
         check_inside(req.spec.start, req.spec.end, duration)?;
     }
     crate::source::wait::until_available(&media.input, cancel, &|_| {})?;
-    let region = if media.width > 0 { Some(req.spec.edits.region(media.width, media.height)?) } else { None };
-    let spec = match region {
-        Some(region) => req.spec.boxed(region),
-        None => req.spec.clone(),
-    };
+    let (spec, region) = boxed(&req.spec, media)?;
     let mut guess = crate::render::estimate::estimate(sidecars, media, &spec, cancel)?;
     // Over a size limit: can fitting get there at all? Said now, before anything is made.
     if let (Some(limit), Some((region_width, _))) = (spec.max_bytes, region) {
@@ -158,6 +154,16 @@ pub fn estimate(sidecars: &Sidecars, media: &Media, req: &Request, cancel: &Canc
         }
     }
     Ok(guess)
+}
+
+/// `spec` inside the part of the picture its edits keep (and a box such as Slack's), with that
+/// part's size; unknown (and `spec` as it is) while the source's size is.
+fn boxed(spec: &GifSpec, media: &Media) -> Result<(GifSpec, Option<(u32, u32)>)> {
+    if media.width == 0 {
+        return Ok((spec.clone(), None));
+    }
+    let region = spec.edits.region(media.width, media.height)?;
+    Ok((spec.boxed(region), Some(region)))
 }
 
 /// Fails before any download when the target exists: the existing file stays as it is.
@@ -209,7 +215,7 @@ pub fn render(
         media
     };
     // A crop outside the frame is refused before anything is fetched or written.
-    let region = if media.width > 0 { Some(req.spec.edits.region(media.width, media.height)?) } else { None };
+    let (spec, region) = boxed(&req.spec, media)?;
     // The subtitle file is fetched once (kept until the GIF is done), never the media's audio.
     let subs = match &req.spec.edits.subs {
         Some(choice) => Some(crate::source::subtitles::prepare(sidecars, media, choice, cancel)?),
@@ -217,10 +223,7 @@ pub fn render(
     };
     let fonts = sidecars.fonts.join(crate::render::captions::SUBTITLE_FONTS);
     let burn_in = subs.as_ref().map(|s| BurnIn { ass: s.path().to_path_buf(), fonts: fonts.clone() });
-    let mut req = req.clone();
-    if let Some(region) = region {
-        req.spec = req.spec.boxed(region);
-    }
+    let mut req = Request { spec, ..req.clone() };
     // What the user asked for: fitting lowers settings from here, never past it.
     let asked = req.spec.clone();
     // Estimates of the chosen settings; a full pass shows how far off they were.

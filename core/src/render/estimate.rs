@@ -128,7 +128,7 @@ pub fn estimate(sidecars: &Sidecars, media: &Media, spec: &GifSpec, cancel: &Can
     let mut shares = first_round;
     // Windows that disagree (a slideshow's rare changes, cuts) leave the mean unsure: look again
     // between them, or encode a short range whole.
-    if relative_spread(&windows) > UNSURE {
+    if mean_and_spread(&windows).1 > UNSURE {
         if decoded <= WHOLE_WHEN_UNSURE {
             let whole = sample(sidecars, media, &plan, spec, cancel)?;
             return Ok(SizeEstimate::exact(whole.total, frames));
@@ -142,11 +142,10 @@ pub fn estimate(sidecars: &Sidecars, media: &Media, spec: &GifSpec, cancel: &Can
     let first = windows[0].first as f64;
     // Each window's middle, as a share of the range.
     let places: Vec<f64> = shares.iter().map(|f| ((spec.length() - span) * f + span / 2.0) / spec.length()).collect();
-    let k = windows.len() as f64;
-    let mean = windows.iter().map(|w| w.per_frame).sum::<f64>() / k;
+    let (mean, spread) = mean_and_spread(&windows);
     // What the windows left unseen is all that is uncertain (a finite population's correction).
-    let unseen = (1.0 - (k * WINDOW_FRAMES as f64) / frames as f64).max(0.0);
-    let relative_error = relative_spread(&windows) * unseen.sqrt();
+    let unseen = (1.0 - (windows.len() as f64 * WINDOW_FRAMES as f64) / frames as f64).max(0.0);
+    let relative_error = spread * unseen.sqrt();
     let middle = first + (frames - 1) as f64 * mean;
     let margin = BASE_MARGIN + SPREAD * relative_error;
     let low = middle * (1.0 - margin).max(0.2);
@@ -181,12 +180,12 @@ fn sample_windows(sidecars: &Sidecars, media: &Media, plan: &Plan, spec: &GifSpe
     windows.into_iter().collect()
 }
 
-/// The windows' standard error of their mean cost, relative to it.
-fn relative_spread(windows: &[Window]) -> f64 {
+/// The windows' mean cost a frame, and the standard error of that mean relative to it.
+fn mean_and_spread(windows: &[Window]) -> (f64, f64) {
     let k = windows.len() as f64;
     let mean = windows.iter().map(|w| w.per_frame).sum::<f64>() / k;
     let variance = windows.iter().map(|w| (w.per_frame - mean).powi(2)).sum::<f64>() / (k - 1.0).max(1.0);
-    if mean > 0.0 { variance.sqrt() / mean / k.sqrt() } else { 0.0 }
+    (mean, if mean > 0.0 { variance.sqrt() / mean / k.sqrt() } else { 0.0 })
 }
 
 /// Decodes and encodes `plan`'s frames in memory; the file's size after the first frame and at the end.
