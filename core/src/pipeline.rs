@@ -449,6 +449,9 @@ fn file_writer(file: &std::fs::File) -> BufWriter<&std::fs::File> {
 }
 
 fn check_inside(start: f64, end: f64, duration: f64) -> Result<()> {
+    if duration < crate::spec::MIN_LENGTH {
+        return Err(Msg::VideoTooShort { length: duration }.into());
+    }
     if start >= duration - 0.01 {
         return Err(Msg::StartPastEnd { start, length: duration }.into());
     }
@@ -525,9 +528,10 @@ fn encode_stream(job: &Job, out: impl std::io::Write, target: &Path) -> std::res
             let mut sequence = Sequence::new(job.plan.edits.direction);
             // Frames decoded, and frames handed to the encoder (in the GIF's order).
             let (mut index, mut shown) = (0usize, 0usize);
-            // Timestamps, not counts, set the delays: the GIF plays at its own speed.
+            // Timestamps, not counts, set the delays: the GIF plays at its own speed. Each is a
+            // frame late: gifski takes a first timestamp as the last frame's delay (a lone frame's too).
             let mut add = |frame| {
-                let added = collector.add_frame_rgba(shown, frame, shown as f64 / fps).is_ok();
+                let added = collector.add_frame_rgba(shown, frame, (shown + 1) as f64 / fps).is_ok();
                 shown += 1;
                 added
             };
@@ -690,10 +694,16 @@ fn check_decode(ok: bool, log: &crate::render::ffmpeg::Log, got: u64, want: u64,
         if crate::render::ffmpeg::only_pictures(&log.listing) {
             return Err(Msg::OnlyArtwork.into());
         }
+        if crate::render::ffmpeg::still_picture(&log.listing) {
+            return Err(Msg::StillPicture.into());
+        }
         if trouble {
             return Err(crate::render::ffmpeg::classify(&log.complaints(), Doing::ReadVideo, remote));
         }
         let start = job.plan.start;
+        if let Some(length) = duration.filter(|&d| d < crate::spec::MIN_LENGTH) {
+            return Err(Msg::VideoTooShort { length }.into());
+        }
         // The video says it lasts longer, yet nothing came: its bytes stop early or are damaged.
         if let Some(d) = duration.filter(|d| start < d - 0.5) {
             return Err(Msg::CutShort { length: d, start }.into());

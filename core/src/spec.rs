@@ -59,7 +59,7 @@ impl GifSpec {
     /// The options alone (the app checks these before any range is chosen).
     pub fn validate_options(&self) -> Result<()> {
         if self.width > MAX_WIDTH {
-            return Err(Msg::WidthTooLarge { width: self.width }.into());
+            return Err(Msg::WidthTooLarge { width: self.width.into() }.into());
         }
         if self.width != 0 && self.width < 16 {
             return Err(Msg::WidthTooSmall.into());
@@ -118,12 +118,19 @@ pub fn parse_size(text: &str) -> Result<u64> {
         return Ok(*bytes);
     }
     let bad = |why| Msg::NotASize { text: text.trim().to_string(), why };
-    let split = t.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(t.len());
+    let split = t.find(|c: char| !(c.is_ascii_digit() || c == '.' || c == ',')).unwrap_or(t.len());
     let (number, unit) = (&t[..split], t[split..].trim());
+    // A decimal comma (1,5MB) as times take it; a comma with a dot too is a mistake.
+    let number = if number.contains('.') { number.to_string() } else { number.replacen(',', ".", 1) };
     let value: f64 = number.parse().map_err(|_| bad(SizeProblem::Number))?;
     let scale = match unit {
+        "b" | "byte" | "bytes" => 1.0,
         "kb" | "k" => 1e3,
         "mb" | "m" => 1e6,
+        "gb" | "g" => 1e9,
+        "kib" => 1024.0,
+        "mib" => 1024.0 * 1024.0,
+        "gib" => 1024.0 * 1024.0 * 1024.0,
         "" => return Err(bad(SizeProblem::NoUnit).into()),
         _ => return Err(bad(SizeProblem::UnknownUnit).into()),
     };

@@ -142,6 +142,9 @@ fn bad_arguments_exit_2_with_a_message() {
         (&[s, "--start", "0", "--end", "1", "--max-size", "10"], "not_a_size", json!({ "why": "no_unit" })),
         (&[s, "--start", "0", "--end", "1", "--max-size", "5XB"], "not_a_size", json!({ "why": "unknown_unit" })),
         (&[s, "--start", "0", "--end", "1", "--max-size", "2KB"], "limit_too_small", json!({ "bytes": 2000 })),
+        (&[s, "--start", "0", "--end", "1", "--fps", "0.5"], "not_whole", json!({ "setting": "fps", "text": "0.5" })),
+        (&[s, "--start", "0", "--end", "1", "--width", "-5"], "not_whole", json!({ "setting": "width", "text": "-5" })),
+        (&[s, "--start", "0", "--end", "1", "--quality", "9.5"], "not_whole", json!({ "setting": "quality" })),
     ];
     for (args, code, want) in ours {
         let out = run(args, &dir);
@@ -169,7 +172,41 @@ fn bad_arguments_exit_2_with_a_message() {
         let err = stderr(&out);
         assert!(err.contains("error: ") && err.contains(needle), "{args:?}: want {needle:?} in {err}");
     }
+    // Just over a minute is said as just over, not as "60.0 s".
+    let out = run(&[s, "--start", "0", "--end", "60.01"], &dir);
+    assert!(stderr(&out).contains("60.01 s long"), "{}", stderr(&out));
     assert!(dir.names().is_empty(), "nothing written: {:?}", dir.names());
+}
+
+/// A GIF at an HD source's own width keeps every pixel (gifski halves frames over about 840k
+/// pixels unless told a width); a lone frame lasts its range; a new file is as readable as
+/// the umask allows, and a replaced one keeps its permissions.
+#[test]
+fn full_size_frames_lone_frames_and_file_permissions() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = TempDir::new("fullsize");
+    let long = media("long.mp4");
+    let out = run(&[long.to_str().unwrap(), "--start", "30", "--end", "30.4", "--fps", "5", "--width", "0", "-o", "hd.gif"], &dir);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let facts = gif_facts(&dir.path("hd.gif"));
+    assert_eq!((facts.width, facts.height), (1280, 720), "the source's 1280×720, as asked");
+    assert!(stderr(&out).contains("1280×720"), "{}", stderr(&out));
+    let bikes = media("bikes.mp4");
+    let out = run(&[bikes.to_str().unwrap(), "--start", "0", "--end", "1", "--fps", "1", "-o", "one.gif"], &dir);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let facts = gif_facts(&dir.path("one.gif"));
+    assert_eq!((facts.frames, facts.delays_cs.clone()), (1, vec![100]), "one frame, shown for the whole second");
+    assert!(stderr(&out).contains("1 frame,"), "{}", stderr(&out));
+    // A umask of 022: others may read a new file, as with any other program's.
+    let shell = format!("umask 022 && exec '{}' '{}' --start 0 --end 0.5 -o new.gif", cli_bin().display(), bikes.display());
+    let out = std::process::Command::new("sh").args(["-c", &shell]).env("GIFGRAB_SIDECAR_DIR", bin_dir()).current_dir(&dir.0).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let mode = |name: &str| std::fs::metadata(dir.path(name)).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode("new.gif"), 0o644);
+    std::fs::set_permissions(dir.path("one.gif"), std::fs::Permissions::from_mode(0o640)).unwrap();
+    let out = run(&[bikes.to_str().unwrap(), "--start", "0", "--end", "0.5", "-o", "one.gif", "-y"], &dir);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(mode("one.gif"), 0o640, "the replaced file's permissions stay");
 }
 
 #[test]
@@ -274,7 +311,18 @@ fn sound_only_and_damaged_files() {
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
     assert_eq!(kind_and_code(&err), ("no_video".into(), "only_artwork".into()), "{err}");
-    assert_eq!(dir.names(), vec!["junk.mp4", "song.m4a", "tone.m4a"]);
+    // A picture is not a video; nor is a video of one frame long enough for a GIF.
+    let still = dir.path("still.png");
+    assert!(ffmpeg().args(["-f", "lavfi", "-i", "testsrc=s=320x240", "-frames:v", "1"]).arg(&still).status().unwrap().success());
+    let out = run(&[still.to_str().unwrap(), "--start", "0", "--end", "1", "-o", "p.gif"], &dir);
+    assert_eq!(kind_and_code(&stderr(&out)), ("no_video".into(), "still_picture".into()), "{}", stderr(&out));
+    let blink = dir.path("blink.mp4");
+    assert!(ffmpeg().args(["-f", "lavfi", "-i", "testsrc=s=320x240:r=25", "-frames:v", "1"]).arg(&blink).status().unwrap().success());
+    let out = run(&[blink.to_str().unwrap(), "--start", "0", "--end", "1", "-o", "b.gif"], &dir);
+    let err = stderr(&out);
+    assert_eq!(kind_and_code(&err).1, "video_too_short", "{err}");
+    assert!(err.contains("only 0.04 s long"), "{err}");
+    assert_eq!(dir.names(), vec!["blink.mp4", "junk.mp4", "song.m4a", "still.png", "tone.m4a"]);
 }
 
 /// A 10 s job writing `k.gif` over a slow link, once its ffmpeg is running; the token marks its

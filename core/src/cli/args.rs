@@ -1,7 +1,7 @@
 //! The command line's grammar (clap) and its translation into one job: a source and a `GifSpec`.
 
 use crate::edits::{self, Aspect, Crop, Direction, Edits, TextStyle};
-use crate::error::{Error, Msg};
+use crate::error::{Error, Msg, Setting};
 use crate::render::output::Format;
 use crate::source::cookies::{self, SignIn};
 use crate::spec::{self, GifSpec};
@@ -30,13 +30,13 @@ pub struct Cli {
     #[arg(short, long, value_name = "TIME", value_parser = time, allow_hyphen_values = true, required_unless_present_any = NOT_FOR_UPDATES)]
     pub end: Option<f64>,
     /// Output width in pixels (0 keeps the source width; never upscales) [default: 480; 128 for slack-emoji]
-    #[arg(short, long, value_name = "PX")]
+    #[arg(short, long, value_name = "PX", value_parser = width, allow_hyphen_values = true)]
     pub width: Option<u32>,
     /// Frames per second
-    #[arg(short = 'r', long, value_name = "N", default_value_t = GifSpec::default().fps)]
+    #[arg(short = 'r', long, value_name = "N", default_value_t = GifSpec::default().fps, value_parser = fps, allow_hyphen_values = true)]
     pub fps: u32,
     /// Quality, 1-100
-    #[arg(short, long, value_name = "1-100", default_value_t = GifSpec::default().quality.into())]
+    #[arg(short, long, value_name = "1-100", default_value_t = GifSpec::default().quality.into(), value_parser = quality, allow_hyphen_values = true)]
     pub quality: u64,
     /// Play once instead of looping forever (the same as --loops 1)
     #[arg(long, conflicts_with = "loops")]
@@ -170,6 +170,26 @@ fn plays(text: &str) -> Result<u16, Error> {
         "once" => Ok(1),
         n => n.parse::<u16>().map_err(|_| Msg::NotPlays { text: text.trim().to_string() }.into()),
     }
+}
+
+/// A whole number ("15" or "15.0"); anything else names the setting and its form.
+fn whole(text: &str, setting: Setting) -> Result<u64, Error> {
+    let t = text.trim();
+    let value = t.parse::<u64>().ok().or_else(|| t.parse::<f64>().ok().filter(|v| v.fract() == 0.0 && *v >= 0.0 && *v < 1e12).map(|v| v as u64));
+    value.ok_or_else(|| Msg::NotWhole { setting, text: t.to_string() }.into())
+}
+
+fn width(text: &str) -> Result<u32, Error> {
+    let width = whole(text, Setting::Width)?;
+    u32::try_from(width).map_err(|_| Msg::WidthTooLarge { width }.into())
+}
+
+fn fps(text: &str) -> Result<u32, Error> {
+    whole(text, Setting::Fps).map(|f| u32::try_from(f).unwrap_or(u32::MAX))
+}
+
+fn quality(text: &str) -> Result<u64, Error> {
+    whole(text, Setting::Quality)
 }
 
 fn crop(text: &str) -> Result<Crop, Error> {

@@ -159,10 +159,15 @@ fn run(args: Job) -> Result<(), Error> {
         let media = crate::source::probe::probe(&sidecars, &source, &req.fit(), &cancel)?;
         let guess = pipeline::estimate(&sidecars, &media, &req, &cancel)?;
         println!("{}", size_range(guess.low, guess.high));
-        if let Some(e) = &guess.cannot_fit {
-            eprintln!("{e}");
+        match (&guess.cannot_fit, req_limit) {
+            (Some(e), _) => eprintln!("{e}"),
+            (None, Some(limit)) if guess.middle() > limit => {
+                eprintln!("Over {} as set: making it would lower the quality, frame rate or width to fit.", crate::render::fit::show_bytes(limit))
+            }
+            (None, Some(limit)) => eprintln!("Fits under {} as set.", crate::render::fit::show_bytes(limit)),
+            _ => {}
         }
-        eprintln!("{} frames; nothing was written", guess.frames);
+        eprintln!("{}; nothing was written", frames(guess.frames));
         return Ok(());
     }
     let bar = Bar::new();
@@ -182,10 +187,10 @@ fn run(args: Job) -> Result<(), Error> {
     }
     let from_gif = gif_bytes.map(|b| format!("; the GIF was {}", human_size(b))).unwrap_or_default();
     eprintln!(
-        "Saved {} ({}, {} frames, {}×{}, {:.2} s{from_gif})",
+        "Saved {} ({}, {}, {}×{}, {:.2} s{from_gif})",
         path.display(),
         human_size(made.bytes),
-        made.frames,
+        frames(made.frames),
         made.width,
         made.height,
         made.duration
@@ -244,3 +249,7 @@ pub fn human_size(bytes: u64) -> String {
     }
 }
 
+/// "1 frame", "45 frames".
+fn frames(n: u64) -> String {
+    if n == 1 { "1 frame".into() } else { format!("{n} frames") }
+}

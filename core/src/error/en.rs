@@ -1,6 +1,6 @@
 //! All of gifgrab's error messages in English: one match from a message to its text.
 
-use super::msg::{Doing, InUse, Msg, SizeProblem};
+use super::msg::{Doing, InUse, Msg, Setting, SizeProblem};
 use crate::render::fit::show_bytes;
 use crate::render::output::Format;
 use crate::spec::{format_time, MAX_FPS, MAX_LENGTH, MAX_WIDTH, MIN_LENGTH, MIN_MAX_BYTES};
@@ -106,6 +106,13 @@ pub fn text(msg: &Msg) -> String {
             available.iter().map(|l| printable(l)).collect::<Vec<_>>().join(", ")
         ),
         SubsTooLong => "That subtitle choice is too long: give a language code (en, ko) or a file's path.".into(),
+        NotWhole { setting: Setting::Width, text } => {
+            format!("\"{}\" is not a width: use a whole number of pixels, like 480 (0 keeps the video's width).", printable(text))
+        }
+        NotWhole { setting: Setting::Fps, text } => {
+            format!("\"{}\" is not a frame rate: use a whole number of frames per second, 1 to {MAX_FPS}.", printable(text))
+        }
+        NotWhole { setting: Setting::Quality, text } => format!("\"{}\" is not a quality: use a whole number, 1 to 100.", printable(text)),
         NotPlays { text } => format!("\"{}\" is not a number of plays: use forever, once or 1 to 65535.", printable(text)),
         OutputType { ext } => format!(
             "gifgrab writes .gif, .webp (animated WebP) and .mp4 (silent video) files: name the output with one of those (got .{})",
@@ -120,7 +127,7 @@ pub fn text(msg: &Msg) -> String {
             "At {speed}× the GIF would play {plays:.1} s; a GIF can be at most {MAX_LENGTH:.0} s. Pick a shorter range or a higher speed."
         ),
         RangeTooLong { length } => {
-            format!("The clip is {length:.1} s long; a GIF can be at most {MAX_LENGTH:.0} s. Pick a shorter range.")
+            format!("The clip is {} s long; a GIF can be at most {MAX_LENGTH:.0} s. Pick a shorter range.", over_limit(*length))
         }
 
         StartPastEnd { start, length } => format!(
@@ -228,6 +235,8 @@ pub fn text(msg: &Msg) -> String {
         NotStartedYet => "This live stream or premiere has not started yet. Try again once it has been shown.".into(),
         LiveNow => "This is a live stream. gifgrab makes GIFs from recorded videos; try again once the stream has ended.".into(),
 
+        StillPicture => "This is a still picture, not a video: a GIF needs a video file or link.".into(),
+        VideoTooShort { length } => format!("This video is only {length:.2} s long: a GIF needs at least {MIN_LENGTH} s of video."),
         OnlyArtwork => "This file has no video: its only picture is attached artwork (a song's cover, say).".into(),
         NoVideoStream { local: true } => "This file has no video stream.".into(),
         NoVideoStream { local: false } => "This file or link has no video stream.".into(),
@@ -371,4 +380,10 @@ fn keeps_text(keeps: &InUse) -> String {
 
 fn frames_too_large(size: &str) -> String {
     format!("The video's frames are {size}, larger than gifgrab reads (up to about 8K, 40 megapixels).")
+}
+
+/// A length just over the limit, with as many decimals as show it over (60.01, not 60.0).
+pub(crate) fn over_limit(length: f64) -> String {
+    let one = format!("{length:.1}");
+    if one.parse::<f64>().is_ok_and(|shown| shown > MAX_LENGTH) { one } else { format!("{length:.2}") }
 }

@@ -1,7 +1,7 @@
 //! All of gifgrab's error messages in Korean (합니다체, as a Korean desktop app words them): the
 //! same match as `en`, with the same constants and helpers so every number stays the same.
 
-use super::msg::{Doing, InUse, Msg, SizeProblem};
+use super::msg::{Doing, InUse, Msg, Setting, SizeProblem};
 use crate::edits::{MAX_CAPTION_CHARS, MAX_SPEED, MIN_SPEED};
 use crate::render::fit::show_bytes;
 use crate::render::output::Format;
@@ -120,6 +120,17 @@ pub fn text(msg: &Msg) -> String {
             available.iter().map(|l| printable(l)).collect::<Vec<_>>().join(", ")
         ),
         SubsTooLong => "자막 지정이 너무 깁니다. 언어 코드(en, ko)나 파일 경로를 입력하세요.".into(),
+        NotWhole { setting: Setting::Width, text } => format!(
+            "{} 너비가 아닙니다. 480처럼 픽셀 수를 정수로 입력하세요(0은 동영상의 너비 그대로).",
+            quoted(text, "은", "는")
+        ),
+        NotWhole { setting: Setting::Fps, text } => format!(
+            "{} 프레임 레이트가 아닙니다. 초당 프레임 수를 1~{MAX_FPS} 사이의 정수로 입력하세요.",
+            quoted(text, "은", "는")
+        ),
+        NotWhole { setting: Setting::Quality, text } => {
+            format!("{} 화질 값이 아닙니다. 1~100 사이의 정수로 입력하세요.", quoted(text, "은", "는"))
+        }
         NotPlays { text } => format!(
             "{} 반복 횟수가 아닙니다. forever, once 또는 1~65535 사이의 숫자를 입력하세요.",
             quoted(text, "은", "는")
@@ -139,7 +150,8 @@ pub fn text(msg: &Msg) -> String {
             "{speed}× 속도에서는 GIF가 {plays:.1}초 동안 재생됩니다. GIF는 최대 {MAX_LENGTH:.0}초까지 만들 수 있습니다. 구간을 줄이거나 속도를 높이세요."
         ),
         RangeTooLong { length } => format!(
-            "구간이 {length:.1}초로 너무 깁니다. GIF는 최대 {MAX_LENGTH:.0}초까지 만들 수 있습니다. 구간을 줄이세요."
+            "구간이 {}초로 너무 깁니다. GIF는 최대 {MAX_LENGTH:.0}초까지 만들 수 있습니다. 구간을 줄이세요.",
+            super::en::over_limit(*length)
         ),
 
         StartPastEnd { start, length } => {
@@ -255,6 +267,10 @@ pub fn text(msg: &Msg) -> String {
         NotStartedYet => "아직 시작하지 않은 실시간 스트리밍 또는 최초 공개 동영상입니다. 공개된 뒤 다시 시도하세요.".into(),
         LiveNow => "실시간 스트리밍 중인 동영상입니다. gifgrab은 녹화된 동영상으로 GIF를 만듭니다. 스트리밍이 끝난 뒤 다시 시도하세요.".into(),
 
+        StillPicture => "동영상이 아니라 정지 이미지입니다. GIF를 만들려면 동영상 파일이나 링크를 여세요.".into(),
+        VideoTooShort { length } => {
+            format!("이 동영상은 {length:.2}초밖에 되지 않습니다. GIF를 만들려면 최소 {MIN_LENGTH}초의 영상이 필요합니다.")
+        }
         OnlyArtwork => "이 파일에는 동영상이 없고 첨부된 아트워크(노래의 앨범 표지 등)만 있습니다.".into(),
         NoVideoStream { local: true } => "이 파일에는 동영상 스트림이 없습니다.".into(),
         NoVideoStream { local: false } => "이 파일 또는 링크에는 동영상 스트림이 없습니다.".into(),

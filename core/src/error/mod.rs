@@ -4,7 +4,7 @@ mod en;
 mod ko;
 mod msg;
 
-pub use msg::{Doing, InUse, Msg, SizeProblem};
+pub use msg::{Doing, InUse, Msg, Setting, SizeProblem};
 
 use std::sync::atomic::{AtomicU8, Ordering};
 

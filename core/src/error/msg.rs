@@ -27,7 +27,7 @@ pub enum Msg {
     NotATime { text: String },
     PreviewTimeNegative,
     // invalid_option
-    WidthTooLarge { width: u32 },
+    WidthTooLarge { width: u64 },
     WidthTooSmall,
     FpsRange,
     QualityRange,
@@ -59,6 +59,8 @@ pub enum Msg {
     NotAnAspect { text: String },
     CaptionTooLong { top: bool, chars: usize },
     NotPlays { text: String },
+    /// A width, frame rate or quality that is not a whole number.
+    NotWhole { setting: Setting, text: String },
     NoSuchSubtitles { path: String },
     NotSubtitles { path: String },
     NoSubsInLanguage { lang: String, available: Vec<String> },
@@ -115,6 +117,10 @@ pub enum Msg {
     LiveNow,
     // no_video
     OnlyArtwork,
+    /// A still picture (a PNG, a JPEG) given as the video.
+    StillPicture,
+    /// A video shorter than the shortest GIF.
+    VideoTooShort { length: f64 },
     /// `local`: a file, never a link.
     NoVideoStream { local: bool },
     SoundOnlyStreams,
@@ -204,6 +210,15 @@ pub enum Doing {
 }
 
 /// Why a size limit was not read.
+/// The whole-number settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Setting {
+    Width,
+    Fps,
+    Quality,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SizeProblem {
@@ -236,11 +251,11 @@ impl Msg {
             | CookiesUnreadable { .. } | CookiesNotNetscape { .. } | CookiesEmpty { .. } | SlotInvalid | JobIdInUse
             | JobIdInvalid | GifNotReady | UpdateChannel { .. } | MissingArguments | OutputType { .. } | SpeedRange | NotASpeed { .. }
             | CropEmpty | NotACrop { .. } | CropOutside { .. } | AspectInvalid | NotAnAspect { .. } | CaptionTooLong { .. }
-            | NotPlays { .. } | NoSuchSubtitles { .. } | NotSubtitles { .. } | NoSubsInLanguage { .. } | SubsTooLong => "invalid_option",
+            | NotPlays { .. } | NotWhole { .. } | NoSuchSubtitles { .. } | NotSubtitles { .. } | NoSubsInLanguage { .. } | SubsTooLong => "invalid_option",
             EndBeforeStart { .. } => "end_before_start",
             RangeTooShort { .. } => "range_too_short",
             RangeTooLong { .. } | PlaysTooLong { .. } => "range_too_long",
-            StartPastEnd { .. } | EndPastEnd { .. } | NothingFromStart { .. } => "start_past_end",
+            StartPastEnd { .. } | EndPastEnd { .. } | NothingFromStart { .. } | VideoTooShort { .. } => "start_past_end",
             MediaNotFound { .. } | FileGone { .. } | VideoNotFound | TakenDown | NoBuildForPlatform | NoRelease { .. }
             | ReleaseUnlisted { .. } => "not_found",
             AccessRefused { .. } | FileForbidden { .. } | PointsAt { .. } | Private | NotInCountry | SiteRefused
@@ -250,7 +265,7 @@ impl Msg {
             | NoConnection { .. } | Stalled { .. } | DownloadCut | SiteRateLimited | SiteServerError | SiteUnreachable
             | UpdateDamaged { .. } | ReleaseHttpError { .. } | ReleaseUnreachable { .. } => "network",
             NotStartedYet | LiveNow => "live_stream",
-            OnlyArtwork | NoVideoStream { .. } | SoundOnlyStreams | SiteNoStream | SiteFormUnreadable | SoundOnlyLink => "no_video",
+            OnlyArtwork | StillPicture | NoVideoStream { .. } | SoundOnlyStreams | SiteNoStream | SiteFormUnreadable | SoundOnlyLink => "no_video",
             YtdlpOutdated => "outdated",
             SitePage { .. } => "site_error",
             OtherProtocol { .. } | UnknownCodec { .. } | Unreadable { .. } | FfmpegSaid { .. } | SizeChanges | CutShort { .. }

@@ -11,7 +11,8 @@ use std::io::Write;
 pub fn start(s: &GifSpec) -> Result<(gifski::Collector, gifski::Writer)> {
     let k = knobs(s.quality);
     let settings = gifski::Settings {
-        width: None,
+        // Frames come at the GIF's size; with no width gifski halves any over ~840k pixels.
+        width: Some(MAX_SIDE),
         height: None,
         quality: k.palette,
         fast: k.fast,
@@ -79,6 +80,9 @@ pub fn knobs(quality: u8) -> Knobs {
     // more score there (sweep, every clip); above, fast mode's 40 % less CPU costs little.
     Knobs { palette: mix(a.1, b.1), motion: mix(a.2, b.2), lossy, squeeze: u32::from(mix(a.4, b.4)), fast: lossy == 100 }
 }
+
+/// gifski's largest side: a width it keeps as it is (it only ever shrinks to a given one).
+const MAX_SIDE: u32 = 1 << 16;
 
 /// Plays N times is N - 1 repeats in the NETSCAPE2.0 block; once writes no block at all (the
 /// gif crate leaves it out for 0 repeats), forever is its 0.

@@ -202,7 +202,7 @@ fn sample(sidecars: &Sidecars, media: &Media, plan: &Plan, spec: &GifSpec, cance
             let mut sequence = Sequence::new(plan.edits.direction);
             let (mut index, mut shown) = (0usize, 0usize);
             let mut add = |frame| {
-                let added = collector.add_frame_rgba(shown, frame, shown as f64 / fps).is_ok();
+                let added = collector.add_frame_rgba(shown, frame, (shown + 1) as f64 / fps).is_ok();
                 shown += 1;
                 added
             };

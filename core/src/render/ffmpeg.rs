@@ -262,6 +262,13 @@ pub fn only_pictures(stderr: &str) -> bool {
     videos.peek().is_some() && videos.all(|l| l.contains("(attached pic)"))
 }
 
+/// The input is a picture file (PNG, JPEG, WebP...): ffmpeg reads those with its image demuxers.
+pub fn still_picture(stderr: &str) -> bool {
+    let Some(line) = stderr.lines().find(|l| l.starts_with("Input #0, ")) else { return false };
+    let formats = line.trim_start_matches("Input #0, ").split(", from ").next().unwrap_or_default();
+    formats.split(',').any(|f| f == "image2" || f.ends_with("_pipe"))
+}
+
 fn parse_size(token: &str) -> Option<(u32, u32)> {
     let (w, h) = token.trim().split_once('x')?;
     let (w, h) = (w.parse::<u32>().ok()?, h.parse::<u32>().ok()?);

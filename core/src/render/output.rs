@@ -73,9 +73,14 @@ impl Staged {
         remove_stale_parts(&dir);
         let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "gif".into());
         // The process id in the name lets a later run remove what a killed one left.
-        let (file, temp) = tempfile::Builder::new()
-            .prefix(&format!(".{}.{}-", short(&name, 80), std::process::id()))
-            .suffix(PART_SUFFIX)
+        let prefix = format!(".{}.{}-", short(&name, 80), std::process::id());
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(&prefix).suffix(PART_SUFFIX);
+        // tempfile's private 0600 would stay on the saved file: a new file gets what the
+        // user's umask allows, as any other program's would.
+        #[cfg(unix)]
+        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+        let (file, temp) = builder
             .tempfile_in(&dir)
             .map_err(|e| Error::from_write(&e, &dir))?
             .into_parts();
@@ -92,6 +97,10 @@ impl Staged {
         drop(file);
         let target = self.target;
         if overwrite {
+            // A file replaced keeps its permissions (shared with a group, or kept private).
+            if let Ok(meta) = std::fs::metadata(&target) {
+                let _ = std::fs::set_permissions(&self.temp, meta.permissions());
+            }
             self.temp.persist(&target).map_err(|e| Error::from_write(&e.error, &target))?;
             return Ok(target);
         }
