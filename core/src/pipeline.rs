@@ -172,6 +172,18 @@ pub fn refuse_existing(path: &Path, overwrite: bool) -> Result<()> {
     if !overwrite && path.exists() {
         Staged::create(path, false)?;
     }
+    // A name too long or a folder not writable is said now, not after the work: the name
+    // itself is tried (an instant's empty file) as the finished one's move would need it.
+    match std::fs::OpenOptions::new().write(true).create_new(true).open(path) {
+        Ok(file) => {
+            drop(file);
+            let _ = std::fs::remove_file(path);
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+        // A missing folder has its own message, from Staged::create.
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(Error::from_write(&e, path)),
+    }
     Ok(())
 }
 

@@ -621,6 +621,24 @@ fn anamorphic_sources_keep_their_display_aspect() {
     assert_eq!((facts.width, facts.height), (270, 480), "turned, still in display proportions");
 }
 
+/// A name the file system cannot take is refused before anything is fetched, for a GIF and
+/// for an MP4 made from one.
+#[test]
+fn a_name_too_long_is_refused_before_any_work() {
+    let dir = TempDir::new("longname");
+    let srv = server();
+    let url = srv.url("bikes.mp4");
+    for ext in ["gif", "mp4"] {
+        let name = format!("{}.{ext}", "x".repeat(300));
+        let out = run(&[&url, "--start", "0", "--end", "2", "-o", &name], &dir);
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        assert_eq!(kind_and_code(&stderr(&out)).0, "not_writable", "{}", stderr(&out));
+        assert!(stderr(&out).contains("too long"), "{}", stderr(&out));
+    }
+    assert_eq!(srv.bytes_sent(), 0, "nothing fetched");
+    assert!(dir.names().is_empty(), "nothing written: {:?}", dir.names());
+}
+
 /// `-o FOLDER` puts the default name inside it; `-o name` gets `.gif`; `.GIF` is a GIF.
 #[test]
 fn output_folders_and_bare_names() {

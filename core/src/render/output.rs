@@ -67,6 +67,8 @@ impl Staged {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
         };
+        // Messages name the folder in full ("Cannot write to /home/me/clips", not ".").
+        let dir = std::path::absolute(&dir).unwrap_or(dir);
         if !dir.is_dir() {
             return Err(Msg::FolderMissing { path: dir.display().to_string() }.into());
         }
