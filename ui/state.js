@@ -22,6 +22,7 @@ export const state = {
   job: null,            // the running make_gif job: { jobId }
   result: null,         // make_gif result shown in the result view
   formatBytes: {},      // the shown GIF's WebP and MP4 sizes, once made: { webp, mp4 }
+  formatOver: {},       // the formats that cannot fit the GIF's size limit: { webp: true }
   resultUrl: null,
   saving: false,
   savedPath: null,

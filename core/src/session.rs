@@ -34,6 +34,8 @@ pub struct Probed {
     pub height: u32,
     pub fps: Option<f64>,
     pub start_hint: Option<f64>,
+    /// Where the moment ends when the link names one (a YouTube clip).
+    pub end_hint: Option<f64>,
     /// Seconds of the site's pre-roll wait still ahead (0: none).
     pub wait_seconds: u64,
     /// The subtitle tracks on offer (language, name, automatic).
@@ -204,7 +206,9 @@ impl Session {
             width: media.width,
             height: media.height,
             fps: media.fps,
-            start_hint: parsed.start_hint.filter(|t| media.duration.is_none_or(|d| *t < d)),
+            // A link's own t= first, else where a clip begins.
+            start_hint: parsed.start_hint.or(media.section.map(|s| s.0)).filter(|t| media.duration.is_none_or(|d| *t < d)),
+            end_hint: media.section.filter(|_| parsed.start_hint.is_none()).map(|s| s.1),
             wait_seconds: crate::source::wait::seconds_left(&media.input),
             subtitles: media.subtitles.clone(),
         };

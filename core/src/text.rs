@@ -12,7 +12,7 @@ pub fn progress(p: &Progress) -> String {
             p.total.saturating_sub(p.done)
         ),
         Stage::Sizing => "Choosing settings that fit the size limit…".into(),
-        Stage::Fetching => "Fetching video…".into(),
+        Stage::Fetching => "Reading the video…".into(),
         Stage::Encoding => format!("Encoding {} of {} frames…", p.done, p.total),
         Stage::Saving => "Saving…".into(),
         Stage::Converting => "Converting…".into(),

@@ -870,7 +870,7 @@ fn cancel_during_slow_download_returns_to_form() {
         start_slow_job(&c, &srv, &token, "2:00", "2:30").await;
         let running = status(&c).await;
         // The window words the stage itself (the Rust side sends facts only).
-        let worded = ["Fetching video…", "Looking up the video…", "Starting…"].contains(&running.as_str())
+        let worded = ["Reading the video…", "Looking up the video…", "Starting…"].contains(&running.as_str())
             || (running.starts_with("Encoding ") && running.ends_with(" frames…"));
         assert!(worded, "status while running: {running:?}");
         save_screenshot(&c, "cancel_during_slow_download_returns_to_form-running").await.expect("screenshot");
@@ -1456,7 +1456,7 @@ fn dragging_the_gif_out_delivers_the_file() {
 
 /// Words allowed to stay in Latin letters in the Korean window: names, units, the time example.
 const NAMES: &[&str] = &[
-    "gifgrab", "GIF", "YouTube", "MB", "KB", "px", "fps", "Discord", "GitHub", "X", "Slack", "Firefox", "cookies", "txt",
+    "gifgrab", "GIF", "YouTube", "MB", "KB", "GB", "px", "fps", "Discord", "GitHub", "X", "Slack", "Firefox", "cookies", "txt",
     "Chrome", "Edge", "Windows", "Netscape", "yt", "dlp", "Shift", "URL", "long", "W", "H", "Y", "s",
     "http", "mp", "WebP", "MP",
 ];
@@ -1654,8 +1654,8 @@ fn the_timeline_is_dragged_and_keyed_and_shows_the_moment() {
             if n >= 6 { Ok(n) } else { Err(format!("{n} cells painted")) }
         })
         .await;
-        let note = wait_text(&c, "#timeline-note", 60.0, "the note on the thumbnails", |t| t.contains("budget")).await;
-        assert!(note.starts_with("Keyframes, ") && note.ends_with(" of a 3.0 MB budget"), "the note says what the thumbnails cost: {note:?}");
+        let note = wait_text(&c, "#timeline-note", 60.0, "the note on the thumbnails", |t| t.contains("fetched")).await;
+        assert!(note.starts_with("Thumbnails from keyframes: ") && note.ends_with(" fetched (at most 3.0 MB)"), "the note says what the thumbnails cost: {note:?}");
         save_screenshot(&c, "the_timeline_is_dragged_and_keyed_and_shows_the_moment-loaded").await.expect("screenshot");
         // The memory of the app with the strip shown (its WebKit processes included), for the README.
         let rss_mb = tree_rss(launcher.app_pid() as u32) as f64 / 1048576.0;

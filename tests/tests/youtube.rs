@@ -238,3 +238,18 @@ fn cookies_are_opt_in_checked_and_never_shown() {
     assert!(stderr(&browser).contains("firefox"), "names the browsers it reads: {}", stderr(&browser));
 }
 
+
+/// A YouTube clip link (`/clip/ID`) opens its video at the clip's part of it: the window's
+/// start and end come from the clip, the length from the whole video.
+#[test]
+fn a_clip_link_opens_at_the_clips_moment() {
+    let (dir, server, _) = fake("clip", "clipvideo01", Scenario::new().formats(youtube_menu()));
+    let clip = json!({ "clip": { "video": "clipvideo01", "start": 83.25, "end": 88.5 } });
+    std::fs::write(dir.path("yt/Ugkxclip.json"), clip.to_string()).unwrap();
+    std::env::set_var("GIFGRAB_YTDLP_PLUGIN_DIRS", plugin_dir());
+    std::env::set_var("GIFGRAB_DATA_DIR", dir.path(".data"));
+    let session = gifgrab_core::session::Session::new(Ok(gifgrab_core::tools::sidecars::Sidecars::in_dir(&bin_dir())));
+    let probed = session.probe(&server.url("yt/clip/Ugkxclip"), 480, 15).expect("the clip's video is found");
+    assert_eq!((probed.start_hint, probed.end_hint), (Some(83.25), Some(88.5)), "{probed:?}");
+    assert_eq!(probed.duration, Some(600.0), "the whole video's length");
+}

@@ -6,7 +6,8 @@ import { t, formatNumber } from './i18n.js';
 export function formatBytes(bytes) {
   if (bytes < 1024) return t('{n} bytes', { n: formatNumber(bytes) });
   if (bytes < 1024 * 1024) return `${formatNumber(Math.round(bytes / 1024))} KB`;
-  return `${formatNumber(bytes / (1024 * 1024), 1)} MB`;
+  if (bytes < 1024 ** 3) return `${formatNumber(bytes / (1024 * 1024), 1)} MB`;
+  return `${formatNumber(bytes / 1024 ** 3, 1)} GB`;
 }
 
 /** "≈ 1.6–2.1 MB" (one figure when the range is exact or rounds to one). */

@@ -75,7 +75,9 @@ export function updateForm() {
 
   const timesOk = !state.unparsed.start && !state.unparsed.end;
   const length = timesOk ? state.end - state.start : 0;
-  els.length.textContent = timesOk ? t('Length: {length}', { length: formatLength(Math.max(0, length)) }) : t('Length: –');
+  // A range the message above refuses has no length worth showing.
+  const shown = timesOk && check.field !== 'start' && check.field !== 'end' && length > 0;
+  els.length.textContent = shown ? t('Length: {length}', { length: formatLength(length) }) : t('Length: –');
   const ok = check.ok && !widthProblem && !fitProblem && !editsProblem();
   showEstimate(ok ? currentSpec() : null, length);
   showOptions();

@@ -61,6 +61,13 @@ async function entryItem(e) {
   facts.className = 'history-facts';
   facts.textContent = `${formatTime(e.spec.start)}–${formatTime(e.spec.end)} · ${settingsLine(e)}`;
   text.append(title, source, facts);
+  // Where it went, or that it never was saved (Open has nothing to open then).
+  const saved = document.createElement('p');
+  saved.className = 'history-saved';
+  saved.translate = false;
+  saved.textContent = e.savedPath ? t('Saved to {path}', { path: e.savedPath }) : t('Not saved');
+  text.append(saved);
+  for (const p of [title, source, facts, saved]) p.title = p.textContent; // in full on hover
   const actions = document.createElement('div');
   actions.className = 'history-actions';
   const button = (label, run, disabled) => {
@@ -123,6 +130,7 @@ export function wireHistory() {
     const dialog = $('history');
     if (dialog.open) return;
     dialog.showModal();
+    dialog.scrollTop = 0;
     showHistory();
   });
 }

@@ -66,7 +66,7 @@ export function progressText(p) {
     case 'probing': return t('Looking up the video…');
     case 'waiting': return t('{site} asks every viewer to wait {seconds} s before the video plays…', { site: p.site || t('The video site'), seconds: Math.max(0, total - done) });
     case 'sizing': return t('Choosing settings that fit the size limit…');
-    case 'fetching': return t('Fetching video…');
+    case 'fetching': return t('Reading the video…');
     case 'encoding': return total > 0 ? t('Encoding {done} of {total} frames…', { done, total }) : t('Encoding…');
     case 'saving': return t('Saving…');
     case 'done': return t('Done');

@@ -23,6 +23,8 @@ export function selectedFps() {
 export function widthNote() {
   const sourceWidth = state.video?.width;
   const wanted = selectedWidth();
+  // A width the form refuses gets its message, not a note about what it would make.
+  if (customWidthProblem()) return '';
   if (sourceWidth && wanted > sourceWidth) {
     return t('The source is {width} px wide, so the GIF stays at {width} px (no upscaling).', { width: sourceWidth });
   }
@@ -114,6 +116,8 @@ export function showEstimate(spec, length) {
   const overLimit = sized && limit && sized.high > limit;
   els.sizeWarning.hidden = !(sized && (overLimit || sized.low > LARGE_GIF_BYTES));
   if (sized) els.sizeWarning.textContent = sized.cannotFit || (overLimit ? fitNote(sized, limit) : largeGifNote(sized));
+  // The warning over the limit says what the hint says: one of them is enough.
+  els.fitNote.hidden = els.fit.value === '' || Boolean(overLimit);
   if (spec) scheduleEstimate(key, spec);
 }
 
@@ -126,17 +130,33 @@ export function showOptions() {
   els.widthNote.textContent = widthNote();
 }
 
+/** The width chosen before a preset with its own box (Slack's 128 px) took over: given back
+ * when another limit is chosen, unless the width was changed meanwhile. */
+let widthBeforeBox = null;
+
+function setWidth(value, custom) {
+  els.width.value = value;
+  els.customWidth.value = custom;
+  // Remembered like a change by hand.
+  for (const el of [els.width, els.customWidth]) el.dispatchEvent(new Event('change'));
+}
+
 export function wireOptions() {
-  els.width.addEventListener('change', () => {
+  els.width.addEventListener('change', (e) => {
+    if (e.isTrusted) widthBeforeBox = null;
     updateForm();
-    if (els.width.value === 'custom') els.customWidth.focus();
+    if (e.isTrusted && els.width.value === 'custom') els.customWidth.focus();
   });
+  els.customWidth.addEventListener('input', () => { widthBeforeBox = null; });
   els.fit.addEventListener('change', () => {
     // Slack's emoji fit in 128×128: the width starts there (the height is capped when made).
     const width = els.fit.selectedOptions[0]?.dataset.width;
     if (width) {
-      els.width.value = 'custom';
-      els.customWidth.value = width;
+      widthBeforeBox ??= { value: els.width.value, custom: els.customWidth.value };
+      setWidth('custom', width);
+    } else if (widthBeforeBox) {
+      setWidth(widthBeforeBox.value, widthBeforeBox.custom);
+      widthBeforeBox = null;
     }
     updateForm();
     if (els.fit.value === 'custom') els.customFit.focus();

@@ -4,7 +4,7 @@
 
 import { invoke, makeChannel, newJobId, errorMessage } from '../lib/backend.js';
 import { t } from '../lib/i18n.js';
-import { els } from '../lib/dom.js';
+import { els, setStatus } from '../lib/dom.js';
 import { clamp, formatTime } from '../lib/time.js';
 import { formatBytes } from '../lib/size.js';
 import { state } from '../state.js';
@@ -40,6 +40,8 @@ export function addToQueue() {
   drawItem(item);
   els.queue.hidden = false;
   els.queueAdded.textContent = t('Added to the queue: {what}', { what: item.label });
+  // The list may be below the fold: the status line, always in view, says so too.
+  setStatus(els.queueAdded.textContent, 'ok');
   next();
 }
 

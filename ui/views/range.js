@@ -84,7 +84,12 @@ async function loadFrame(which) {
   const duration = knownDuration();
   let at = state[which];
   if (duration !== null) {
-    if (at > duration + EPS) return;
+    if (at > duration + EPS) {
+      // The range's own message says why; an older frame's error would only repeat it.
+      ++state.frameSeq[which];
+      showMessage(els.frameError, '');
+      return;
+    }
     at = Math.min(at, Math.max(0, duration - 0.05)); // the very last instant often has no frame
   }
   const seq = ++state.frameSeq[which];
@@ -99,7 +104,7 @@ async function loadFrame(which) {
     if (which === 'start' && edits && !state.thumbUrl) loadPlainThumb(video, at);
   } catch (err) {
     if (seq !== state.frameSeq[which] || state.video !== video) return;
-    showMessage(els.frameError, t(which === 'start' ? "Couldn't show the start frame: {error}" : "Couldn't show the end frame: {error}", { error: errorMessage(err) }));
+    showMessage(els.frameError, t(which === 'start' ? 'Start frame: {error}' : 'End frame: {error}', { error: errorMessage(err) }));
   } finally {
     if (seq === state.frameSeq[which]) box.classList.remove('loading');
   }

@@ -25,6 +25,7 @@ export function showResult(result, bytes) {
   els.resultImg.classList.toggle('pixelated', zoom > 1);
   els.resultImg.src = state.resultUrl;
   state.formatBytes = {};
+  state.formatOver = {};
   redrawResult();
   setView('result');
   setStatus(t('Done'));
@@ -43,8 +44,11 @@ export function redrawResult() {
   const result = state.result;
   if (!result) return;
   const frames = result.frames === 1 ? t('1 frame') : t('{n} frames', { n: formatNumber(result.frames) });
-  const others = FORMATS.filter((f) => state.formatBytes?.[f.format] != null)
-    .map((f) => ` · ${f.short} ${formatBytes(state.formatBytes[f.format])}`).join('');
+  const others = FORMATS.map((f) => {
+    if (state.formatBytes?.[f.format] != null) return ` · ${f.short} ${formatBytes(state.formatBytes[f.format])}`;
+    if (state.formatOver?.[f.format]) return ` · ${t('{format} over {limit}', { format: f.short, limit: formatLimit(result.maxBytes) })}`;
+    return '';
+  }).join('');
   els.resultInfo.textContent =
     `${formatBytes(result.bytes)} · ${result.width}×${result.height} · ${frames} · ${formatLength(result.duration)}` +
     (result.maxBytes ? ` · ${t('fits under {limit}', { limit: formatLimit(result.maxBytes) })}${result.fitted ? `: ${result.fitted}` : ''}` : '') +
@@ -59,9 +63,14 @@ async function measureFormats(jobId) {
       if (state.result?.jobId !== jobId) return; // another GIF replaced this one
       state.formatBytes[format] = made.bytes;
       redrawResult();
-    } catch {
+    } catch (err) {
       if (state.result?.jobId !== jobId) return;
-      // Saving in that format tries again and says what went wrong.
+      // Over the limit even at its lowest setting: said here, and left out of the Save dialog.
+      if (err?.code === 'converted_over') {
+        state.formatOver[format] = true;
+        redrawResult();
+      }
+      // Otherwise saving in that format tries again and says what went wrong.
     }
   }
 }
@@ -69,7 +78,7 @@ async function measureFormats(jobId) {
 /** The Save dialog's file types, each with its size once known: "WebP image (1.3 MB)". */
 function saveFilters() {
   const sizes = { ...state.formatBytes, gif: state.result.bytes };
-  return FORMATS.map((f) => ({
+  return FORMATS.filter((f) => !state.formatOver?.[f.format]).map((f) => ({
     name: sizes[f.format] != null ? `${t(f.name)} (${formatBytes(sizes[f.format])})` : t(f.name),
     extensions: [f.format],
   }));

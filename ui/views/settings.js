@@ -72,9 +72,15 @@ async function loadProfiles() {
   }
 }
 
+/** "bundled" or "updated (stable)", from the Rust side's English, in the window's language. */
+function ytdlpSource(text) {
+  const updated = /^updated \((.*)\)$/.exec(text || '');
+  return updated ? t('updated ({channel})', { channel: updated[1] }) : t(text === 'bundled' ? 'bundled' : (text || 'unknown'));
+}
+
 function showVersions(v) {
   const rows = [
-    ['yt-dlp', `${v.ytdlp} (${v.ytdlpSource})`],
+    ['yt-dlp', `${v.ytdlp} (${ytdlpSource(v.ytdlpSource)})`],
     ['deno', v.deno],
     ['ffmpeg', v.ffmpeg],
     ['gifgrab', v.gifgrab],
@@ -84,7 +90,7 @@ function showVersions(v) {
       const dt = document.createElement('dt');
       dt.textContent = k;
       const dd = document.createElement('dd');
-      dd.textContent = val || 'unknown';
+      dd.textContent = val || t('unknown');
       return [dt, dd];
     }),
   );
@@ -141,6 +147,8 @@ function openSettings() {
   const dialog = $('settings');
   if (dialog.open) return;
   dialog.showModal();
+  // Its first control takes focus and scrolls a short window's dialog past its own title.
+  dialog.scrollTop = 0;
   loadProfiles();
   loadVersions();
   say($('cache-status'), '');

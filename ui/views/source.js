@@ -2,7 +2,7 @@
 
 import { t } from '../lib/i18n.js';
 import { invoke, errorMessage, tauriApi } from '../lib/backend.js';
-import { els, showMessage } from '../lib/dom.js';
+import { els, showMessage, setStatus } from '../lib/dom.js';
 import { clamp, formatTime, roundMs } from '../lib/time.js';
 import { MIN_LENGTH, state, knownDuration } from '../state.js';
 import { setTime, rememberLength, scheduleFrame, clearFrames } from './range.js';
@@ -35,6 +35,7 @@ export async function probe(force) {
   state.probeFailed = false;
   const seq = ++state.probeSeq;
   unloadVideo();
+  if (state.view === 'form') setStatus(''); // the last video's "Cancelled" or "Saved" is not this one's
   showLinkError('');
   els.probing.hidden = false;
   try {
@@ -70,12 +71,14 @@ function loadVideo(info) {
   fitCropToVideo();
   listSubtitles(info.subtitles);
   const duration = knownDuration();
-  // "Make again" from the history brings its range; a link's t= brings a start.
+  // "Make again" from the history brings its range; a link's t= brings a start, a clip link both.
   const again = state.pendingRange?.source === state.probedSource ? state.pendingRange : null;
   state.pendingRange = null;
   let start = again ? again.start : Number(info.startHint) || 0;
   if (duration !== null) start = clamp(start, 0, Math.max(0, duration - MIN_LENGTH));
-  let end = again ? again.end : start + 3;
+  // A clip link names its end too (a GIF is at most 60 s).
+  const hinted = Number(info.endHint);
+  let end = again ? again.end : hinted > start ? Math.min(hinted, start + 60) : start + 3;
   if (duration !== null) end = Math.min(end, duration);
   setTime('start', roundMs(start));
   setTime('end', roundMs(end));
@@ -218,10 +221,10 @@ export function wireSource() {
   els.source.addEventListener('paste', () => setTimeout(() => probe(false), 0)); // value updates after the event
   els.source.addEventListener('keydown', (e) => {
     if (e.key !== 'Enter' || e.isComposing) return;
-    e.preventDefault(); // Enter here means "look it up", not "submit" …
+    e.preventDefault(); // Enter here means "look it up", never "make the GIF" …
     const source = els.source.value.trim();
     if (source !== state.probedSource || state.probeFailed || !state.video) probe(true);
-    else els.gifForm.requestSubmit(); // … unless this video is already loaded
+    else els.start.focus(); // … and once it is loaded, on to picking the moment
   });
   els.openFile.addEventListener('click', () => openVideoFile().catch(() => {}));
   wireDrops();

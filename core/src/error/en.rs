@@ -147,9 +147,9 @@ pub fn text(msg: &Msg) -> String {
             length.map(format_time).unwrap_or_else(|| "shorter".into())
         ),
 
-        MediaNotFound { doing } => format!("Could not {}: the video was not found (404/410). Check the link.", doing_text(*doing)),
+        MediaNotFound { doing } => format!("Could not {}: the server says there is no video at that address. Check the link.", doing_text(*doing)),
         FileGone { doing } => format!("Could not {}: the video file is no longer there.", doing_text(*doing)),
-        VideoNotFound => "The video was not found: it may have been removed, or the link is wrong (404/410).".into(),
+        VideoNotFound => "The video was not found: it may have been removed, or the link is wrong.".into(),
         TakenDown => "This video was taken down after a copyright claim.".into(),
         NoBuildForPlatform => {
             "yt-dlp publishes no ready-made program for this kind of computer; gifgrab keeps using the bundled one.".into()
@@ -240,7 +240,7 @@ pub fn text(msg: &Msg) -> String {
         OnlyArtwork => "This file has no video: its only picture is attached artwork (a song's cover, say).".into(),
         NoVideoStream { local: true } => "This file has no video stream.".into(),
         NoVideoStream { local: false } => "This file or link has no video stream.".into(),
-        SoundOnlyStreams => "This file or link has no video stream (sound only?).".into(),
+        SoundOnlyStreams => "This file or link has sound but no video.".into(),
         SiteNoStream => "The site offers no video stream gifgrab can read for this link.".into(),
         SiteFormUnreadable => "The site offers this video only in a form gifgrab cannot read.".into(),
         SoundOnlyLink => "This link has sound only, no video.".into(),

@@ -171,10 +171,10 @@ pub fn text(msg: &Msg) -> String {
         }
 
         MediaNotFound { doing } => {
-            format!("{}. 서버에 동영상이 없습니다(404/410). 링크를 확인하세요.", doing_text(*doing))
+            format!("{}. 서버에 그 주소의 동영상이 없습니다. 링크를 확인하세요.", doing_text(*doing))
         }
         FileGone { doing } => format!("{}. 동영상 파일이 더 이상 없습니다.", doing_text(*doing)),
-        VideoNotFound => "동영상을 찾을 수 없습니다(404/410). 삭제되었거나 링크가 잘못되었을 수 있습니다.".into(),
+        VideoNotFound => "동영상을 찾을 수 없습니다. 삭제되었거나 링크가 잘못되었을 수 있습니다.".into(),
         TakenDown => "저작권 신고로 삭제된 동영상입니다.".into(),
         NoBuildForPlatform => {
             "yt-dlp에서 이 컴퓨터용 실행 파일을 제공하지 않습니다. gifgrab에 포함된 버전을 계속 사용합니다.".into()
@@ -274,7 +274,7 @@ pub fn text(msg: &Msg) -> String {
         OnlyArtwork => "이 파일에는 동영상이 없고 첨부된 아트워크(노래의 앨범 표지 등)만 있습니다.".into(),
         NoVideoStream { local: true } => "이 파일에는 동영상 스트림이 없습니다.".into(),
         NoVideoStream { local: false } => "이 파일 또는 링크에는 동영상 스트림이 없습니다.".into(),
-        SoundOnlyStreams => "이 파일 또는 링크에는 동영상 스트림이 없습니다(소리만 있는 것 같습니다).".into(),
+        SoundOnlyStreams => "이 파일 또는 링크에는 소리만 있고 동영상이 없습니다.".into(),
         SiteNoStream => "사이트에서 이 링크에 대해 gifgrab이 읽을 수 있는 동영상 스트림을 제공하지 않습니다.".into(),
         SiteFormUnreadable => "사이트에서 이 동영상을 gifgrab이 읽을 수 없는 형식으로만 제공합니다.".into(),
         SoundOnlyLink => "이 링크에는 소리만 있고 동영상은 없습니다.".into(),

@@ -47,6 +47,8 @@ pub struct Resolved {
     pub subtitles: Vec<SubTrack>,
     /// The site's thumbnails for a timeline, when it lists them.
     pub storyboard: Option<crate::source::storyboard::Storyboard>,
+    /// The part of the video a clip link names: (start, end) in seconds.
+    pub section: Option<(f64, f64)>,
 }
 
 /// The rendition order, most important first (yt-dlp's own order follows for ties):
@@ -151,6 +153,9 @@ struct Info {
     id: Option<String>,
     extractor_key: Option<String>,
     duration: Option<f64>,
+    /// A clip's part of its video (YouTube's /clip/ links), in seconds.
+    section_start: Option<f64>,
+    section_end: Option<f64>,
     is_live: Option<bool>,
     live_status: Option<String>,
     requested_formats: Option<Vec<Format>>,
@@ -237,9 +242,14 @@ pub fn parse(json: &str) -> Result<Resolved> {
     let positive = |x: Option<f64>| x.filter(|x| x.is_finite() && *x > 0.0);
     let expires_at = expiry_of(&location);
     let cache_key = cache_key(&info, &chosen);
+    let section = match (info.section_start, info.section_end) {
+        (Some(a), Some(b)) if a.is_finite() && b.is_finite() && a >= 0.0 && b > a => Some((a, b)),
+        _ => None,
+    };
     Ok(Resolved {
         title: info.title.filter(|t| !t.trim().is_empty()).unwrap_or_else(|| "video".into()),
-        duration: positive(info.duration),
+        // With a clip's part yt-dlp states the part's length: the video's comes from the stream.
+        duration: positive(info.duration).filter(|_| section.is_none()),
         width: positive(chosen.width).map(|w| w as u32),
         height: positive(chosen.height).map(|h| h as u32),
         fps: positive(chosen.fps),
@@ -250,6 +260,7 @@ pub fn parse(json: &str) -> Result<Resolved> {
         storyboard: crate::source::storyboard::pick(
             &info.formats.iter().filter_map(|f| serde_json::from_value(f.clone()).ok()).collect::<Vec<_>>(),
         ),
+        section,
     })
 }
 

@@ -101,6 +101,8 @@ fn youtube(url: &url::Url, host: &str) -> Result<Option<ParsedSource>> {
         segments.first().map(|s| s.to_string())
     } else if YOUTUBE_HOSTS.contains(&host) {
         match segments.as_slice() {
+            // A clip is a part of a video: yt-dlp finds which, and where it begins and ends.
+            ["clip", _, ..] => return Ok(None),
             ["watch", ..] => query("v"),
             ["shorts" | "embed" | "live" | "v" | "e", id, ..] => Some(id.to_string()),
             _ => None,

@@ -45,6 +45,7 @@ fn bad_youtube_links() {
         "https://youtu.be/",
         "https://www.youtube.com/watch?v=dQw4w9WgXc$",
         "https://www.youtube.com/channel/UC123",
+        "https://www.youtube.com/clip/",
     ] {
         assert_eq!(parse_source(text).map_err(|e| e.kind()), Err("invalid_link"), "{text}");
     }
@@ -55,6 +56,10 @@ fn other_links() {
     assert_eq!(url_of("https://example.com/a/clip.mp4").0, "https://example.com/a/clip.mp4");
     assert_eq!(url_of("http://127.0.0.1:8080/hls/index.m3u8").0, "http://127.0.0.1:8080/hls/index.m3u8");
     assert_eq!(url_of("https://vimeo.com/12345#t=10"), ("https://vimeo.com/12345".to_string(), Some(10.0)));
+    // A YouTube clip goes to yt-dlp as it is: it knows the video and the clip's part of it.
+    let clip = "https://www.youtube.com/clip/UgkxU2HSeGL_NvmDJ-nQJrlLwllwMDBdGZFs";
+    assert_eq!(url_of(clip), (clip.to_string(), None));
+    assert_eq!(url_of("youtube.com/clip/UgkxU2HSeGL_NvmDJ-nQJrlLwllwMDBdGZFs?si=x").0, "https://youtube.com/clip/UgkxU2HSeGL_NvmDJ-nQJrlLwllwMDBdGZFs?si=x");
     assert_eq!(url_of("example.org/v.webm").0, "https://example.org/v.webm");
 }
 

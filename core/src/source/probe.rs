@@ -34,6 +34,9 @@ pub struct Media {
     /// The site's storyboard, for the timeline's thumbnails.
     #[serde(skip)]
     pub storyboard: Option<crate::source::storyboard::Storyboard>,
+    /// The part a clip link names (start, end), where the moment begins.
+    #[serde(skip)]
+    pub section: Option<(f64, f64)>,
 }
 
 /// Probes a source fully (the app shows these facts before a GIF is made); `fit` keeps
@@ -51,10 +54,10 @@ pub fn complete(sidecars: &Sidecars, media: Media, cancel: &CancelToken) -> Resu
     let lookup = media.lookup.clone();
     crate::source::wait::until_available(&media.input, cancel, &|_| {})?;
     let listed = media.subtitles;
-    let storyboard = media.storyboard;
+    let (storyboard, section) = (media.storyboard, media.section);
     let mut full = with_stream_info(sidecars, media.title, media.input, cancel)?;
     full.lookup = lookup;
-    full.storyboard = storyboard;
+    (full.storyboard, full.section) = (storyboard, section);
     if !listed.is_empty() {
         full.subtitles = listed;
     }
@@ -85,6 +88,7 @@ pub fn locate(sidecars: &Sidecars, source: &Source, fit: &Fit, cancel: &CancelTo
             media.transfer = found.transfer;
             media.subtitles = found.subtitles;
             media.storyboard = found.storyboard;
+            media.section = found.section;
             // Sites that state the length and size spare us a look at the media.
             if let (Some(duration), Some(width), Some(height)) = (found.duration, found.width, found.height) {
                 (media.duration, media.width, media.height, media.fps) = (Some(duration), width, height, found.fps);
@@ -113,6 +117,7 @@ impl Media {
             lookup: None,
             subtitles: Vec::new(),
             storyboard: None,
+            section: None,
         }
     }
 
@@ -142,5 +147,6 @@ fn with_stream_info(sidecars: &Sidecars, title: String, input: Input, cancel: &C
         input,
         lookup: None,
         storyboard: None,
+        section: None,
     })
 }

@@ -140,3 +140,24 @@ class GifgrabFakeYoutubeIE(InfoExtractor):
         q = urllib.parse.parse_qsl(parts.query, keep_blank_values=True)
         q = [(k, v) for k, v in q if k not in query] + [(k, str(v)) for k, v in query.items()]
         return urllib.parse.urlunsplit(parts._replace(query=urllib.parse.urlencode(q)))
+
+
+class GifgrabFakeYoutubeClipIE(InfoExtractor):
+    """`/yt/clip/ID`: a scenario `{"clip": {"video": VID, "start": S, "end": E}}` answers as
+    YouTube's clip extractor does, the video's watch link with the clip's part of it."""
+    IE_NAME = 'youtube:gifgrabtest:clip'
+    IE_DESC = False
+    _VALID_URL = r'(?P<base>https?://(?:127\.0\.0\.1|localhost|\[::1\]):\d+)/yt/clip/(?P<id>[\w-]+)'
+
+    def _real_extract(self, url):
+        base, clip_id = self._match_valid_url(url).group('base', 'id')
+        scenario = self._download_json(f'{base}/yt/{clip_id}.json', clip_id, note='Downloading clip (fake)')
+        clip = scenario['clip']
+        return {
+            '_type': 'url_transparent',
+            'url': f'{base}/yt/watch?v={clip["video"]}',
+            'ie_key': GifgrabFakeYoutubeIE.ie_key(),
+            'id': clip_id,
+            'section_start': float(clip['start']),
+            'section_end': float(clip['end']),
+        }
