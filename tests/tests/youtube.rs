@@ -181,6 +181,7 @@ fn youtubes_walls_get_their_own_messages() {
         ("removed", "Video unavailable. This video has been removed by the uploader", "video_not_found", &[]),
         ("outdated", "Requested format is not available. Use --list-formats for a list of available formats", "ytdlp_outdated", &["--update-yt-dlp", "Update video support"]),
         ("nsig", "n challenge solving failed: Some formats may be missing.", "ytdlp_outdated", &["--update-yt-dlp"]),
+        ("drm", "This video is DRM protected", "copy_protected", &["DRM"]),
     ];
     let dir = TempDir::new("yt-walls");
     let yt = FakeYouTube::new(&dir.0);

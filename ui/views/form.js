@@ -86,6 +86,8 @@ export function updateForm() {
   drawLoopButton();
   drawQueueButton();
   els.makeGif.disabled = !ok;
+  // Why not, on hover: in a short window the message itself may be out of view.
+  els.makeGif.title = ok ? '' : check.message || fitProblem || widthProblem || editsProblem() || '';
 }
 
 /** Show any parse error the user hasn't seen yet (e.g. when they press Enter). */

@@ -173,7 +173,6 @@ export function drawTimeline() {
     handle.setAttribute('aria-valuetext', formatTime(state[which]));
   }
   els.timelineScale.textContent = `${formatTime(tl.view.from)} – ${formatTime(tl.view.to)}`;
-  els.timelineZoom.setAttribute('aria-pressed', String(tl.zoomed));
   els.timelineZoom.textContent = tl.zoomed ? t('Whole video') : t('Zoom to the moment');
   drawNote();
   // A moment moved out of the zoomed view brings the view along.

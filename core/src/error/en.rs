@@ -235,6 +235,7 @@ pub fn text(msg: &Msg) -> String {
         NotStartedYet => "This live stream or premiere has not started yet. Try again once it has been shown.".into(),
         LiveNow => "This is a live stream. gifgrab makes GIFs from recorded videos; try again once the stream has ended.".into(),
 
+        CopyProtected => "This video is copy-protected (DRM): the site sends it encrypted, so no GIF can be made of it.".into(),
         StillPicture => "This is a still picture, not a video: a GIF needs a video file or link.".into(),
         VideoTooShort { length } => format!("This video is only {length:.2} s long: a GIF needs at least {MIN_LENGTH} s of video."),
         OnlyArtwork => "This file has no video: its only picture is attached artwork (a song's cover, say).".into(),

@@ -267,6 +267,7 @@ pub fn text(msg: &Msg) -> String {
         NotStartedYet => "아직 시작하지 않은 실시간 스트리밍 또는 최초 공개 동영상입니다. 공개된 뒤 다시 시도하세요.".into(),
         LiveNow => "실시간 스트리밍 중인 동영상입니다. gifgrab은 녹화된 동영상으로 GIF를 만듭니다. 스트리밍이 끝난 뒤 다시 시도하세요.".into(),
 
+        CopyProtected => "저작권 보호(DRM)가 걸린 동영상입니다. 사이트가 암호화해서 보내므로 GIF를 만들 수 없습니다.".into(),
         StillPicture => "동영상이 아니라 정지 이미지입니다. GIF를 만들려면 동영상 파일이나 링크를 여세요.".into(),
         VideoTooShort { length } => {
             format!("이 동영상은 {length:.2}초밖에 되지 않습니다. GIF를 만들려면 최소 {MIN_LENGTH}초의 영상이 필요합니다.")

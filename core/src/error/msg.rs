@@ -119,6 +119,8 @@ pub enum Msg {
     OnlyArtwork,
     /// A still picture (a PNG, a JPEG) given as the video.
     StillPicture,
+    /// The site serves this video only encrypted (DRM).
+    CopyProtected,
     /// A video shorter than the shortest GIF.
     VideoTooShort { length: f64 },
     /// `local`: a file, never a link.
@@ -258,7 +260,7 @@ impl Msg {
             StartPastEnd { .. } | EndPastEnd { .. } | NothingFromStart { .. } | VideoTooShort { .. } => "start_past_end",
             MediaNotFound { .. } | FileGone { .. } | VideoNotFound | TakenDown | NoBuildForPlatform | NoRelease { .. }
             | ReleaseUnlisted { .. } => "not_found",
-            AccessRefused { .. } | FileForbidden { .. } | PointsAt { .. } | Private | NotInCountry | SiteRefused
+            AccessRefused { .. } | FileForbidden { .. } | PointsAt { .. } | Private | NotInCountry | SiteRefused | CopyProtected
             | WaitTooLong { .. } => "forbidden",
             BotCheck { .. } | AgeRestricted { .. } | MembersOnly { .. } | SignInAsked => "sign_in_required",
             RateLimited { .. } | ServerError { .. } | RedirectLoop { .. } | RedirectsToItself { .. } | ConnectionDropped { .. }

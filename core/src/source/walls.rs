@@ -28,6 +28,8 @@ pub fn classify(stderr: &str, code: Option<i32>, sign_in: &SignIn) -> Error {
         Msg::Private
     } else if has(&["not made this video available in your country", "not available in your country", "geo restrict", "geo-restrict"]) {
         Msg::NotInCountry
+    } else if has(&["drm protected", "drm-protected", "protected by drm"]) {
+        Msg::CopyProtected
     } else if has(&["copyright"]) {
         Msg::TakenDown
     } else if has(&["this live event will begin", "premieres in", "premiere will begin", "will begin in", "is_upcoming", "upcoming"]) {
@@ -93,6 +95,7 @@ mod tests {
             ("ERROR: [youtube] abc: n challenge solving failed: Some formats may be missing", "outdated"),
             ("ERROR: [vimeo] 123: Unable to extract info; please report this issue on https://github.com/yt-dlp/yt-dlp/issues", "outdated"),
             ("ERROR: [generic] x: Requested format is not available", "no_video"),
+            ("ERROR: [Netflix] 81: This video is DRM protected", "forbidden"),
             ("ERROR: [generic] x: Unable to download webpage: HTTP Error 404: Not Found", "not_found"),
             ("ERROR: [generic] x: Unable to download webpage: HTTP Error 410: Gone", "not_found"),
             ("ERROR: [generic] x: Unable to download webpage: HTTP Error 403: Forbidden", "forbidden"),
