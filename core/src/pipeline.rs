@@ -281,6 +281,8 @@ pub fn render(
     wait_for(media, &input, cancel, on_progress)?;
     on_progress(Progress::new(Stage::Fetching, 0, total));
     let (mut retries, mut located_again, mut redone) = (0, false, false);
+    // The whole file, when a server without Range could not be read plainly (kept until done).
+    let mut whole: Option<crate::source::whole::Whole> = None;
     // Passes with different settings (a size limit allows one correction); retries of the
     // same pass (colours, Range, the pre-roll edge, a new URL) do not count.
     let mut encodes = 1u32;
@@ -377,6 +379,19 @@ pub fn render(
                 input = relocate(sidecars, media, cancel)?;
                 waited = wait::seconds_left(&input) > 0;
                 wait_for(media, &input, cancel, on_progress)?;
+            }
+            // Read plainly from the top and still failed: an MP4 with its index last needs a seek
+            // back such a server cannot give. Fetched whole once, it is read from here.
+            Err(Stop::Failed(e)) if input.plain_requests && input.remote && whole.is_none() && e.kind() != "cancelled" => {
+                on_progress(Progress::new(Stage::Fetching, 0, total));
+                match crate::source::whole::fetch(&input, cancel) {
+                    Ok(fetched) => {
+                        input = fetched.input();
+                        whole = Some(fetched);
+                    }
+                    Err(f) if matches!(f.kind(), "cancelled" | "disk_full" | "not_writable") => return Err(f),
+                    Err(_) => return Err(e),
+                }
             }
             Err(Stop::Failed(e)) => return Err(e),
             Err(Stop::Redo(_)) => return Err(Msg::internal("the colour retry repeated itself").into()),

@@ -13,3 +13,4 @@ pub mod storyboard;
 pub mod subtitles;
 pub mod wait;
 pub mod walls;
+pub mod whole;
