@@ -172,19 +172,17 @@ pub fn refuse_existing(path: &Path, overwrite: bool) -> Result<()> {
     if !overwrite && path.exists() {
         Staged::create(path, false)?;
     }
-    // A name too long or a folder not writable is said now, not after the work: the name
-    // itself is tried (an instant's empty file) as the finished one's move would need it.
-    match std::fs::OpenOptions::new().write(true).create_new(true).open(path) {
-        Ok(file) => {
-            drop(file);
-            let _ = std::fs::remove_file(path);
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+    // A name too long or a folder not writable is said now, not after the work: a file with a
+    // name as long is made beside it and removed (the target's own name is never touched).
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let length = path.file_name().map_or(0, |n| n.len());
+    let pad = "x".repeat(length.saturating_sub(8));
+    match tempfile::Builder::new().prefix(".g").suffix(&pad).rand_bytes(6).tempfile_in(dir) {
+        Ok(_probe) => Ok(()),
         // A missing folder has its own message, from Staged::create.
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-        Err(e) => return Err(Error::from_write(&e, path)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(Error::from_write(&e, path)),
     }
-    Ok(())
 }
 
 /// The GIF's frame size: the part the edits keep, at the requested width (never upscaled,
@@ -524,6 +522,10 @@ impl From<Error> for Stop {
 /// the video's length if the listing states it.
 fn check_first_frame(job: &Job, listing: &str, width: usize, height: usize) -> std::result::Result<Option<f64>, Stop> {
     let info = crate::render::ffmpeg::parse_info(listing);
+    // A JPEG is listed as lasting 0.04 s: a picture, not a video too short.
+    if crate::render::ffmpeg::still_picture(listing) {
+        return Err(Error::from(Msg::StillPicture).into());
+    }
     if let Some(info) = &info {
         crate::render::ffmpeg::check_source_size(info)?;
         if let Some(duration) = info.duration {

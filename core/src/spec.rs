@@ -120,8 +120,17 @@ pub fn parse_size(text: &str) -> Result<u64> {
     let bad = |why| Msg::NotASize { text: text.trim().to_string(), why };
     let split = t.find(|c: char| !(c.is_ascii_digit() || c == '.' || c == ',')).unwrap_or(t.len());
     let (number, unit) = (&t[..split], t[split..].trim());
-    // A decimal comma (1,5MB) as times take it; a comma with a dot too is a mistake.
-    let number = if number.contains('.') { number.to_string() } else { number.replacen(',', ".", 1) };
+    // A decimal comma (1,5MB, as times take it) has one or two digits after it; groups of
+    // three are thousands (15,000KB).
+    let groups: Vec<&str> = number.split(',').collect();
+    let thousands = groups.len() > 1 && groups[0].len() <= 3 && groups[1..].iter().all(|g| g.len() == 3 || g.split_once('.').is_some_and(|(a, _)| a.len() == 3));
+    let number = if thousands {
+        number.replace(',', "")
+    } else if groups.len() == 2 && (1..=2).contains(&groups[1].len()) && !number.contains('.') {
+        number.replacen(',', ".", 1)
+    } else {
+        number.to_string()
+    };
     let value: f64 = number.parse().map_err(|_| bad(SizeProblem::Number))?;
     let scale = match unit {
         "b" | "byte" | "bytes" => 1.0,

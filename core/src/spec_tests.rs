@@ -50,10 +50,10 @@ fn options() {
 
 #[test]
 fn sizes_and_presets() {
-    for (text, want) in [("10MB", 10_000_000), ("1.5 MB", 1_500_000), ("128KB", 128_000), ("128 kb", 128_000), ("Discord", 10_000_000), ("x", 15_000_000), ("slack-emoji", 128_000), ("1,5MB", 1_500_000), ("10MiB", 10_485_760), ("1 GB", 1_000_000_000), ("50000 bytes", 50_000)] {
+    for (text, want) in [("10MB", 10_000_000), ("1.5 MB", 1_500_000), ("128KB", 128_000), ("128 kb", 128_000), ("Discord", 10_000_000), ("x", 15_000_000), ("slack-emoji", 128_000), ("1,5MB", 1_500_000), ("15,000KB", 15_000_000), ("1,000.5KB", 1_000_500), ("10MiB", 10_485_760), ("1 GB", 1_000_000_000), ("50000 bytes", 50_000)] {
         assert_eq!(parse_size(text).unwrap(), want, "{text}");
     }
-    for bad in ["0MB", "-5MB", "10", "10 GB", "ten MB", "", "MB", "1e3MB", "99999MB", "1,000.5MB", "10 furlongs"] {
+    for bad in ["0MB", "-5MB", "10", "10 GB", "ten MB", "", "MB", "1e3MB", "99999MB", "1,5000MB", "10 furlongs", "1,2,3MB"] {
         assert_eq!(parse_size(bad).map_err(|e| e.kind()), Err("invalid_option"), "{bad}");
     }
     let tiny = GifSpec { max_bytes: Some(500), ..GifSpec::default() };

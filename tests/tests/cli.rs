@@ -314,15 +314,19 @@ fn sound_only_and_damaged_files() {
     // A picture is not a video; nor is a video of one frame long enough for a GIF.
     let still = dir.path("still.png");
     assert!(ffmpeg().args(["-f", "lavfi", "-i", "testsrc=s=320x240", "-frames:v", "1"]).arg(&still).status().unwrap().success());
-    let out = run(&[still.to_str().unwrap(), "--start", "0", "--end", "1", "-o", "p.gif"], &dir);
-    assert_eq!(kind_and_code(&stderr(&out)), ("no_video".into(), "still_picture".into()), "{}", stderr(&out));
+    let photo = dir.path("photo.jpg");
+    assert!(ffmpeg().args(["-f", "lavfi", "-i", "testsrc=s=320x240", "-frames:v", "1"]).arg(&photo).status().unwrap().success());
+    for (picture, out) in [(&still, "p.gif"), (&photo, "j.gif")] {
+        let out = run(&[picture.to_str().unwrap(), "--start", "0", "--end", "1", "-o", out], &dir);
+        assert_eq!(kind_and_code(&stderr(&out)), ("no_video".into(), "still_picture".into()), "{}", stderr(&out));
+    }
     let blink = dir.path("blink.mp4");
     assert!(ffmpeg().args(["-f", "lavfi", "-i", "testsrc=s=320x240:r=25", "-frames:v", "1"]).arg(&blink).status().unwrap().success());
     let out = run(&[blink.to_str().unwrap(), "--start", "0", "--end", "1", "-o", "b.gif"], &dir);
     let err = stderr(&out);
     assert_eq!(kind_and_code(&err).1, "video_too_short", "{err}");
     assert!(err.contains("only 0.04 s long"), "{err}");
-    assert_eq!(dir.names(), vec!["blink.mp4", "junk.mp4", "song.m4a", "still.png", "tone.m4a"]);
+    assert_eq!(dir.names(), vec!["blink.mp4", "junk.mp4", "photo.jpg", "song.m4a", "still.png", "tone.m4a"]);
 }
 
 /// A 10 s job writing `k.gif` over a slow link, once its ffmpeg is running; the token marks its

@@ -124,7 +124,6 @@ export function showEstimate(spec, length) {
 /** The option read-outs that follow the controls: custom fields, the quality figure, the width note. */
 export function showOptions() {
   els.customFitWrap.hidden = els.fit.value !== 'custom';
-  els.fitNote.hidden = els.fit.value === '';
   els.qualityValue.textContent = els.quality.value;
   els.customWidthWrap.hidden = els.width.value !== 'custom';
   els.widthNote.textContent = widthNote();
@@ -152,11 +151,13 @@ export function wireOptions() {
     // Slack's emoji fit in 128×128: the width starts there (the height is capped when made).
     const width = els.fit.selectedOptions[0]?.dataset.width;
     if (width) {
-      widthBeforeBox ??= { value: els.width.value, custom: els.customWidth.value };
+      widthBeforeBox ??= { value: els.width.value, custom: els.customWidth.value, box: width };
       setWidth('custom', width);
-    } else if (widthBeforeBox) {
+    } else if (widthBeforeBox && els.width.value === 'custom' && els.customWidth.value === widthBeforeBox.box) {
       setWidth(widthBeforeBox.value, widthBeforeBox.custom);
       widthBeforeBox = null;
+    } else {
+      widthBeforeBox = null; // the width was set otherwise meanwhile ("Make again"): it stays
     }
     updateForm();
     if (els.fit.value === 'custom') els.customFit.focus();

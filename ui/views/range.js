@@ -85,9 +85,10 @@ async function loadFrame(which) {
   let at = state[which];
   if (duration !== null) {
     if (at > duration + EPS) {
-      // The range's own message says why; an older frame's error would only repeat it.
+      // The range's own message says why; this frame's older error would only repeat it.
       ++state.frameSeq[which];
-      showMessage(els.frameError, '');
+      els[`${which}Frame`].parentElement.classList.remove('loading');
+      if (els.frameError.dataset.slot === which) showMessage(els.frameError, '');
       return;
     }
     at = Math.min(at, Math.max(0, duration - 0.05)); // the very last instant often has no frame
@@ -105,6 +106,7 @@ async function loadFrame(which) {
   } catch (err) {
     if (seq !== state.frameSeq[which] || state.video !== video) return;
     showMessage(els.frameError, t(which === 'start' ? 'Start frame: {error}' : 'End frame: {error}', { error: errorMessage(err) }));
+    els.frameError.dataset.slot = which;
   } finally {
     if (seq === state.frameSeq[which]) box.classList.remove('loading');
   }

@@ -164,6 +164,10 @@ fn run(args: Job) -> Result<(), Error> {
             (None, Some(limit)) if guess.middle() > limit => {
                 eprintln!("Over {} as set: making it would lower the quality, frame rate or width to fit.", crate::render::fit::show_bytes(limit))
             }
+            (None, Some(limit)) if guess.high > limit => eprintln!(
+                "Close to {} as set: making it checks, and lowers the quality, frame rate or width if need be.",
+                crate::render::fit::show_bytes(limit)
+            ),
             (None, Some(limit)) => eprintln!("Fits under {} as set.", crate::render::fit::show_bytes(limit)),
             _ => {}
         }

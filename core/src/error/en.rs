@@ -385,6 +385,8 @@ fn frames_too_large(size: &str) -> String {
 
 /// A length just over the limit, with as many decimals as show it over (60.01, not 60.0).
 pub(crate) fn over_limit(length: f64) -> String {
-    let one = format!("{length:.1}");
-    if one.parse::<f64>().is_ok_and(|shown| shown > MAX_LENGTH) { one } else { format!("{length:.2}") }
+    [format!("{length:.1}"), format!("{length:.2}")]
+        .into_iter()
+        .find(|shown| shown.parse::<f64>().is_ok_and(|s| s > MAX_LENGTH))
+        .unwrap_or_else(|| format!("{length:.3}"))
 }

@@ -211,7 +211,6 @@ pub enum Doing {
     ReadSubtitles,
 }
 
-/// Why a size limit was not read.
 /// The whole-number settings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -221,6 +220,7 @@ pub enum Setting {
     Quality,
 }
 
+/// Why a size limit was not read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SizeProblem {

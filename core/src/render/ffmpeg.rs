@@ -131,6 +131,9 @@ pub fn inspect(sidecars: &Sidecars, input: &Input, cancel: &CancelToken) -> Resu
     let proc = Proc::spawn("ffmpeg", cmd, cancel, false)?;
     let (_status, stderr) = proc.finish()?;
     let info = parse_info(&stderr).ok_or_else(|| classify(&with_refusals(&stderr, &route), Doing::OpenVideo, input.remote))?;
+    if still_picture(&stderr) {
+        return Err(Msg::StillPicture.into());
+    }
     check_source_size(&info)?;
     Ok(info)
 }
