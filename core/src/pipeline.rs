@@ -382,7 +382,7 @@ pub fn render(
             // back such a server cannot give. Fetched whole once, it is read from here.
             Err(Stop::Failed(e)) if input.plain_requests && input.remote && whole.is_none() && e.kind() != "cancelled" => {
                 on_progress(Progress::new(Stage::Fetching, 0, total));
-                match crate::source::whole::fetch(&input, cancel) {
+                match crate::source::whole::fetch(&input, crate::source::whole::LIMIT, cancel) {
                     Ok(fetched) => {
                         input = fetched.input();
                         whole = Some(fetched);

@@ -129,7 +129,12 @@ pub struct Session {
     sign_in: Mutex<SignIn>,
     /// One conversion at a time: a second ask for the same file waits, then finds it made.
     converting: Mutex<()>,
+    /// One whole-file fetch at a time; the sources already asked whether their server honours Range.
+    localising: Mutex<std::collections::HashSet<String>>,
 }
+
+/// A server that ignores Range has its file fetched whole for previews up to this size.
+const LOCAL_COPY_LIMIT: u64 = 1_000_000_000;
 
 impl Session {
     pub fn new(sidecars: Result<Sidecars>) -> Session {
@@ -156,6 +161,7 @@ impl Session {
             sign_in: Mutex::new(SignIn::default()),
             previews: Mutex::new(HashMap::new()),
             converting: Mutex::new(()),
+            localising: Mutex::new(std::collections::HashSet::new()),
         }
     }
 
@@ -249,6 +255,40 @@ impl Session {
         Ok(fresh)
     }
 
+    /// Previews, the timeline and estimates read a remote file with bounded range requests,
+    /// which a server that ignores Range garbles. Asked once (one byte), such a file is fetched
+    /// whole (the window's background work, not this slot's: a newer preview does not restart
+    /// it) and read locally from then on, by the GIF too.
+    fn with_local_fallback<T>(&self, id: &str, media: Arc<Media>, cancel: &CancelToken, work: impl Fn(&Media) -> Result<T>) -> Result<T> {
+        match work(&media) {
+            Err(e) if matches!(e.kind(), "bad_media" | "network") && media.input.remote && !cancel.is_cancelled() => {
+                match self.local_copy(id, &media) {
+                    Some(local) => work(&local),
+                    None => Err(e),
+                }
+            }
+            other => other,
+        }
+    }
+
+    fn local_copy(&self, id: &str, media: &Arc<Media>) -> Option<Arc<Media>> {
+        let mut settled = lock(&self.localising);
+        // Another slot's failure may have fetched it meanwhile.
+        if let Ok(now) = self.source(id) {
+            if !now.input.remote {
+                return Some(now);
+            }
+        }
+        // Asked once per source: a server that honours Range failed for its own reasons.
+        if !settled.insert(id.to_string()) || crate::source::server_check::ask(&media.input) != crate::source::server_check::Answer::Whole {
+            return None;
+        }
+        let whole = crate::source::whole::fetch(&media.input, LOCAL_COPY_LIMIT, &self.background).ok()?;
+        let local = Arc::new(Media { input: whole.input(), lookup: None, whole: Some(Arc::new(whole)), ..(**media).clone() });
+        lock(&self.sources).insert(id.to_string(), local.clone());
+        Some(local)
+    }
+
     /// A still frame for a preview slot; a newer request for the same slot stops this one
     /// (its download too), as the window has dropped it.
     pub fn preview(&self, id: &str, at: f64, slot: &str, edits: &Edits) -> Result<Vec<u8>> {
@@ -258,7 +298,8 @@ impl Session {
         }
         self.in_slot(slot, |cancel| {
             let media = self.current_source(id, None, cancel)?;
-            crate::render::preview::frame_jpeg(&*self.sidecars()?, &media, at, edits, cancel)
+            let sidecars = self.sidecars()?;
+            self.with_local_fallback(id, media, cancel, |m| crate::render::preview::frame_jpeg(&sidecars, m, at, edits, cancel))
         })
     }
 
@@ -308,7 +349,8 @@ impl Session {
         let req = pipeline::Request { spec: spec.clone(), overwrite: true, sign_in: lock(&self.sign_in).clone() };
         self.in_slot(ESTIMATE_SLOT, |cancel| {
             let media = self.current_source(id, Some(req.fit()), cancel)?;
-            pipeline::estimate(&*self.sidecars()?, &media, &req, cancel)
+            let sidecars = self.sidecars()?;
+            self.with_local_fallback(id, media, cancel, |m| pipeline::estimate(&sidecars, m, &req, cancel))
         })
     }
 

@@ -113,6 +113,39 @@ fn a_server_that_ignores_range_still_gives_the_right_gif() {
     assert!(ssim(&first, &reference_frame(&src, 1.0, 480, 204), 480, 204) > 0.85);
 }
 
+/// In the window, previews and the size estimate read with bounded range requests: from a
+/// server that ignores Range (a phone's MP4, index last) the file is fetched whole once, and
+/// the previews show the right frames.
+#[test]
+fn the_window_previews_a_file_from_a_server_without_range() {
+    use gifgrab_core::session::Session;
+    let phone = TempDir::new("norange-window");
+    let src = media("bikes.mp4");
+    let made = ffmpeg().arg("-i").arg(&src).args(["-c", "copy", "-movflags", "-faststart"]).arg(phone.path("phone.mp4")).status().unwrap();
+    assert!(made.success());
+    let srv = TestServer::start(&phone.0).unwrap();
+    srv.set_fault(Fault::IgnoreRange);
+    let session = Session::new(Ok(sidecars()));
+    let probed = session.probe(&srv.url("phone.mp4"), 480, 15).expect("the header reads from the top");
+    for (at, slot) in [(1.0, "start"), (4.0, "end")] {
+        let jpeg = session.preview(&probed.id, at, slot, &Default::default()).unwrap_or_else(|e| panic!("preview at {at}: {e}"));
+        let file = phone.path(&format!("{slot}.jpg"));
+        std::fs::write(&file, &jpeg).unwrap();
+        let out = ffmpeg().arg("-i").arg(&file).args(["-vf", "scale=320:136", "-f", "rawvideo", "-pix_fmt", "rgb24", "-"]).output().unwrap();
+        assert!(ssim(&out.stdout, &reference_frame(&src, at, 320, 136), 320, 136) > 0.8, "the preview at {at} s shows that frame");
+    }
+    let sized = session.estimate(&probed.id, &GifSpec::range(1.0, 2.0)).expect("the estimate samples the local copy");
+    assert!(sized.low > 0 && sized.high >= sized.low);
+    // Fetched whole once, then read here: the server sent the file about as many times as the
+    // look-up and the first failed previews read it, not once per preview or window.
+    let size = std::fs::metadata(phone.path("phone.mp4")).unwrap().len();
+    let sent = srv.bytes_sent();
+    assert!(sent < size * 6, "{sent} bytes sent for a {size}-byte file");
+    let before = srv.bytes_sent();
+    session.preview(&probed.id, 2.0, "start", &Default::default()).expect("a later preview");
+    assert_eq!(srv.bytes_sent(), before, "a later preview reads the local copy");
+}
+
 #[test]
 fn a_stalled_server_times_out_with_a_clear_error() {
     let srv = TestServer::start(media_dir()).unwrap();

@@ -37,6 +37,9 @@ pub struct Media {
     /// The part a clip link names (start, end), where the moment begins.
     #[serde(skip)]
     pub section: Option<(f64, f64)>,
+    /// The whole file, fetched from a server that ignores Range: `input` reads it.
+    #[serde(skip)]
+    pub whole: Option<std::sync::Arc<crate::source::whole::Whole>>,
 }
 
 /// Probes a source fully (the app shows these facts before a GIF is made); `fit` keeps
@@ -118,6 +121,7 @@ impl Media {
             subtitles: Vec::new(),
             storyboard: None,
             section: None,
+            whole: None,
         }
     }
 
@@ -148,5 +152,6 @@ fn with_stream_info(sidecars: &Sidecars, title: String, input: Input, cancel: &C
         lookup: None,
         storyboard: None,
         section: None,
+        whole: None,
     })
 }

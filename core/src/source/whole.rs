@@ -10,13 +10,20 @@ use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::time::Duration;
 
-/// Larger files are not fetched whole: ffmpeg's own error stands.
+/// Larger files are not fetched whole for a GIF: ffmpeg's own error stands.
 pub const LIMIT: u64 = 2_000_000_000;
 
 /// The fetched file; its folder goes when this is dropped.
+#[derive(Debug)]
 pub struct Whole {
     _dir: tempfile::TempDir,
     pub path: PathBuf,
+}
+
+impl PartialEq for Whole {
+    fn eq(&self, other: &Whole) -> bool {
+        self.path == other.path
+    }
 }
 
 impl Whole {
@@ -26,8 +33,9 @@ impl Whole {
     }
 }
 
-/// Fetches `input` whole, through the network guard as ffmpeg's requests go, with its headers.
-pub fn fetch(input: &Input, cancel: &CancelToken) -> Result<Whole> {
+/// Fetches `input` whole (at most `limit` bytes), through the network guard as ffmpeg's
+/// requests go, with its headers.
+pub fn fetch(input: &Input, limit: u64, cancel: &CancelToken) -> Result<Whole> {
     // Only for the caller, which keeps ffmpeg's own error then.
     let failed = |detail: String| -> Error { Msg::internal(format!("fetching the whole file: {detail}")).into() };
     let origin = if input.origin.is_empty() { &input.location } else { &input.origin };
@@ -51,7 +59,7 @@ pub fn fetch(input: &Input, cancel: &CancelToken) -> Result<Whole> {
         return Err(failed(format!("HTTP {}", response.status())));
     }
     let length = response.headers().get("content-length").and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
-    if length.is_some_and(|l| l > LIMIT) {
+    if length.is_some_and(|l| l > limit) {
         return Err(failed("too large to fetch whole".into()));
     }
     // Named as the app's work folders, so a killed run's is removed at the app's next start.
@@ -61,7 +69,7 @@ pub fn fetch(input: &Input, cancel: &CancelToken) -> Result<Whole> {
         .map_err(|e| Error::from_write(&e, &std::env::temp_dir()))?;
     let path = dir.path().join("whole");
     let mut file = std::fs::File::create(&path).map_err(|e| Error::from_write(&e, dir.path()))?;
-    let mut body = response.into_body().into_reader().take(LIMIT + 1);
+    let mut body = response.into_body().into_reader().take(limit + 1);
     let mut buf = vec![0u8; 256 * 1024];
     let mut total = 0u64;
     loop {
@@ -71,7 +79,7 @@ pub fn fetch(input: &Input, cancel: &CancelToken) -> Result<Whole> {
             break;
         }
         total += n as u64;
-        if total > LIMIT {
+        if total > limit {
             return Err(failed("too large to fetch whole".into()));
         }
         file.write_all(&buf[..n]).map_err(|e| Error::from_write(&e, dir.path()))?;
