@@ -8,6 +8,9 @@ use crate::spec::{self, GifSpec};
 use clap::Parser;
 use std::path::PathBuf;
 
+/// A range from a start alone, as the window makes it.
+pub const DEFAULT_LENGTH: f64 = 3.0;
+
 /// Slack's emoji: 128 KB, in a 128×128 box.
 const SLACK_EMOJI_SIDE: u32 = 128;
 const NOT_FOR_UPDATES: [&str; 2] = ["update_yt_dlp", "version"];
@@ -23,11 +26,12 @@ pub struct Cli {
     /// A video link (YouTube, any site yt-dlp knows, a direct .mp4/.webm/.m3u8 link) or a local file
     #[arg(value_name = "SOURCE", required_unless_present_any = NOT_FOR_UPDATES)]
     pub source: Option<String>,
-    /// Seconds (83.25), m:ss[.fff] or h:mm:ss[.fff]; the clip is 0.1 to 60 s long
-    #[arg(short, long, value_name = "TIME", value_parser = time, allow_hyphen_values = true, required_unless_present_any = NOT_FOR_UPDATES)]
+    /// Seconds (83.25), m:ss[.fff] or h:mm:ss[.fff]; the clip is 0.1 to 60 s long. Without
+    /// --start and --end a YouTube clip link's own part is made, or 3 s from a link's t=
+    #[arg(short, long, value_name = "TIME", value_parser = time, allow_hyphen_values = true)]
     pub start: Option<f64>,
-    /// The end, in the same forms as --start
-    #[arg(short, long, value_name = "TIME", value_parser = time, allow_hyphen_values = true, required_unless_present_any = NOT_FOR_UPDATES)]
+    /// The end, in the same forms as --start (without it: 3 s after the start)
+    #[arg(short, long, value_name = "TIME", value_parser = time, allow_hyphen_values = true)]
     pub end: Option<f64>,
     /// Output width in pixels (0 keeps the source width; never upscales) [default: 480; 128 for slack-emoji]
     #[arg(short, long, value_name = "PX", value_parser = width, allow_hyphen_values = true)]
@@ -115,13 +119,22 @@ pub struct Job {
     pub overwrite: bool,
     pub estimate: bool,
     pub sign_in: SignIn,
+    /// No --start or --end: the link's own part (a clip, a t=) sets the range.
+    pub range_from_link: bool,
 }
 
 impl Cli {
     /// The job, or a usage error (exit 2).
     pub fn job(self) -> Result<Job, Error> {
-        let (Some(source), Some(start), Some(end)) = (self.source, self.start, self.end) else {
+        let Some(source) = self.source else {
             return Err(Msg::MissingArguments.into());
+        };
+        // As the window does: a start alone makes 3 s; neither waits for the link's own part.
+        let (start, end, range_from_link) = match (self.start, self.end) {
+            (Some(start), Some(end)) => (start, end, false),
+            (Some(start), None) => (start, start + DEFAULT_LENGTH, false),
+            (None, None) => (0.0, DEFAULT_LENGTH, true),
+            (None, Some(_)) => return Err(Msg::MissingArguments.into()),
         };
         let slack = self.max_size.as_deref().is_some_and(|m| m.trim().eq_ignore_ascii_case("slack-emoji"));
         let spec = GifSpec {
@@ -159,7 +172,7 @@ impl Cli {
             Format::of_path(file)?;
         }
         let sign_in = SignIn { cookies_file: self.cookies, browser: self.cookies_from_browser };
-        Ok(Job { source, spec, output: self.output, overwrite: self.overwrite, estimate: self.estimate, sign_in })
+        Ok(Job { source, spec, output: self.output, overwrite: self.overwrite, estimate: self.estimate, sign_in, range_from_link })
     }
 }
 

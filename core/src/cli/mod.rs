@@ -154,7 +154,11 @@ fn run(args: Job) -> Result<(), Error> {
     // Ctrl-C cancels the job: children die, temp files go, we exit 130.
     let _ = ctrlc::set_handler(move || on_signal.cancel());
     let req_limit = args.spec.max_bytes;
-    let req = Request { spec: args.spec, overwrite: args.overwrite, sign_in: args.sign_in };
+    let mut req = Request { spec: args.spec, overwrite: args.overwrite, sign_in: args.sign_in };
+    if args.range_from_link {
+        (req.spec.start, req.spec.end) = link_range(&sidecars, &args.source, &req, &cancel)?;
+        req.spec.validate()?;
+    }
     if args.estimate {
         let media = crate::source::probe::probe(&sidecars, &source, &req.fit(), &cancel)?;
         let guess = pipeline::estimate(&sidecars, &media, &req, &cancel)?;
@@ -229,6 +233,23 @@ fn converted(
     };
     let made = pipeline::Made { path: file.to_path_buf(), bytes: out.bytes, width: out.width, height: out.height, fitted, ..gif.clone() };
     Ok((made, Some(gif.bytes)))
+}
+
+/// The part a link names when no --start/--end were given: a YouTube clip's (asked of the
+/// site), or 3 s from its `t=`.
+fn link_range(sidecars: &Sidecars, text: &str, req: &Request, cancel: &CancelToken) -> Result<(f64, f64), Error> {
+    let parsed = crate::source::link::parse_source(text)?;
+    if let Some(start) = parsed.start_hint {
+        return Ok((start, start + args::DEFAULT_LENGTH));
+    }
+    let media = match &parsed.source {
+        crate::source::link::Source::Url(url) if !crate::source::link::is_direct_media(url) => {
+            crate::source::probe::locate(sidecars, &parsed.source, &req.fit(), cancel)?
+        }
+        _ => return Err(Msg::MissingArguments.into()),
+    };
+    let (start, end) = media.section.ok_or(Error::from(Msg::MissingArguments))?;
+    Ok((start, end.min(start + crate::spec::MAX_LENGTH)))
 }
 
 /// "1.6–2.1 MB", or one size when the range is exact.

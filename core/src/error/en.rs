@@ -78,7 +78,7 @@ pub fn text(msg: &Msg) -> String {
         JobIdInvalid => "Invalid job id.".into(),
         GifNotReady => "That GIF is not ready; make it again.".into(),
         UpdateChannel { name } => format!("--update-yt-dlp takes stable or nightly (got \"{}\")", printable(name)),
-        MissingArguments => "give a SOURCE, --start and --end".into(),
+        MissingArguments => "give a SOURCE and --start (and --end; without it 3 s are made). A YouTube clip link needs neither: it brings its own part".into(),
         SpeedRange => format!("Speed must be from {MIN_SPEED}× to {MAX_SPEED}× (1 is the video's own speed)."),
         NotASpeed { text } => format!("\"{}\" is not a speed. Use a number from {MIN_SPEED} to {MAX_SPEED}, like 2 or 0.5.", printable(text)),
         CropEmpty => "A crop must be at least 1 pixel wide and high.".into(),

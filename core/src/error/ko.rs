@@ -84,7 +84,7 @@ pub fn text(msg: &Msg) -> String {
         UpdateChannel { name } => {
             format!("--update-yt-dlp에는 stable 또는 nightly를 지정하세요(입력한 값: \"{}\").", printable(name))
         }
-        MissingArguments => "SOURCE, --start, --end를 모두 지정하세요.".into(),
+        MissingArguments => "SOURCE와 --start를 지정하세요(--end가 없으면 3초를 만듭니다). YouTube 클립 링크는 자체 구간이 있어 둘 다 필요 없습니다.".into(),
         SpeedRange => format!("속도는 {MIN_SPEED}×에서 {MAX_SPEED}× 사이여야 합니다(1×가 원래 속도입니다)."),
         NotASpeed { text } => format!(
             "{} 속도가 아닙니다. 2 또는 0.5처럼 {MIN_SPEED}~{MAX_SPEED} 사이의 숫자를 입력하세요.",
