@@ -1,12 +1,12 @@
 // The window's entry point: wires each view and the keys that work everywhere.
 
-import { els, grabElements } from './lib/dom.js';
+import { els, grabElements, setStatus } from './lib/dom.js';
 import { invoke } from './lib/backend.js';
 import { state } from './state.js';
 import { wireSource, hideOverlay } from './views/source.js';
 import { wireRange } from './views/range.js';
 import { wireTimeline } from './views/timeline.js';
-import { wireLoop } from './views/loop.js';
+import { wireLoop, stopLoop } from './views/loop.js';
 import { wireQueue, redrawQueue } from './views/queue.js';
 import { wireOptions } from './views/options.js';
 import { setView, updateForm } from './views/form.js';
@@ -33,6 +33,10 @@ function wireForm() {
       makeGif();
     }
   });
+  // Any change to the form makes the last job's "Cancelled" or "Saved to …" old news.
+  els.gifForm.addEventListener('input', () => {
+    if (state.view === 'form' && !state.job) setStatus('');
+  });
   els.cancel.addEventListener('click', cancelJob);
   els.save.addEventListener('click', saveGif);
   els.changeRange.addEventListener('click', changeRange);
@@ -45,7 +49,10 @@ function wireForm() {
 function wireKeys() {
   document.addEventListener('keydown', (e) => {
     if (e.key === 'Escape') {
-      if (cancelJob() || hideOverlay()) e.preventDefault();
+      if (cancelJob() || hideOverlay() || stopLoop()) e.preventDefault();
+    } else if ((e.ctrlKey || e.metaKey) && e.key === 'Enter' && state.view === 'form') {
+      e.preventDefault(); // from any field: make the GIF
+      makeGif();
     } else if ((e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === 's') {
       e.preventDefault(); // no "save page" in a webview
       saveGif();

@@ -116,6 +116,8 @@ export const ko = {
   'Widths larger than the source are not upscaled.': '원본보다 큰 너비로 늘리지는 않습니다.',
   'Slack emoji fit in {side}×{side} px: a tall video is made narrower to fit.': 'Slack 이모지는 {side}×{side} px 안에 들어가야 합니다. 세로로 긴 동영상은 폭을 줄여 맞춥니다.',
   'The source is {width} px wide, so the GIF stays at {width} px (no upscaling).': '원본 너비가 {width}px이라 GIF도 {width}px로 만듭니다 (늘리지 않음).',
+  'The crop is {width} px wide, so the GIF stays at {width} px (no upscaling).': '자른 영역의 너비가 {width}px이라 GIF도 {width}px로 만듭니다 (늘리지 않음).',
+  'Thumbnails from keyframes: {bytes} fetched': '키프레임 썸네일: {bytes} 받음',
   'The GIF keeps the source width of {width} px. Big GIFs get large fast.': 'GIF가 원본 너비 {width}px을 그대로 씁니다. 큰 GIF는 용량이 금방 커집니다.',
   'Custom width must be a whole number from 16 to 1920 px.': '너비는 16~1920px 사이의 정수로 입력하세요.',
   'The size limit must be from 0.01 to 4000 MB.': '크기 제한은 0.01~4000MB 사이로 입력하세요.',
@@ -160,6 +162,10 @@ export const ko = {
   'MP4 video': 'MP4 동영상',
   'Saved to {path}': '저장했습니다: {path}',
   'Not saved': '저장하지 않음',
+  "Couldn't open a file manager here. The GIF is at {path}": '여기서는 파일 관리자를 열 수 없습니다. GIF 위치: {path}',
+  "Couldn't open it with another app here. It is at {path}": '여기서는 다른 앱으로 열 수 없습니다. 위치: {path}',
+  'Save as type': '저장 형식',
+  'The file type Save as… writes': '다른 이름으로 저장할 파일 형식',
   'Copied: paste it into a chat or a document': '복사했습니다. 채팅창이나 문서에 붙여 넣으세요',
   "The Save dialog isn't available right now.": '지금은 저장 창을 열 수 없습니다.',
   "gifgrab's engine isn't running, so this can't be done right now.": 'gifgrab 엔진이 실행되고 있지 않아 지금은 할 수 없습니다.',
@@ -226,7 +232,6 @@ export const ko = {
   'End on the timeline': '타임라인의 끝',
   'No thumbnails: this server sends only whole files.': '미리 보기 없음: 이 서버는 파일 전체만 보냅니다.',
   "The site's own storyboard ({bytes})": '사이트의 스토리보드 ({bytes})',
-  'Thumbnails from keyframes: {bytes} fetched (at most {budget})': '키프레임 썸네일: {bytes} 받음 (최대 {budget})',
   'Finding thumbnails…': '미리 보기를 찾는 중…',
 
   // The queue

@@ -10,7 +10,7 @@ export function grabElements() {
     'end-frame', 'range-error', 'frame-error', 'estimate', 'size-warning', 'width', 'custom-width-wrap',
     'custom-width', 'fit', 'custom-fit-wrap', 'custom-fit', 'fit-note', 'fps', 'quality', 'quality-value', 'loop', 'width-note', 'options-error',
     'result-view', 'result-img', 'result-info', 'progress-wrap', 'progress', 'status', 'error',
-    'make-gif', 'cancel', 'change-range', 'save', 'drop-overlay', 'open-file', 'copy-gif', 'show-in-folder',
+    'make-gif', 'cancel', 'change-range', 'save', 'save-format', 'drop-overlay', 'open-file', 'copy-gif', 'show-in-folder',
     'plays-for', 'crop-shapes', 'crop-fields', 'crop-w', 'crop-h', 'crop-x', 'crop-y', 'crop-box', 'crop-shade', 'crop-hint',
     'speed', 'direction', 'text-top', 'text-bottom', 'text-style', 'edit-error', 'subs', 'subs-note',
     'timeline', 'timeline-scale', 'timeline-note', 'timeline-zoom', 'timeline-track', 'timeline-strip', 'timeline-range',

@@ -23,6 +23,7 @@ export function setView(view) {
   els.cancel.hidden = !running;
   els.changeRange.hidden = view !== 'result';
   els.save.hidden = view !== 'result';
+  els.saveFormat.hidden = view !== 'result';
   els.copyGif.hidden = view !== 'result';
   // Shown once this GIF has been saved somewhere.
   if (view !== 'result') els.showInFolder.hidden = true;
@@ -76,7 +77,7 @@ export function updateForm() {
   const timesOk = !state.unparsed.start && !state.unparsed.end;
   const length = timesOk ? state.end - state.start : 0;
   // A range the message above refuses has no length worth showing.
-  const shown = timesOk && check.field !== 'start' && check.field !== 'end' && length > 0;
+  const shown = Boolean(state.video) && timesOk && check.field !== 'start' && check.field !== 'end' && length > 0;
   els.length.textContent = shown ? t('Length: {length}', { length: formatLength(length) }) : t('Length: –');
   const ok = check.ok && !widthProblem && !fitProblem && !editsProblem();
   showEstimate(ok ? currentSpec() : null, length);

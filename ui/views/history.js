@@ -79,7 +79,9 @@ async function entryItem(e) {
     actions.append(b);
     return b;
   };
-  button('Open', () => invoke('history_open', { id: e.id }).catch((err) => say(errorMessage(err))), !e.savedPath);
+  // A missing file is said as such; a system without an app to open it gets plain words.
+  const opened = (err) => say(err?.code === 'internal' || !err?.code ? t("Couldn't open it with another app here. It is at {path}", { path: e.savedPath }) : errorMessage(err));
+  button('Open', () => invoke('history_open', { id: e.id }).catch(opened), !e.savedPath);
   button('Make again', () => makeAgain(e));
   button('Remove', async () => {
     await invoke('history_remove', { id: e.id }).catch((err) => say(errorMessage(err)));
@@ -97,6 +99,8 @@ async function showHistory() {
   for (const url of stills) URL.revokeObjectURL(url);
   stills = [];
   say('');
+  // "No GIFs yet" only once the list has come and is empty, never while it is on its way.
+  $('history-empty').hidden = true;
   const entries = await invoke('history_list').catch(() => []);
   const list = $('history-list');
   list.replaceChildren(...(await Promise.all(entries.map(entryItem))));

@@ -41,11 +41,14 @@ function show(url) {
   els.momentLoopBox.hidden = !url;
 }
 
+/** Puts the loop away; whether one was showing or coming (Escape then has done its job). */
 export function stopLoop() {
+  const showing = !els.momentLoopBox.hidden || loop.busy;
   loop.seq++;
   loop.busy = false;
   show(null);
   drawLoopButton();
+  return showing;
 }
 
 /** The button's words and state; a loop that no longer shows the form's moment is put away. */

@@ -21,12 +21,15 @@ export function selectedFps() {
 }
 
 export function widthNote() {
-  const sourceWidth = state.video?.width;
+  const cropWidth = currentEdits().crop?.width;
+  const sourceWidth = cropWidth || state.video?.width;
   const wanted = selectedWidth();
   // A width the form refuses gets its message, not a note about what it would make.
   if (customWidthProblem()) return '';
   if (sourceWidth && wanted > sourceWidth) {
-    return t('The source is {width} px wide, so the GIF stays at {width} px (no upscaling).', { width: sourceWidth });
+    return cropWidth
+      ? t('The crop is {width} px wide, so the GIF stays at {width} px (no upscaling).', { width: sourceWidth })
+      : t('The source is {width} px wide, so the GIF stays at {width} px (no upscaling).', { width: sourceWidth });
   }
   if (boxSide()) return t('Slack emoji fit in {side}×{side} px: a tall video is made narrower to fit.', { side: boxSide() });
   if (sourceWidth && wanted === 0) return t('The GIF keeps the source width of {width} px. Big GIFs get large fast.', { width: sourceWidth });
@@ -105,6 +108,12 @@ function scheduleEstimate(key, spec) {
 
 /** The frame count, the size range once known, and a warning when the GIF is huge or over its limit. */
 export function showEstimate(spec, length) {
+  if (!state.video) {
+    // Nothing loaded: no frames to count yet.
+    els.estimate.textContent = '';
+    els.sizeWarning.hidden = true;
+    return;
+  }
   const count = gifFrames(length, selectedFps());
   const frames = count === 1 ? t('About 1 frame') : t('About {frames} frames', { frames: formatNumber(count) });
   // The estimate is of the settings as chosen (a size limit applies when the GIF is made, but

@@ -88,6 +88,7 @@ async function loadFrame(which) {
       // The range's own message says why; this frame's older error would only repeat it.
       ++state.frameSeq[which];
       els[`${which}Frame`].parentElement.classList.remove('loading');
+      setFrame(which, null); // not the old time's picture
       if (els.frameError.dataset.slot === which) showMessage(els.frameError, '');
       return;
     }
@@ -169,6 +170,12 @@ export function wireRange() {
     input.addEventListener('change', () => onTimeCommit(which));
     input.addEventListener('blur', () => onTimeCommit(which));
     input.addEventListener('keydown', (e) => {
+      // Enter settles the time, as leaving the field does; it never starts a GIF by surprise.
+      if (e.key === 'Enter' && !e.isComposing && !e.ctrlKey && !e.metaKey) {
+        e.preventDefault();
+        onTimeCommit(which);
+        return;
+      }
       if (e.key !== 'ArrowUp' && e.key !== 'ArrowDown') return;
       e.preventDefault();
       const step = e.shiftKey ? 1 : 0.1;

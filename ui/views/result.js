@@ -26,7 +26,10 @@ export function showResult(result, bytes) {
   els.resultImg.src = state.resultUrl;
   state.formatBytes = {};
   state.formatOver = {};
+  els.saveFormat.value = 'gif';
+  for (const option of els.saveFormat.options) option.disabled = false;
   redrawResult();
+  document.querySelector('.content')?.scrollTo(0, 0); // a queued GIF shown from further down
   setView('result');
   setStatus(t('Done'));
   els.save.focus();
@@ -68,6 +71,8 @@ async function measureFormats(jobId) {
       // Over the limit even at its lowest setting: said here, and left out of the Save dialog.
       if (err?.code === 'converted_over') {
         state.formatOver[format] = true;
+        const option = els.saveFormat.querySelector(`option[value="${format}"]`);
+        if (option) option.disabled = true;
         redrawResult();
       }
       // Otherwise saving in that format tries again and says what went wrong.
@@ -75,10 +80,14 @@ async function measureFormats(jobId) {
   }
 }
 
-/** The Save dialog's file types, each with its size once known: "WebP image (1.3 MB)". */
+/** The Save dialog's file types, each with its size once known: "WebP image (1.3 MB)"; the
+ * type chosen beside Save as… first (GTK's dialog does not change the name's extension when
+ * another type is picked in it: the name decides, so the name starts with the chosen one). */
 function saveFilters() {
   const sizes = { ...state.formatBytes, gif: state.result.bytes };
-  return FORMATS.filter((f) => !state.formatOver?.[f.format]).map((f) => ({
+  const chosen = els.saveFormat.value;
+  const ordered = [...FORMATS].sort((a, b) => (b.format === chosen) - (a.format === chosen));
+  return ordered.filter((f) => !state.formatOver?.[f.format]).map((f) => ({
     name: sizes[f.format] != null ? `${t(f.name)} (${formatBytes(sizes[f.format])})` : t(f.name),
     extensions: [f.format],
   }));
@@ -119,9 +128,15 @@ async function defaultSavePath() {
   const join = tauriApi()?.path?.join;
   if (typeof folder === 'string' && folder && join) {
     const path = await join(folder, state.result.suggestedName).catch(() => '');
-    if (path) return path;
+    if (path) return withFormat(path);
   }
-  return state.result.suggestedPath || state.result.suggestedName;
+  return withFormat(state.result.suggestedPath || state.result.suggestedName);
+}
+
+/** The suggested name with the chosen type's extension ("bikes 0-3.gif" → "bikes 0-3.mp4"). */
+function withFormat(path) {
+  const ext = els.saveFormat.value || 'gif';
+  return /\.gif$/i.test(path) ? path.replace(/\.gif$/i, `.${ext}`) : path;
 }
 
 /** The GIF on the clipboard: the animation itself and a file, as chat apps take a paste. */
@@ -160,8 +175,9 @@ export async function showInFolder() {
   if (!state.savedPath) return;
   try {
     await tauriApi().opener.revealItemInDir(state.savedPath);
-  } catch (err) {
-    showMessage(els.error, errorMessage(err));
+  } catch {
+    // The system's own words ("Failed to connect to address unix:path=…") help no one.
+    showMessage(els.error, t("Couldn't open a file manager here. The GIF is at {path}", { path: state.savedPath }));
   }
 }
 

@@ -141,7 +141,7 @@ function drawNote() {
   else if (!note && s) {
     if (s.from === 'none') note = t('No thumbnails: this server sends only whole files.');
     else if (s.from === 'storyboard') note = t("The site's own storyboard ({bytes})", { bytes: formatBytes(s.fetched) });
-    else if (s.fetched > 0) note = t('Thumbnails from keyframes: {bytes} fetched (at most {budget})', { bytes: formatBytes(s.fetched), budget: formatBytes(s.budget) });
+    else if (s.fetched > 0) note = t('Thumbnails from keyframes: {bytes} fetched', { bytes: formatBytes(s.fetched) });
   }
   els.timelineNote.textContent = note;
 }

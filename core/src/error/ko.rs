@@ -273,8 +273,8 @@ pub fn text(msg: &Msg) -> String {
             format!("이 동영상은 {length:.2}초밖에 되지 않습니다. GIF를 만들려면 최소 {MIN_LENGTH}초의 영상이 필요합니다.")
         }
         OnlyArtwork => "이 파일에는 동영상이 없고 첨부된 아트워크(노래의 앨범 표지 등)만 있습니다.".into(),
-        NoVideoStream { local: true } => "이 파일에는 동영상 스트림이 없습니다.".into(),
-        NoVideoStream { local: false } => "이 파일 또는 링크에는 동영상 스트림이 없습니다.".into(),
+        NoVideoStream { local: true } => "이 파일에는 동영상이 없습니다.".into(),
+        NoVideoStream { local: false } => "이 파일 또는 링크에는 동영상이 없습니다.".into(),
         SoundOnlyStreams => "이 파일 또는 링크에는 소리만 있고 동영상이 없습니다.".into(),
         SiteNoStream => "사이트에서 이 링크에 대해 gifgrab이 읽을 수 있는 동영상 스트림을 제공하지 않습니다.".into(),
         SiteFormUnreadable => "사이트에서 이 동영상을 gifgrab이 읽을 수 없는 형식으로만 제공합니다.".into(),

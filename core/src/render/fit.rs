@@ -161,9 +161,10 @@ pub fn worth_second_pass(chosen: &GifSpec, asked: &GifSpec, bytes: u64) -> bool 
 /// "480 → 400 px, quality 90 → 74": what fitting changed, for the user.
 pub fn describe_changes(original: &GifSpec, chosen: &GifSpec, source_width: u32) -> Option<String> {
     let mut parts = Vec::new();
-    let shown = |w: u32| if w == 0 { source_width } else { w };
-    if chosen.width != original.width {
-        parts.push(format!("{} → {} px", shown(original.width), shown(chosen.width)));
+    // Widths as made: a width asked over the picture's (or its crop's) was never that wide.
+    let (from, to) = (original.shown_width(source_width), chosen.shown_width(source_width));
+    if from != to {
+        parts.push(format!("{from} → {to} px"));
     }
     if chosen.fps != original.fps {
         parts.push(format!("{} → {} fps", original.fps, chosen.fps));
