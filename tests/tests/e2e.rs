@@ -593,6 +593,24 @@ fn answer_save_dialog(path: &Path, shot: &str) {
     answer_file_dialog("^Save GIF$", "ctrl+a", path, shot);
 }
 
+/// Accepts the GTK "Save GIF" dialog as it opened: the name and folder the window suggested.
+fn accept_save_dialog(shot: &str) {
+    let title = "^Save GIF$";
+    let found = xdotool(&["search", "--sync", "--onlyvisible", "--name", title]);
+    let window = found.lines().next().unwrap_or_else(|| panic!("no dialog titled {title}")).trim().to_string();
+    std::thread::sleep(Duration::from_millis(700)); // let the chooser settle
+    screen_shot(shot);
+    for _ in 0..4 {
+        let _ = Command::new("xdotool").args(["windowfocus", "--sync", &window]).status();
+        xdotool(&["key", "Return"]);
+        std::thread::sleep(Duration::from_millis(1500));
+        let open = Command::new("xdotool").args(["search", "--onlyvisible", "--name", title]).output().map(|o| !o.stdout.is_empty()).unwrap_or(false);
+        if !open {
+            return;
+        }
+    }
+}
+
 /// Answers the GTK file dialog titled `title` (a regex): `select` readies the text field
 /// (the name, or the location bar of an Open dialog), then `path` is typed and confirmed.
 fn answer_file_dialog(title: &str, select: &str, path: &Path, shot: &str) {
@@ -684,6 +702,17 @@ fn the_webp_and_mp4_sizes_show_and_a_webp_is_saved() {
         let as_shown = if bytes >= 1024 * 1024 { format!("{:.1} MB", bytes as f64 / 1048576.0) } else { format!("{} KB", (bytes as f64 / 1024.0).round()) };
         assert_eq!(shown, as_shown, "the result line's WebP size: {info:?}");
         assert_eq!(out_dir.names(), vec!["moment.webp"], "only the WebP in the folder");
+        // The type picker beside Save as… sets the name the dialog suggests (GTK's own type list
+        // leaves the name as it is): MP4 there, the suggestion accepted, an MP4 in that folder.
+        let picker = c.find(Locator::XPath("//select[@aria-label='Save as type']")).await.expect("the type picker");
+        picker.select_by_label("MP4").await.expect("choose MP4");
+        button(&c, "Save as…").await.click().await.expect("click Save as…");
+        run_blocking(move || accept_save_dialog("the_webp_and_mp4_sizes_show_and_a_webp_is_saved-mp4")).await;
+        let status = wait_text(&c, "[role=status]", 20.0, "saved as MP4", |t| t.starts_with("Saved to") && t.ends_with(".mp4")).await;
+        let mp4 = PathBuf::from(status.trim_start_matches("Saved to "));
+        assert_eq!(mp4.parent(), Some(out_dir.0.as_path()), "in the folder saved to last: {status}");
+        let (frames, size) = video_frame_times(&mp4);
+        assert_eq!((frames.len(), size), (30, (480, 270)), "an MP4 of the GIF's 30 frames");
     });
 }
 
@@ -1545,7 +1574,7 @@ fn history_lists_remakes_and_removes_a_gif() {
         let c = launcher.session(&[]).await;
         button(&c, "History").await.click().await.expect("open History");
         let row = wait_text(&c, "#history-list", UI_WAIT, "one GIF in the history", |t| t.contains("long")).await;
-        assert!(row.contains(&srv.url("long.mp4")) && row.contains("1:00.0–1:01.0") && row.contains("320 px") && row.contains("15 fps"), "{row}");
+        assert!(row.contains(&srv.url("long.mp4")) && row.contains("1:00.0–1:01.0") && row.contains("320×180") && row.contains("15 fps"), "{row}");
         let still = wait_new_image(&c, "GIF from long", "", UI_WAIT).await;
         assert!(still.width > 0 && still.width <= 160, "a small still: {} px", still.width);
         let items = c.find_all(Locator::Css("#history-list li")).await.unwrap();

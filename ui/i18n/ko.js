@@ -72,6 +72,8 @@ export const ko = {
   'Direction': '방향',
   'Forwards': '정방향',
   'Backwards': '역방향',
+  Bounce: '왕복',
+  Captions: '문구',
   'Bounce (there and back)': '왕복 (앞으로 갔다 되돌아오기)',
   'Top caption': '위쪽 문구',
   'Text at the top': '위에 넣을 문구',

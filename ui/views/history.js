@@ -32,8 +32,15 @@ export function recordSaved(path) {
 }
 
 function settingsLine(e) {
-  const width = e.spec.width ? `${e.spec.width} px` : t('Original');
-  return [width, `${e.spec.fps} fps`, `${t('Quality')} ${e.spec.quality}`, formatBytes(e.bytes)].join(' · ');
+  // The size as made (a crop or the source's own width may be smaller than the width asked).
+  const size = e.width && e.height ? `${e.width}×${e.height}` : e.spec.width ? `${e.spec.width} px` : t('Original');
+  const s = e.spec;
+  const edits = [
+    s.speed && s.speed !== 1 ? `${s.speed}×` : '',
+    s.direction === 'reverse' ? t('Backwards') : s.direction === 'bounce' ? t('Bounce') : '',
+    s.textTop || s.textBottom ? t('Captions') : '',
+  ].filter(Boolean);
+  return [size, `${s.fps} fps`, `${t('Quality')} ${s.quality}`, ...edits, formatBytes(e.bytes).replace(' ', '\u00a0')].join(' · ');
 }
 
 async function entryItem(e) {
