@@ -86,6 +86,15 @@ fn a_dropped_or_truncated_download_resumes_and_completes() {
     }
 }
 
+/// bikes.mp4 as a phone writes an MP4, its index last (`phone.mp4` in a folder of its own).
+fn phone_mp4(tag: &str) -> (TempDir, std::path::PathBuf) {
+    let dir = TempDir::new(tag);
+    let src = media("bikes.mp4");
+    let made = ffmpeg().arg("-i").arg(&src).args(["-c", "copy", "-movflags", "-faststart"]).arg(dir.path("phone.mp4")).status().unwrap();
+    assert!(made.success(), "could not re-mux the clip");
+    (dir, src)
+}
+
 #[test]
 fn a_server_that_ignores_range_still_gives_the_right_gif() {
     let srv = TestServer::start(media_dir()).unwrap();
@@ -99,10 +108,7 @@ fn a_server_that_ignores_range_still_gives_the_right_gif() {
     assert!(ssim(&first, &reference_frame(&media("long.mp4"), 10.0, 480, 270), 480, 270) > 0.85);
     // A phone's MP4 keeps its index last: read from the top it needs a seek back, so the file
     // is fetched whole once (a single plain request for it) and read from there.
-    let phone = TempDir::new("norange-phone");
-    let src = media("bikes.mp4");
-    let made = ffmpeg().arg("-i").arg(&src).args(["-c", "copy", "-movflags", "-faststart"]).arg(phone.path("phone.mp4")).status().unwrap();
-    assert!(made.success());
+    let (phone, src) = phone_mp4("norange-phone");
     let srv = TestServer::start(&phone.0).unwrap();
     srv.set_fault(Fault::IgnoreRange);
     let t = token("norange-phone");
@@ -119,10 +125,7 @@ fn a_server_that_ignores_range_still_gives_the_right_gif() {
 #[test]
 fn the_window_previews_a_file_from_a_server_without_range() {
     use gifgrab_core::session::Session;
-    let phone = TempDir::new("norange-window");
-    let src = media("bikes.mp4");
-    let made = ffmpeg().arg("-i").arg(&src).args(["-c", "copy", "-movflags", "-faststart"]).arg(phone.path("phone.mp4")).status().unwrap();
-    assert!(made.success());
+    let (phone, src) = phone_mp4("norange-window");
     let srv = TestServer::start(&phone.0).unwrap();
     srv.set_fault(Fault::IgnoreRange);
     let session = Session::new(Ok(sidecars()));

@@ -539,3 +539,18 @@ mod tests {
         }
     }
 }
+
+/// An HTTP client for media bytes whose every request goes through the guard at `proxy`, with
+/// ffmpeg's own patience: a server silent 10 s into a read has stalled.
+pub fn media_agent(proxy: &str) -> Option<ureq::Agent> {
+    let proxy = ureq::Proxy::new(proxy).ok()?;
+    let agent = ureq::Agent::config_builder()
+        .proxy(Some(proxy))
+        .http_status_as_error(false)
+        .max_redirects(8)
+        .timeout_connect(Some(std::time::Duration::from_secs(10)))
+        .timeout_recv_response(Some(std::time::Duration::from_secs(20)))
+        .timeout_per_read(Some(std::time::Duration::from_secs(10)))
+        .build();
+    Some(agent.into())
+}

@@ -8,7 +8,6 @@ use crate::source::guard::Guard;
 use crate::source::input::Input;
 use std::io::{Read, Write};
 use std::path::PathBuf;
-use std::time::Duration;
 
 /// Larger files are not fetched whole for a GIF: ffmpeg's own error stands.
 pub const LIMIT: u64 = 2_000_000_000;
@@ -40,16 +39,7 @@ pub fn fetch(input: &Input, limit: u64, cancel: &CancelToken) -> Result<Whole> {
     let failed = |detail: String| -> Error { Msg::internal(format!("fetching the whole file: {detail}")).into() };
     let origin = if input.origin.is_empty() { &input.location } else { &input.origin };
     let guard = Guard::start(origin).map_err(|e| failed(e.to_string()))?;
-    let proxy = ureq::Proxy::new(&guard.proxy_url()).map_err(|e| failed(e.to_string()))?;
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .proxy(Some(proxy))
-        .http_status_as_error(false)
-        .max_redirects(8)
-        .timeout_connect(Some(Duration::from_secs(10)))
-        .timeout_recv_response(Some(Duration::from_secs(20)))
-        .timeout_per_read(Some(Duration::from_secs(10)))
-        .build()
-        .into();
+    let agent = crate::source::guard::media_agent(&guard.proxy_url()).ok_or_else(|| failed("no proxy".into()))?;
     let mut request = agent.get(&input.location);
     for (name, value) in &input.headers {
         request = request.header(name.as_str(), value.as_str());

@@ -3,7 +3,6 @@
 
 use super::store::Version;
 use std::io::Read;
-use std::time::Duration;
 
 pub struct Upstream {
     agent: ureq::Agent,
@@ -26,17 +25,7 @@ pub struct Failed(pub u16);
 impl Upstream {
     /// `proxy`: the network guard's URL, which every request goes through.
     pub fn new(location: &str, headers: &[(String, String)], proxy: &str) -> Option<Upstream> {
-        let proxy = ureq::Proxy::new(proxy).ok()?;
-        let agent: ureq::Agent = ureq::Agent::config_builder()
-            .proxy(Some(proxy))
-            .http_status_as_error(false)
-            .max_redirects(8)
-            .timeout_connect(Some(Duration::from_secs(10)))
-            .timeout_recv_response(Some(Duration::from_secs(20)))
-            // As ffmpeg's own -rw_timeout: a server silent this long has stalled.
-            .timeout_per_read(Some(Duration::from_secs(10)))
-            .build()
-            .into();
+        let agent = crate::source::guard::media_agent(proxy)?;
         Some(Upstream { agent, location: location.to_string(), headers: headers.to_vec() })
     }
 
