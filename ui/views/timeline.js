@@ -182,7 +182,9 @@ export function drawTimeline() {
 function zoomIn() {
   const duration = knownDuration();
   const length = Math.max(state.end - state.start, MIN_LENGTH);
-  const pad = Math.max(length, 2);
+  // Half the moment's length each side (at least 1 s): the moment fills half the strip, so
+  // even on a short clip the view narrows and a handle moves in finer steps.
+  const pad = Math.max(length / 2, 1);
   tl.zoomed = true;
   tl.view = { from: Math.max(0, state.start - pad), to: Math.min(duration, state.end + pad) };
   drawCells();
