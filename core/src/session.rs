@@ -21,6 +21,15 @@ use std::sync::{Arc, Mutex};
 
 /// The app's work folders (and the command line's, for a WebP or MP4): `<prefix><pid>-…`.
 pub const WORK_PREFIX: &str = "gifgrab-app-";
+
+/// A work folder for one task, gone when dropped; named as the app's, so a killed run's is
+/// removed at the app's next start.
+pub fn scratch_folder() -> Result<tempfile::TempDir> {
+    tempfile::Builder::new()
+        .prefix(&format!("{WORK_PREFIX}{}-", std::process::id()))
+        .tempdir()
+        .map_err(|e| crate::error::Error::from_write(&e, &std::env::temp_dir()))
+}
 /// A loaded source's media URL is renewed when less than this is left of its life.
 const SOURCE_MARGIN_SECS: u64 = 600;
 
@@ -255,7 +264,7 @@ impl Session {
         Ok(fresh)
     }
 
-    /// Previews, the timeline and estimates read a remote file with bounded range requests,
+    /// Previews and estimates read a remote file with bounded range requests,
     /// which a server that ignores Range garbles. Asked once (one byte), such a file is fetched
     /// whole (the window's background work, not this slot's: a newer preview does not restart
     /// it) and read locally from then on, by the GIF too.

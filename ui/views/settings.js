@@ -75,7 +75,7 @@ async function loadProfiles() {
 /** "bundled" or "updated (stable)", from the Rust side's English, in the window's language. */
 function ytdlpSource(text) {
   const updated = /^updated \((.*)\)$/.exec(text || '');
-  return updated ? t('updated ({channel})', { channel: updated[1] }) : t(text === 'bundled' ? 'bundled' : (text || 'unknown'));
+  return updated ? t('updated ({channel})', { channel: updated[1] }) : t(text || 'unknown');
 }
 
 function showVersions(v) {

@@ -146,7 +146,8 @@ fn target_of(output: Option<PathBuf>) -> Target {
 }
 
 fn run(args: Job) -> Result<(), Error> {
-    let source = crate::source::link::parse_source(&args.source)?.source;
+    let parsed = crate::source::link::parse_source(&args.source)?;
+    let source = parsed.source.clone();
     let sidecars = Sidecars::locate()?;
     let target = target_of(args.output);
     let cancel = CancelToken::new();
@@ -156,7 +157,7 @@ fn run(args: Job) -> Result<(), Error> {
     let req_limit = args.spec.max_bytes;
     let mut req = Request { spec: args.spec, overwrite: args.overwrite, sign_in: args.sign_in };
     if args.range_from_link {
-        (req.spec.start, req.spec.end) = link_range(&sidecars, &args.source, &req, &cancel)?;
+        (req.spec.start, req.spec.end) = link_range(&sidecars, &parsed, &req, &cancel)?;
         req.spec.validate()?;
     }
     if args.estimate {
@@ -218,11 +219,7 @@ fn converted(
     bar: &Bar,
 ) -> Result<(pipeline::Made, Option<u64>), Error> {
     pipeline::refuse_existing(file, req.overwrite)?;
-    // Named as the app's work folders, so a killed run's is removed at the app's next start.
-    let work = tempfile::Builder::new()
-        .prefix(&format!("{}{}-", crate::session::WORK_PREFIX, std::process::id()))
-        .tempdir()
-        .map_err(|e| Error::from_write(&e, &std::env::temp_dir()))?;
+    let work = crate::session::scratch_folder()?;
     let gif = pipeline::make_gif(sidecars, source, req, &Target::File(work.path().join("clip.gif")), cancel, &|p| bar.show(&p))?;
     bar.show(&pipeline::Progress { stage: pipeline::Stage::Converting, done: 0, total: 0, site: None });
     let out = convert::convert(sidecars, &gif.path, format, file, req.overwrite, req.spec.max_bytes, cancel)?;
@@ -237,8 +234,7 @@ fn converted(
 
 /// The part a link names when no --start/--end were given: a YouTube clip's (asked of the
 /// site), or 3 s from its `t=`.
-fn link_range(sidecars: &Sidecars, text: &str, req: &Request, cancel: &CancelToken) -> Result<(f64, f64), Error> {
-    let parsed = crate::source::link::parse_source(text)?;
+fn link_range(sidecars: &Sidecars, parsed: &crate::source::link::ParsedSource, req: &Request, cancel: &CancelToken) -> Result<(f64, f64), Error> {
     if let Some(start) = parsed.start_hint {
         return Ok((start, start + args::DEFAULT_LENGTH));
     }

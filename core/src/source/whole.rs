@@ -52,11 +52,7 @@ pub fn fetch(input: &Input, limit: u64, cancel: &CancelToken) -> Result<Whole> {
     if length.is_some_and(|l| l > limit) {
         return Err(failed("too large to fetch whole".into()));
     }
-    // Named as the app's work folders, so a killed run's is removed at the app's next start.
-    let dir = tempfile::Builder::new()
-        .prefix(&format!("{}{}-", crate::session::WORK_PREFIX, std::process::id()))
-        .tempdir()
-        .map_err(|e| Error::from_write(&e, &std::env::temp_dir()))?;
+    let dir = crate::session::scratch_folder()?;
     let path = dir.path().join("whole");
     let mut file = std::fs::File::create(&path).map_err(|e| Error::from_write(&e, dir.path()))?;
     let mut body = response.into_body().into_reader().take(limit + 1);
