@@ -14,7 +14,7 @@ export function grabElements() {
     'plays-for', 'crop-shapes', 'crop-fields', 'crop-w', 'crop-h', 'crop-x', 'crop-y', 'crop-box', 'crop-shade', 'crop-hint',
     'speed', 'direction', 'text-top', 'text-bottom', 'text-style', 'edit-error', 'subs', 'subs-note',
     'timeline', 'timeline-scale', 'timeline-note', 'timeline-zoom', 'timeline-track', 'timeline-strip', 'timeline-range',
-    'timeline-start', 'timeline-end', 'timeline-hover', 'play-moment', 'moment-loop-box', 'moment-loop', 'moment-loop-close',
+    'timeline-start', 'timeline-end', 'timeline-hover', 'play-moment', 'moment-loop-box', 'moment-loop', 'moment-loop-close', 'moment-loop-error',
     'queue', 'queue-list', 'queue-added', 'add-queue',
   ]) {
     els[id.replace(/-(\w)/g, (_, c) => c.toUpperCase())] = $(id);

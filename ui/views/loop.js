@@ -3,7 +3,7 @@
 
 import { t } from '../lib/i18n.js';
 import { invoke, errorMessage, blobUrl } from '../lib/backend.js';
-import { els } from '../lib/dom.js';
+import { els, showMessage } from '../lib/dom.js';
 import { state } from '../state.js';
 import { ready } from './form.js';
 import { currentSpec } from './options.js';
@@ -17,6 +17,7 @@ async function play() {
   const seq = ++loop.seq;
   loop.key = JSON.stringify(spec);
   loop.busy = true;
+  showMessage(els.momentLoopError, '');
   drawLoopButton();
   try {
     const bytes = await invoke('preview_loop', { id: video.id, spec });
@@ -24,7 +25,8 @@ async function play() {
     show(blobUrl(bytes, 'image/gif'));
   } catch (err) {
     if (seq !== loop.seq || err?.kind === 'cancelled') return;
-    els.timelineNote.textContent = t("Couldn't play the moment: {error}", { error: errorMessage(err) });
+    // Its own line: the strip's note is rewritten as thumbnails come.
+    showMessage(els.momentLoopError, t("Couldn't play the moment: {error}", { error: errorMessage(err) }));
   } finally {
     if (seq === loop.seq) {
       loop.busy = false;
@@ -44,6 +46,7 @@ function show(url) {
 /** Puts the loop away; whether one was showing or coming (Escape then has done its job). */
 export function stopLoop() {
   const showing = !els.momentLoopBox.hidden || loop.busy;
+  showMessage(els.momentLoopError, '');
   loop.seq++;
   loop.busy = false;
   show(null);
