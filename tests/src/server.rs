@@ -408,6 +408,7 @@ impl Connection {
                     self.shared.requests.fetch_add(1, Ordering::SeqCst);
                     self.begin_log(None);
                     let _ = self.send_simple(400, false, true, &[]);
+                    self.linger();
                     break;
                 }
                 ReadOutcome::Request(req) => {
@@ -421,6 +422,22 @@ impl Connection {
             }
         }
         let _ = self.stream.shutdown(Shutdown::Both);
+    }
+
+    /// After refusing a request: closes the sending side and reads what the client still sends
+    /// for a moment, so the refusal arrives (closing with unread bytes would reset it away).
+    fn linger(&mut self) {
+        let _ = self.stream.shutdown(Shutdown::Write);
+        let until = Instant::now() + Duration::from_millis(500);
+        let mut tmp = [0u8; 8192];
+        while Instant::now() < until && !self.shared.stopping() {
+            match self.stream.read(&mut tmp) {
+                Ok(0) => break,
+                Ok(_) => {}
+                Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut | io::ErrorKind::Interrupted) => {}
+                Err(_) => break,
+            }
+        }
     }
 
     /// Reads more bytes into `buf`. Returns `Ok(false)` when the connection should close.
@@ -464,6 +481,11 @@ impl Connection {
                 .count();
             if skip > 0 {
                 self.buf.drain(..skip);
+            }
+            // A request starts with a method; anything else (a TLS hello on this plain port) is
+            // refused at once, as nginx and Apache do, not after waiting for a head.
+            if self.buf.first().is_some_and(|b| !b.is_ascii_alphabetic()) {
+                return ReadOutcome::Bad;
             }
             if let Some((head_len, consumed)) = find_head_end(&self.buf) {
                 let head = String::from_utf8_lossy(&self.buf[..head_len]).into_owned();
@@ -1452,6 +1474,8 @@ mod tests {
             b"GET\r\n\r\n",
             b"GET / HTTP/1.1\r\nNoColonHeader\r\n\r\n",
             b"GET /video.mp4 HTTP/1.1\r\nContent-Length: x\r\n\r\n",
+            // The start of a TLS hello: no line ends to wait for.
+            b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03",
         ] {
             let mut s = TcpStream::connect(("127.0.0.1", server.port())).unwrap();
             s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();

@@ -406,6 +406,19 @@ fn a_web_page_with_a_video_goes_through_yt_dlp() {
     let out = run(&[&srv.url("gone.html"), "--start", "2", "--end", "3"], &dir);
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(kind_and_code(&stderr(&out)).0, "not_found", "{}", stderr(&out));
+    // An https link to this plain-http server: said as such, at once, and not "YouTube has
+    // changed" (yt-dlp asks for a bug report after this failure).
+    // The same for a link straight to the file (ffmpeg's side).
+    for name in ["page.html", "clip.mp4"] {
+        let secure = srv.url(name).replacen("http://", "https://", 1);
+        let began = std::time::Instant::now();
+        let out = run(&[&secure, "--start", "2", "--end", "3"], &dir);
+        let said = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{said}");
+        assert!(said.contains("did not answer as a secure (https) server") && !said.contains("YouTube"), "{name}: {said}");
+        assert!(began.elapsed().as_secs() < 30, "{name}: no wait for a stall: {:?}", began.elapsed());
+        assert_eq!(dir.names().len(), 1, "nothing more written: {:?}", dir.names());
+    }
 }
 
 #[test]

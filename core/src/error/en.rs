@@ -219,6 +219,8 @@ pub fn text(msg: &Msg) -> String {
         SiteRateLimited => "The site is rate-limiting requests (429). Wait a minute and try again.".into(),
         SiteServerError => "The video site had a server error (5xx). Try again in a moment.".into(),
         SiteUnreachable => "Could not reach the video site. Check your internet connection and try again.".into(),
+        SiteTls { certificate: true } => "The site's security certificate could not be verified, so gifgrab did not connect. Check the link's address and this computer's date and time.".into(),
+        SiteTls { certificate: false } => "The site did not answer as a secure (https) server. Check the link; if the address is right, the site may only work with http://.".into(),
         UpdateDamaged { keeps } => format!(
             "The downloaded yt-dlp was damaged or tampered with on the way (its SHA-256 does not match the release's {}); nothing was changed. {}",
             crate::tools::ytdlp_update::SUMS,
@@ -246,8 +248,9 @@ pub fn text(msg: &Msg) -> String {
         SiteFormUnreadable => "The site offers this video only in a form gifgrab cannot read.".into(),
         SoundOnlyLink => "This link has sound only, no video.".into(),
 
-        YtdlpOutdated => {
-            format!("YouTube has changed in a way this version of video support (yt-dlp) cannot handle yet. {UPDATE_HOW}")
+        YtdlpOutdated { youtube } => {
+            let site = if *youtube { "YouTube" } else { "The video site" };
+            format!("{site} has changed in a way this version of video support (yt-dlp) cannot handle yet. {UPDATE_HOW}")
         }
 
         SitePage { detail } => format!("The video site's page could not be read: {}", printable(detail)),

@@ -251,6 +251,8 @@ pub fn text(msg: &Msg) -> String {
         SiteRateLimited => "사이트에서 요청 수를 제한하고 있습니다(429). 잠시 기다린 뒤 다시 시도하세요.".into(),
         SiteServerError => "동영상 사이트에 서버 오류가 발생했습니다(5xx). 잠시 후 다시 시도하세요.".into(),
         SiteUnreachable => "동영상 사이트에 연결할 수 없습니다. 인터넷 연결을 확인한 뒤 다시 시도하세요.".into(),
+        SiteTls { certificate: true } => "사이트의 보안 인증서를 확인할 수 없어 연결하지 않았습니다. 링크 주소와 이 컴퓨터의 날짜·시간을 확인하세요.".into(),
+        SiteTls { certificate: false } => "사이트가 보안(https) 서버로 응답하지 않았습니다. 링크를 확인하세요. 주소가 맞다면 이 사이트는 http://로만 열릴 수 있습니다.".into(),
         UpdateDamaged { keeps } => format!(
             "다운로드한 yt-dlp가 전송 중에 손상되었거나 변조되었습니다(SHA-256 값이 릴리스의 {} 파일과 다름). {UNCHANGED} {}",
             crate::tools::ytdlp_update::SUMS,
@@ -280,8 +282,9 @@ pub fn text(msg: &Msg) -> String {
         SiteFormUnreadable => "사이트에서 이 동영상을 gifgrab이 읽을 수 없는 형식으로만 제공합니다.".into(),
         SoundOnlyLink => "이 링크에는 소리만 있고 동영상은 없습니다.".into(),
 
-        YtdlpOutdated => {
-            format!("YouTube가 바뀌어 현재 버전의 동영상 지원(yt-dlp)으로는 아직 처리할 수 없습니다. {UPDATE_HOW}")
+        YtdlpOutdated { youtube } => {
+            let site = if *youtube { "YouTube가" } else { "동영상 사이트가" };
+            format!("{site} 바뀌어 현재 버전의 동영상 지원(yt-dlp)으로는 아직 처리할 수 없습니다. {UPDATE_HOW}")
         }
 
         SitePage { detail } => format!("동영상 사이트의 페이지를 읽을 수 없습니다: {}", printable(detail)),

@@ -109,6 +109,8 @@ pub enum Msg {
     SiteRateLimited,
     SiteServerError,
     SiteUnreachable,
+    /// A secure (https) connection that failed: the certificate, or a server not speaking TLS.
+    SiteTls { certificate: bool },
     UpdateDamaged { keeps: InUse },
     ReleaseHttpError { status: u16, url: String, keeps: InUse },
     ReleaseUnreachable { detail: String, keeps: InUse },
@@ -130,7 +132,8 @@ pub enum Msg {
     SiteFormUnreadable,
     SoundOnlyLink,
     // outdated
-    YtdlpOutdated,
+    /// `youtube`: the site is YouTube (its message names it).
+    YtdlpOutdated { youtube: bool },
     // site_error
     SitePage { detail: String },
     // bad_media
@@ -264,11 +267,11 @@ impl Msg {
             | WaitTooLong { .. } => "forbidden",
             BotCheck { .. } | AgeRestricted { .. } | MembersOnly { .. } | SignInAsked => "sign_in_required",
             RateLimited { .. } | ServerError { .. } | RedirectLoop { .. } | RedirectsToItself { .. } | ConnectionDropped { .. }
-            | NoConnection { .. } | Stalled { .. } | DownloadCut | SiteRateLimited | SiteServerError | SiteUnreachable
+            | NoConnection { .. } | Stalled { .. } | DownloadCut | SiteRateLimited | SiteServerError | SiteUnreachable | SiteTls { .. }
             | UpdateDamaged { .. } | ReleaseHttpError { .. } | ReleaseUnreachable { .. } => "network",
             NotStartedYet | LiveNow => "live_stream",
             OnlyArtwork | StillPicture | NoVideoStream { .. } | SoundOnlyStreams | SiteNoStream | SiteFormUnreadable | SoundOnlyLink => "no_video",
-            YtdlpOutdated => "outdated",
+            YtdlpOutdated { .. } => "outdated",
             SitePage { .. } => "site_error",
             OtherProtocol { .. } | UnknownCodec { .. } | Unreadable { .. } | FfmpegSaid { .. } | SizeChanges | CutShort { .. }
             | FileEndsEarly | NothingToMeasure => "bad_media",

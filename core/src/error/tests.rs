@@ -47,7 +47,7 @@ fn samples() -> Vec<Msg> {
         SpeedRange, NotASpeed { text: s("fast") }, CropEmpty, NotACrop { text: s("1:2") },
         CropOutside { width: 320, height: 240, x: 400, y: 0, frame_width: 640, frame_height: 272 }, AspectInvalid,
         NotAnAspect { text: s("square") }, CaptionTooLong { top: true, chars: 10_000 }, NotPlays { text: s("many") },
-        NotWhole { setting: Setting::Fps, text: s("0.5") }, StillPicture, VideoTooShort { length: 0.04 }, CopyProtected,
+        NotWhole { setting: Setting::Fps, text: s("0.5") }, StillPicture, VideoTooShort { length: 0.04 }, CopyProtected, SiteTls { certificate: true },
         NoSuchSubtitles { path: s("a.srt") }, NotSubtitles { path: s("notes.srt") },
         NoSubsInLanguage { lang: s("fr"), available: vec![s("en"), s("ko (auto)")] }, SubsTooLong, ClipboardRefused, DragRefused,
         CacheNotCleared { detail: s("permission denied") },
@@ -68,7 +68,7 @@ fn samples() -> Vec<Msg> {
         ReleaseUnreachable { detail: s("refused"), keeps: keeps.clone() },
         NotStartedYet, LiveNow,
         OnlyArtwork, NoVideoStream { local: true }, SoundOnlyStreams, SiteNoStream, SiteFormUnreadable, SoundOnlyLink,
-        YtdlpOutdated, SitePage { detail: s("[foo] odd") },
+        YtdlpOutdated { youtube: true }, SitePage { detail: s("[foo] odd") },
         OtherProtocol { doing }, UnknownCodec { doing }, Unreadable { doing }, FfmpegSaid { doing, detail: s("odd") },
         SizeChanges, CutShort { length: 10.0, start: 8.0 }, FileEndsEarly, NothingToMeasure,
         FramesTooLarge { width: 8000, height: 6000 }, FramesTooLargeSaid { size: s("8000x6000") },
@@ -112,7 +112,7 @@ fn ordinal(m: &Msg) -> usize {
         DownloadCut => 68, SiteRateLimited => 69, SiteServerError => 70, SiteUnreachable => 71, UpdateDamaged { .. } => 72,
         ReleaseHttpError { .. } => 73, ReleaseUnreachable { .. } => 74, NotStartedYet => 75, LiveNow => 76, OnlyArtwork => 77,
         NoVideoStream { .. } => 78, SoundOnlyStreams => 79, SiteNoStream => 80, SiteFormUnreadable => 81, SoundOnlyLink => 82,
-        YtdlpOutdated => 83, SitePage { .. } => 84, OtherProtocol { .. } => 85, UnknownCodec { .. } => 86, Unreadable { .. } => 87,
+        YtdlpOutdated { .. } => 83, SitePage { .. } => 84, OtherProtocol { .. } => 85, UnknownCodec { .. } => 86, Unreadable { .. } => 87,
         FfmpegSaid { .. } => 88, SizeChanges => 89, CutShort { .. } => 90, FileEndsEarly => 91, NothingToMeasure => 92,
         FramesTooLarge { .. } => 93, FramesTooLargeSaid { .. } => 94, OverTwice { .. } => 95, CameOutOver { .. } => 96,
         GifTooLarge { .. } => 97, CannotFit { .. } => 98, DownloadTooLarge { .. } => 99, ToolMissing { .. } => 100,
@@ -127,7 +127,7 @@ fn ordinal(m: &Msg) -> usize {
         PlaysTooLong { .. } => 135, FontUnloadable { .. } => 136,
         NoSuchSubtitles { .. } => 137, NotSubtitles { .. } => 138, NoSubsInLanguage { .. } => 139, SubsTooLong => 140, ClipboardRefused => 141, DragRefused => 142,
         ConvertedOver { .. } => 143, ConvertFailed { .. } => 144, CacheNotCleared { .. } => 145,
-        NotWhole { .. } => 146, StillPicture => 147, VideoTooShort { .. } => 148, CopyProtected => 149,
+        NotWhole { .. } => 146, StillPicture => 147, VideoTooShort { .. } => 148, CopyProtected => 149, SiteTls { .. } => 150,
     }
 }
 
@@ -137,7 +137,7 @@ fn every_message_has_words_a_code_and_a_known_kind() {
     let samples = samples();
     let mut seen: Vec<usize> = samples.iter().map(ordinal).collect();
     seen.sort_unstable();
-    assert_eq!(seen, (0..=149).collect::<Vec<_>>(), "one sample of every message");
+    assert_eq!(seen, (0..=150).collect::<Vec<_>>(), "one sample of every message");
     let mut codes = std::collections::HashSet::new();
     for msg in samples {
         let e = Error(msg.clone());
@@ -151,7 +151,7 @@ fn every_message_has_words_a_code_and_a_known_kind() {
         let fields = serde_json::to_value(&msg).unwrap();
         assert_eq!(wire["args"], fields["args"], "{msg:?}");
     }
-    assert_eq!(codes.len(), 150);
+    assert_eq!(codes.len(), 151);
 }
 
 #[test]

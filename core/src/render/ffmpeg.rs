@@ -315,6 +315,8 @@ pub fn classify(stderr: &str, doing: Doing, remote: bool) -> Error {
         Msg::RedirectLoop { doing }
     } else if has(&["not on whitelist", "protocol not found", "unsupported protocol", "forbidden protocol"]) {
         Msg::OtherProtocol { doing }
+    } else if let Some(certificate) = crate::source::guard::tls_failure(&l) {
+        Msg::SiteTls { certificate }
     } else if has(&[
         "connection refused", "connection reset", "timed out", "timeout", "network is unreachable",
         "failed to resolve", "name or service not known", "end of file", "i/o error", "input/output error",

@@ -470,6 +470,20 @@ pub fn refusal(log: &str, doing: Doing) -> Option<Error> {
     named(UNREACHABLE).map(|place| Msg::NoConnection { doing, place }.into())
 }
 
+/// A secure connection that failed: Some(true) for a certificate the system does not trust,
+/// Some(false) for a server that does not speak TLS at all (an https link to an http port).
+/// `l` is yt-dlp's or ffmpeg's log, lower-cased.
+pub fn tls_failure(l: &str) -> Option<bool> {
+    let any = |needles: &[&str]| needles.iter().any(|n| l.contains(n));
+    if any(&["certificate_verify_failed", "certificate verify failed", "hostname mismatch", "self-signed certificate", "self signed certificate", "certificate has expired"]) {
+        Some(true)
+    } else if any(&["wrong_version_number", "wrong version number", "record layer failure", "packet_length_too_long", "ssl: http_request"]) {
+        Some(false)
+    } else {
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

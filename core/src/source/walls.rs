@@ -36,8 +36,11 @@ pub fn classify(stderr: &str, code: Option<i32>, sign_in: &SignIn) -> Error {
         Msg::NotStartedYet
     } else if has(&["is live", "live stream", "currently live", "this live event"]) {
         Msg::LiveNow
-    } else if outdated(&l, youtube) {
-        Msg::YtdlpOutdated
+    } else if let Some(certificate) = crate::source::guard::tls_failure(&l) {
+        Msg::SiteTls { certificate }
+    // yt-dlp asks for a bug report after some network failures too: those are not a changed site.
+    } else if !has(CONNECTION_FAILURES) && outdated(&l, youtube) {
+        Msg::YtdlpOutdated { youtube }
     } else if has(&["http error 404", "http error 410", "not found", "video unavailable", "has been removed", "does not exist", "no longer available", "terminated"]) {
         Msg::VideoNotFound
     } else if has(&["http error 403", "forbidden"]) {
@@ -48,11 +51,7 @@ pub fn classify(stderr: &str, code: Option<i32>, sign_in: &SignIn) -> Error {
         Msg::SiteRateLimited
     } else if has(&["http error 5", "internal server error", "service unavailable", "bad gateway"]) {
         Msg::SiteServerError
-    } else if has(&[
-        "unable to download", "urlopen error", "connection refused", "timed out", "name or service not known",
-        "temporary failure in name resolution", "network is unreachable", "connection reset", "failed to resolve",
-        "remote end closed", "nodename nor servname", "ssl",
-    ]) {
+    } else if has(CONNECTION_FAILURES) || has(&["unable to download", "ssl"]) {
         Msg::SiteUnreachable
     } else if has(&["requested format is not available", "no video formats", "only images are available"]) {
         Msg::SiteNoStream
@@ -62,6 +61,12 @@ pub fn classify(stderr: &str, code: Option<i32>, sign_in: &SignIn) -> Error {
         Msg::SitePage { detail: line }
     })
 }
+
+/// The words of a connection that failed on the way (never the site's own answer).
+const CONNECTION_FAILURES: &[&str] = &[
+    "urlopen error", "connection refused", "timed out", "name or service not known", "temporary failure in name resolution",
+    "network is unreachable", "connection reset", "failed to resolve", "remote end closed", "nodename nor servname", "[errno",
+];
 
 /// How a yt-dlp too old for the site fails: YouTube's formats or challenges it can no longer
 /// read, or an extractor that no longer matches the page. Walls and networks never count.
@@ -102,6 +107,10 @@ mod tests {
             ("ERROR: [generic] x: Unable to download webpage: HTTP Error 500: Internal Server Error", "network"),
             ("ERROR: [generic] x: Unable to download webpage: [Errno 111] Connection refused", "network"),
             ("ERROR: Unsupported URL: https://example.com/", "invalid_link"),
+            // A network failure with yt-dlp's bug-report tail is still a network failure.
+            ("ERROR: [generic] x: Unable to download webpage: <urlopen error [Errno 104] Connection reset by peer>; please report this issue on  https://github.com/yt-dlp/yt-dlp/issues?q= , filling out the appropriate issue template.", "network"),
+            ("ERROR: [generic] x: Unable to download webpage: [SSL: WRONG_VERSION_NUMBER] wrong version number (_ssl.c:1006) (caused by SSLError('[SSL: WRONG_VERSION_NUMBER] wrong version number (_ssl.c:1006)')); please report this issue on  https://github.com/yt-dlp/yt-dlp/issues?q= ", "network"),
+            ("ERROR: [generic] x: Unable to download webpage: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: self-signed certificate (_ssl.c:1006)", "network"),
             ("ERROR: [foo] x: Something odd happened", "site_error"),
             ("", "sidecar"),
         ];
@@ -122,6 +131,13 @@ mod tests {
         assert!(private.contains("private") && !private.contains("ask its owner"), "{private}");
         let old = classify("ERROR: [youtube] abc: Requested format is not available", Some(1), &off).to_string();
         assert!(old.contains("--update-yt-dlp"), "{old}");
+        assert!(old.starts_with("YouTube has changed"), "{old}");
+        let vimeo = classify("ERROR: [vimeo] 123: Unable to extract info; please report this issue on https://github.com/yt-dlp/yt-dlp/issues", Some(1), &off).to_string();
+        assert!(vimeo.starts_with("The video site has changed") && vimeo.contains("--update-yt-dlp"), "another site is not called YouTube: {vimeo}");
+        let plain = classify("ERROR: [generic] x: Unable to download webpage: [SSL: WRONG_VERSION_NUMBER] wrong version number (_ssl.c:1006); please report this issue", Some(1), &off).to_string();
+        assert!(plain.contains("did not answer as a secure (https) server") && plain.contains("http://"), "{plain}");
+        let untrusted = classify("ERROR: [generic] x: Unable to download webpage: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: self-signed certificate (_ssl.c:1006)", Some(1), &off).to_string();
+        assert!(untrusted.contains("security certificate could not be verified"), "{untrusted}");
         let network = classify("ERROR: [youtube] abc: Unable to download API page: [Errno 111] Connection refused", Some(1), &off);
         assert_eq!(network.kind(), "network", "walls and networks never ask for an update");
     }
