@@ -69,8 +69,15 @@ pub fn parse_source(text: &str) -> Result<ParsedSource> {
 }
 
 fn parse_url(raw: &str) -> Result<ParsedSource> {
-    let url = url::Url::parse(raw)
+    let mut url = url::Url::parse(raw)
         .map_err(|e| Msg::LinkMalformed { detail: e.to_string() })?;
+    // A link copied from search results, a consent page or a share wrapper carries the video's.
+    for _ in 0..3 {
+        match unwrapped(&url) {
+            Some(inner) => url = inner,
+            None => break,
+        }
+    }
     let host = match url.host_str() {
         Some(h) if !h.is_empty() => h.to_ascii_lowercase(),
         _ => return Err(Msg::NoHost.into()),
@@ -82,6 +89,26 @@ fn parse_url(raw: &str) -> Result<ParsedSource> {
     let mut clean = url.clone();
     clean.set_fragment(None);
     Ok(ParsedSource { source: Source::Url(clean.into()), start_hint })
+}
+
+/// The link inside a redirect wrapper: Google's `/url?q=`, YouTube's `/redirect?q=`, its
+/// consent page's `continue=`, its `attribution_link?u=` (a path), Facebook's `l.php?u=`.
+fn unwrapped(url: &url::Url) -> Option<url::Url> {
+    let host = url.host_str()?.to_ascii_lowercase();
+    let path = url.path();
+    let google = host.starts_with("www.google.") || host.starts_with("google.");
+    let key = match () {
+        _ if google && path == "/url" => ["q", "url"].as_slice(),
+        _ if YOUTUBE_HOSTS.contains(&host.as_str()) && path == "/redirect" => &["q"],
+        _ if YOUTUBE_HOSTS.contains(&host.as_str()) && path == "/attribution_link" => &["u"],
+        _ if host == "consent.youtube.com" || host == "consent.google.com" => &["continue"],
+        _ if matches!(host.as_str(), "l.facebook.com" | "lm.facebook.com" | "l.messenger.com") && path == "/l.php" => &["u"],
+        _ => return None,
+    };
+    let inner = key.iter().find_map(|k| url.query_pairs().find(|(name, _)| name == k).map(|(_, v)| v.into_owned()))?;
+    // An attribution link's target is a path on YouTube itself.
+    let inner = url.join(&inner).ok()?;
+    matches!(inner.scheme(), "http" | "https").then_some(inner)
 }
 
 const YOUTUBE_HOSTS: &[&str] = &[

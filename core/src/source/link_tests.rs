@@ -28,12 +28,32 @@ fn youtube_links_in_every_form() {
         ("youtube.com/watch?v=dQw4w9WgXcQ&t=90s", Some(90.0)),
         ("  <https://youtu.be/dQw4w9WgXcQ>  ", None),
         ("HTTPS://WWW.YOUTUBE.COM/watch?v=dQw4w9WgXcQ", None),
+        // Wrappers around the link: search results, consent pages, shares.
+        ("https://www.google.com/url?sa=t&source=web&url=https%3A%2F%2Fwww.youtube.com%2Fwatch%3Fv%3DdQw4w9WgXcQ%26t%3D42s&usg=x", Some(42.0)),
+        ("https://www.google.co.kr/url?q=https://youtu.be/dQw4w9WgXcQ&sa=U", None),
+        ("https://consent.youtube.com/m?continue=https%3A%2F%2Fwww.youtube.com%2Fwatch%3Fv%3DdQw4w9WgXcQ%26cbrd%3D1&gl=DE&hl=de", None),
+        ("https://www.youtube.com/attribution_link?a=8g8kPrPIi-ecwIsS&u=/watch%3Fv%3DdQw4w9WgXcQ%26feature%3Dem-uploademail", None),
+        ("https://www.youtube.com/redirect?q=https%3A%2F%2Fyoutu.be%2FdQw4w9WgXcQ&event=video_description", None),
+        ("https://l.facebook.com/l.php?u=https%3A%2F%2Fyoutu.be%2FdQw4w9WgXcQ%3Ft%3D83&h=AT0", Some(83.0)),
     ];
     for (text, hint) in cases {
         let (url, got_hint) = url_of(text);
         assert_eq!(url, watch, "{text}");
         assert_eq!(got_hint, *hint, "{text}");
     }
+}
+
+#[test]
+fn wrappers_unwrap_to_any_site_but_never_to_another_scheme() {
+    let (url, _) = url_of("https://www.google.com/url?q=https://example.com/clip.mp4&sa=D");
+    assert_eq!(url, "https://example.com/clip.mp4");
+    // Not a wrapper: Google's own pages and a wrapper without its link stay as they are.
+    assert_eq!(url_of("https://www.google.com/search?q=cats").0, "https://www.google.com/search?q=cats");
+    assert_eq!(url_of("https://notgoogle.com/url?q=https://youtu.be/dQw4w9WgXcQ").0, "https://notgoogle.com/url?q=https://youtu.be/dQw4w9WgXcQ");
+    assert_eq!(url_of("https://www.google.com/url?sa=D").0, "https://www.google.com/url?sa=D");
+    // A wrapped file:// or javascript: link is not followed.
+    let (url, _) = url_of("https://www.google.com/url?q=file:///etc/passwd");
+    assert!(url.starts_with("https://www.google.com/url"), "{url}");
 }
 
 #[test]
