@@ -405,13 +405,15 @@ pub fn render(
     on_progress(Progress::new(Stage::Saving, encoded.written, total));
     let path = staged.commit(file, overwrite)?;
     let bytes = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+    // What a viewer counts: gifski merged any identical frames.
+    let frames = crate::render::pictures::count(&path).unwrap_or(encoded.written);
     on_progress(Progress::new(Stage::Done, encoded.written, total));
     Ok(Made {
         path,
         bytes,
         width: encoded.width,
         height: encoded.height,
-        frames: encoded.written,
+        frames,
         // gifski merges identical frames into longer ones: the length comes from the decoded count.
         duration: plan.edits.gif_frames(encoded.decoded) as f64 / plan.fps as f64,
         fitted: fit::describe_changes(&asked, &req.spec, region_width),

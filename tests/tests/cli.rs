@@ -209,6 +209,21 @@ fn full_size_frames_lone_frames_and_file_permissions() {
     let out = run(&[bikes.to_str().unwrap(), "--start", "0", "--end", "0.5", "-o", "one.gif", "-y"], &dir);
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(mode("one.gif"), 0o640, "the replaced file's permissions stay");
+    // Two still seconds then two moving ones: gifski merges the still frames, and the count
+    // said is the file's, not the 60 decoded.
+    let still = dir.path("still-then-moving.mp4");
+    let made = ffmpeg()
+        .args(["-f", "lavfi", "-i", "color=red:s=320x240:d=2:r=25,format=yuv420p", "-f", "lavfi", "-i", "testsrc=s=320x240:d=2:r=25,format=yuv420p"])
+        .args(["-filter_complex", "[0][1]concat=n=2", "-c:v", "libx264"])
+        .arg(&still)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let out = run(&[still.to_str().unwrap(), "--start", "0", "--end", "4", "-o", "still.gif"], &dir);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let facts = gif_facts(&dir.path("still.gif"));
+    assert!(facts.frames < 45, "the still second is merged: {} frames", facts.frames);
+    assert!(stderr(&out).contains(&format!(", {} frames,", facts.frames)), "{} frames in the file: {}", facts.frames, stderr(&out));
 }
 
 #[test]

@@ -9,6 +9,7 @@ pub mod ffmpeg;
 pub mod filters;
 pub mod fit;
 pub mod output;
+pub mod pictures;
 pub mod preview;
 pub mod sequence;
 pub mod squeeze;
