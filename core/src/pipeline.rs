@@ -127,12 +127,18 @@ pub fn make_gif(
     }
     on_progress(Progress::new(Stage::Probing, 0, 0));
     let media = probe::locate(sidecars, source, &req.fit(), cancel)?;
+    make_gif_of(sidecars, &media, req, target, cancel, on_progress)
+}
+
+/// `make_gif` of a video already looked up.
+pub fn make_gif_of(sidecars: &Sidecars, media: &Media, req: &Request, target: &Target, cancel: &CancelToken, on_progress: OnProgress) -> Result<Made> {
+    req.spec.validate()?;
     let path = match target {
         Target::File(path) => path.clone(),
         Target::DefaultNameIn(dir) => dir.join(crate::render::output::default_name(&media.title, req.spec.start, req.spec.end)),
     };
     refuse_existing(&path, req.overwrite)?;
-    render(sidecars, &media, req, &path, cancel, on_progress)
+    render(sidecars, media, req, &path, cancel, on_progress)
 }
 
 /// The size range of the GIF `req` would make, from a few sample windows (nothing is written).

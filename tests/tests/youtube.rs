@@ -253,9 +253,12 @@ fn a_clip_link_opens_at_the_clips_moment() {
     let probed = session.probe(&server.url("yt/clip/Ugkxclip"), 480, 15).expect("the clip's video is found");
     assert_eq!((probed.start_hint, probed.end_hint), (Some(83.25), Some(88.5)), "{probed:?}");
     assert_eq!(probed.duration, Some(600.0), "the whole video's length");
-    // The command line needs no --start/--end for it: the clip's own 5.25 s are made.
+    // The command line needs no --start/--end for it: the clip's own 5.25 s are made, from
+    // one look-up (the clip's answer names its range and its video at once).
+    let asked = server.hits("/yt/Ugkxclip.json");
     let out = run(&dir, &[&server.url("yt/clip/Ugkxclip"), "-o", "clip.gif"]);
     assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(server.hits("/yt/Ugkxclip.json") - asked, 1, "the clip is looked up once");
     let facts = gif_facts(&dir.path("clip.gif"));
     assert!((facts.duration - 5.25).abs() < 0.1, "the clip's length: {} s", facts.duration);
     let first = gif_frames_rgb(&dir.path("clip.gif"), facts.width, facts.height).remove(0);

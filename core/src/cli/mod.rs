@@ -156,12 +156,19 @@ fn run(args: Job) -> Result<(), Error> {
     let _ = ctrlc::set_handler(move || on_signal.cancel());
     let req_limit = args.spec.max_bytes;
     let mut req = Request { spec: args.spec, overwrite: args.overwrite, sign_in: args.sign_in };
+    // A clip link is looked up for its range; the GIF is then made from that same answer.
+    let mut located = None;
     if args.range_from_link {
-        (req.spec.start, req.spec.end) = link_range(&sidecars, &parsed, &req, &cancel)?;
+        let range;
+        (range, located) = link_range(&sidecars, &parsed, &req, &cancel)?;
+        (req.spec.start, req.spec.end) = range;
         req.spec.validate()?;
     }
     if args.estimate {
-        let media = crate::source::probe::probe(&sidecars, &source, &req.fit(), &cancel)?;
+        let media = match located {
+            Some(media) => crate::source::probe::complete(&sidecars, media, &cancel)?,
+            None => crate::source::probe::probe(&sidecars, &source, &req.fit(), &cancel)?,
+        };
         let guess = pipeline::estimate(&sidecars, &media, &req, &cancel)?;
         println!("{}", size_range(guess.low, guess.high));
         match (&guess.cannot_fit, req_limit) {
@@ -185,8 +192,8 @@ fn run(args: Job) -> Result<(), Error> {
         Target::DefaultNameIn(_) => Format::Gif,
     };
     let (made, gif_bytes) = match (&target, format) {
-        (Target::File(file), Format::Webp | Format::Mp4) => converted(&sidecars, &source, &req, file, format, &cancel, &bar)?,
-        _ => (pipeline::make_gif(&sidecars, &source, &req, &target, &cancel, &|p| bar.show(&p))?, None),
+        (Target::File(file), Format::Webp | Format::Mp4) => converted(&sidecars, &source, located.as_ref(), &req, file, format, &cancel, &bar)?,
+        _ => (make(&sidecars, &source, located.as_ref(), &req, &target, &cancel, &bar)?, None),
     };
     bar.clear();
     let path = made.path.strip_prefix("./").unwrap_or(&made.path);
@@ -212,6 +219,7 @@ fn run(args: Job) -> Result<(), Error> {
 fn converted(
     sidecars: &Sidecars,
     source: &crate::source::link::Source,
+    located: Option<&crate::source::probe::Media>,
     req: &Request,
     file: &std::path::Path,
     format: Format,
@@ -220,7 +228,7 @@ fn converted(
 ) -> Result<(pipeline::Made, Option<u64>), Error> {
     pipeline::refuse_existing(file, req.overwrite)?;
     let work = crate::session::scratch_folder()?;
-    let gif = pipeline::make_gif(sidecars, source, req, &Target::File(work.path().join("clip.gif")), cancel, &|p| bar.show(&p))?;
+    let gif = make(sidecars, source, located, req, &Target::File(work.path().join("clip.gif")), cancel, bar)?;
     bar.show(&pipeline::Progress { stage: pipeline::Stage::Converting, done: 0, total: 0, site: None });
     let out = convert::convert(sidecars, &gif.path, format, file, req.overwrite, req.spec.max_bytes, cancel)?;
     // What fitting changed, the GIF's settings and then the WebP's or MP4's own.
@@ -232,11 +240,32 @@ fn converted(
     Ok((made, Some(gif.bytes)))
 }
 
+/// The GIF, from the video already looked up if there is one.
+fn make(
+    sidecars: &Sidecars,
+    source: &crate::source::link::Source,
+    located: Option<&crate::source::probe::Media>,
+    req: &Request,
+    target: &Target,
+    cancel: &CancelToken,
+    bar: &Bar,
+) -> Result<pipeline::Made, Error> {
+    match located {
+        Some(media) => pipeline::make_gif_of(sidecars, media, req, target, cancel, &|p| bar.show(&p)),
+        None => pipeline::make_gif(sidecars, source, req, target, cancel, &|p| bar.show(&p)),
+    }
+}
+
 /// The part a link names when no --start/--end were given: a YouTube clip's (asked of the
-/// site), or 3 s from its `t=`.
-fn link_range(sidecars: &Sidecars, parsed: &crate::source::link::ParsedSource, req: &Request, cancel: &CancelToken) -> Result<(f64, f64), Error> {
+/// site, whose answer comes back too), or 3 s from its `t=`.
+fn link_range(
+    sidecars: &Sidecars,
+    parsed: &crate::source::link::ParsedSource,
+    req: &Request,
+    cancel: &CancelToken,
+) -> Result<((f64, f64), Option<crate::source::probe::Media>), Error> {
     if let Some(start) = parsed.start_hint {
-        return Ok((start, start + args::DEFAULT_LENGTH));
+        return Ok(((start, start + args::DEFAULT_LENGTH), None));
     }
     let media = match &parsed.source {
         crate::source::link::Source::Url(url) if !crate::source::link::is_direct_media(url) => {
@@ -245,7 +274,7 @@ fn link_range(sidecars: &Sidecars, parsed: &crate::source::link::ParsedSource, r
         _ => return Err(Msg::MissingArguments.into()),
     };
     let (start, end) = media.section.ok_or(Error::from(Msg::MissingArguments))?;
-    Ok((start, end.min(start + crate::spec::MAX_LENGTH)))
+    Ok(((start, end.min(start + crate::spec::MAX_LENGTH)), Some(media)))
 }
 
 /// "1.6–2.1 MB", or one size when the range is exact.
