@@ -13,6 +13,10 @@ fn history_dir() -> std::path::PathBuf {
 
 /// Opens the window; `sources` were handed over on the command line and load once it is ready.
 pub fn run(sources: Vec<String>) {
+    let context = tauri::generate_context!();
+    if crate::handover::to_open_window(&context.config().identifier) {
+        std::process::exit(0);
+    }
     let sidecars = Sidecars::locate();
     if let Ok(s) = &sidecars {
         crate::fonts::add_bundled(&s.fonts);
@@ -26,7 +30,7 @@ pub fn run(sources: Vec<String>) {
         on_signal.shutdown();
         std::process::exit(130);
     });
-    let app = match builder(session, sources).build(tauri::generate_context!()) {
+    let app = match builder(session, sources).build(context) {
         Ok(app) => app,
         Err(e) if e.to_string().contains("single-instance") => relaunch(e),
         Err(e) => {

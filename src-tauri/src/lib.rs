@@ -8,6 +8,7 @@ mod drag_out;
 mod main_thread;
 pub mod commands;
 mod fonts;
+mod handover;
 pub mod opened;
 
 pub use gifgrab_core::{Error, Result};
