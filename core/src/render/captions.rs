@@ -47,12 +47,15 @@ pub fn prepare(edits: &Edits, fonts: &Path, area: Area) -> Result<Option<Prepare
     let data = std::fs::read(&font).map_err(|e| font_error(&font, &e.to_string()))?;
     let face = ttf_parser::Face::parse(&data, 0).map_err(|e| font_error(&font, &e.to_string()))?;
     let (mut filters, mut files) = (Vec::new(), Vec::new());
+    // Each caption's share of the height: two leave the middle of the picture clear.
+    let both = !edits.text_top.trim().is_empty() && !edits.text_bottom.trim().is_empty();
+    let share = if both { 0.3 } else { 0.4 };
     for (text, top) in [(&edits.text_top, true), (&edits.text_bottom, false)] {
         let text = text.trim();
         if text.is_empty() {
             continue;
         }
-        let (lines, px) = layout(text, &face, edits.text_style, area.width, area.height);
+        let (lines, px) = layout(text, &face, edits.text_style, area.width, area.height, share);
         let mut file = tempfile::Builder::new()
             .prefix("gifgrab-caption-")
             .suffix(".txt")
@@ -86,9 +89,13 @@ fn drawtext(font: &Path, text: &Path, px: u32, style: TextStyle, top: bool, area
     )
 }
 
+/// A drawn line's height per pixel of font size (Noto Sans CJK's ascent and descent, plus the spacing).
+const LINE: f64 = 1.3;
+
 /// The lines and the font size in pixels: as large as the style allows, smaller for long text,
-/// so that every line fits 92 % of the width.
-fn layout(text: &str, face: &ttf_parser::Face, style: TextStyle, width: u32, height: u32) -> (Vec<String>, u32) {
+/// so that every line fits 92 % of the width and the lines `share` of the height.
+fn layout(text: &str, face: &ttf_parser::Face, style: TextStyle, width: u32, height: u32, share: f64) -> (Vec<String>, u32) {
+    let room = height.max(16) as f64 * share;
     let width = width.max(16) as f64;
     let largest = match style {
         TextStyle::Meme => width / 7.5,
@@ -102,7 +109,7 @@ fn layout(text: &str, face: &ttf_parser::Face, style: TextStyle, width: u32, hei
         let lines = wrap(text, face, usable / px);
         // Big text may take two lines; smaller text up to four before it shrinks further.
         let allowed = if px > largest * 0.6 { 2 } else { 4 };
-        if lines.len() <= allowed || px <= smallest {
+        if lines.len() <= allowed && lines.len() as f64 * px * LINE <= room || px <= smallest {
             return (lines, px.round().max(1.0) as u32);
         }
         px = (px * 0.9).max(smallest);
@@ -211,22 +218,28 @@ mod tests {
             return;
         };
         let face = ttf_parser::Face::parse(&data, 0).unwrap();
-        let (lines, px) = layout("WHEN THE CODE WORKS", &face, TextStyle::Meme, 480, 270);
-        assert_eq!((lines.len(), px), (2, 60), "{lines:?}: short text stays at the largest size");
-        let (lines, _) = layout("HI", &face, TextStyle::Meme, 480, 270);
+        let (lines, px) = layout("WHEN", &face, TextStyle::Meme, 480, 270, 0.4);
+        assert_eq!((lines.len(), px), (1, 60), "{lines:?}: short text stays at the largest size");
+        // Two lines take at most the caption's share of the height (2 × 60 px took 58 % of it).
+        let (lines, px) = layout("WHEN THE CODE WORKS", &face, TextStyle::Meme, 480, 270, 0.4);
+        assert!(lines.len() as f64 * px as f64 * LINE <= 108.0 + 1.0 && px >= 38, "{lines:?} at {px}");
+        // A small video with both captions: each keeps to its 30 %.
+        let (lines, px) = layout("WHEN THE CODE FINALLY WORKS", &face, TextStyle::Meme, 192, 108, 0.3);
+        assert!(lines.len() as f64 * px as f64 * LINE <= 32.4 + 1.0, "{lines:?} at {px}");
+        let (lines, _) = layout("HI", &face, TextStyle::Meme, 480, 270, 0.4);
         assert_eq!(lines, ["HI"]);
-        let (lines, big) = layout("WHEN THE CODE WORKS ON THE FIRST TRY AND NOBODY IS AROUND TO SEE IT", &face, TextStyle::Meme, 480, 270);
+        let (lines, big) = layout("WHEN THE CODE WORKS ON THE FIRST TRY AND NOBODY IS AROUND TO SEE IT", &face, TextStyle::Meme, 480, 270, 0.4);
         assert!(lines.len() >= 2 && big < 60, "{lines:?} at {big}");
         for line in &lines {
             assert!(line.chars().map(|c| advance(&face, c)).sum::<f64>() * big as f64 <= 480.0 * 0.92 + 1.0, "{line}");
         }
         // Korean breaks at its spaces, Japanese between characters, a long word where it must.
-        let (lines, _) = layout("이것은 아주 긴 한국어 자막입니다 정말로 길어요 그리고 더 길어요", &face, TextStyle::Meme, 320, 240);
+        let (lines, _) = layout("이것은 아주 긴 한국어 자막입니다 정말로 길어요 그리고 더 길어요", &face, TextStyle::Meme, 320, 240, 0.4);
         assert!(lines.iter().all(|l| !l.starts_with(' ') && !l.ends_with(' ')) && lines.len() > 1, "{lines:?}");
         assert!(lines.concat().replace(' ', "") == "이것은아주긴한국어자막입니다정말로길어요그리고더길어요");
-        let (lines, _) = layout("とてもながいにほんごのじまくですよとてもながいにほんごのじまくですよ", &face, TextStyle::Plain, 240, 240);
+        let (lines, _) = layout("とてもながいにほんごのじまくですよとてもながいにほんごのじまくですよ", &face, TextStyle::Plain, 240, 240, 0.4);
         assert!(lines.len() > 1, "{lines:?}");
-        let (lines, _) = layout(&"W".repeat(80), &face, TextStyle::Meme, 200, 200);
+        let (lines, _) = layout(&"W".repeat(80), &face, TextStyle::Meme, 200, 200, 0.4);
         assert!(lines.len() > 2, "{lines:?}");
         // The bundled font has Hangul: no box stands in for it.
         assert!(face.glyph_index('한').is_some() && face.glyph_index('あ').is_some() && face.glyph_index('漢').is_some());
