@@ -125,6 +125,23 @@ impl Edits {
         })
     }
 
+    /// The same edits with the crop, drawn on a frame of `from` pixels, on one of `to` pixels
+    /// (another rendition of the video), kept inside it.
+    pub fn scaled(&self, from: (u32, u32), to: (u32, u32)) -> Edits {
+        let Some(c) = self.crop else { return self.clone() };
+        if from == to || from.0 == 0 || from.1 == 0 || to.0 == 0 || to.1 == 0 {
+            return self.clone();
+        }
+        let axis = |at: u32, len: u32, from: u32, to: u32| {
+            let k = f64::from(to) / f64::from(from);
+            let at = ((f64::from(at) * k).round() as u32).min(to - 1);
+            (at, ((f64::from(len) * k).round() as u32).clamp(1, to - at))
+        };
+        let (x, width) = axis(c.x, c.width, from.0, to.0);
+        let (y, height) = axis(c.y, c.height, from.1, to.1);
+        Edits { crop: Some(Crop { width, height, x, y }), ..self.clone() }
+    }
+
     /// The GIF's frames per decoded frame run: bounce plays most of them twice.
     pub fn gif_frames(&self, decoded: u64) -> u64 {
         match self.direction {
@@ -198,6 +215,18 @@ mod tests {
         assert!(parse_aspect("0:1").is_err() && parse_aspect("square").is_err());
         let long = Edits { text_top: "가".repeat(10_000), ..Edits::default() };
         assert!(long.validate().unwrap_err().to_string().contains("10000 characters"));
+    }
+
+    #[test]
+    fn a_crop_moves_onto_another_rendition_and_stays_inside_it() {
+        let drawn = Edits { crop: Some(Crop { width: 640, height: 360, x: 640, y: 0 }), ..Edits::default() };
+        assert_eq!(drawn.scaled((1280, 720), (640, 360)).crop, Some(Crop { width: 320, height: 180, x: 320, y: 0 }));
+        assert_eq!(drawn.scaled((1280, 720), (1280, 720)), drawn);
+        // Rounding never leaves the smaller frame, nor makes the crop empty.
+        let edge = Edits { crop: Some(Crop { width: 1, height: 1, x: 1279, y: 719 }), ..Edits::default() };
+        let c = edge.scaled((1280, 720), (426, 240)).crop.unwrap();
+        assert!(c.x + c.width <= 426 && c.y + c.height <= 240 && c.width >= 1 && c.height >= 1, "{c:?}");
+        assert_eq!(Edits::default().scaled((1280, 720), (640, 360)), Edits::default());
     }
 
     #[test]

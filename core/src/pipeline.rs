@@ -168,6 +168,7 @@ fn boxed(spec: &GifSpec, media: &Media) -> Result<(GifSpec, Option<(u32, u32)>)>
     if media.width == 0 {
         return Ok((spec.clone(), None));
     }
+    let spec = GifSpec { edits: media.edits_here(&spec.edits)?, ..spec.clone() };
     let region = spec.edits.region(media.width, media.height)?;
     Ok((spec.boxed(region), Some(region)))
 }

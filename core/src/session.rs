@@ -218,8 +218,9 @@ impl Session {
             id: id.clone(),
             title: media.title.clone(),
             duration: media.duration,
-            width: media.width,
-            height: media.height,
+            // The video's own size, in which the window draws the crop.
+            width: media.own_size().0,
+            height: media.own_size().1,
             fps: media.fps,
             // A link's own t= first, else where a clip begins.
             start_hint: parsed.start_hint.or(media.section.map(|s| s.0)).filter(|t| media.duration.is_none_or(|d| *t < d)),
@@ -258,6 +259,7 @@ impl Session {
             subtitles: if found.subtitles.is_empty() { media.subtitles.clone() } else { found.subtitles },
             // Its sheets' URLs are signed as the video's are.
             storyboard: found.storyboard.or_else(|| media.storyboard.clone()),
+            full: found.full.or(media.full),
             ..(*media).clone()
         });
         lock(&self.sources).insert(id.to_string(), fresh.clone());

@@ -103,6 +103,67 @@ fn renditions_fall_back_sensibly() {
     assert_eq!(pick(1280, 30), "398", "1280 px at 30 fps: 720p, 30 fps");
     let (_dir, _server, url) = fake("yt-60", "sixty", Scenario::new().formats(without(youtube_menu(), |f| f.num("fps") != Some(60.0))));
     assert_eq!(pick_format(&url, "bv/bv*/b", &gifgrab_core::source::fetch::format_sort(480, 15)).unwrap(), "134-60", "only 60 fps: still the smallest that covers");
+    // YouTube's ladder for a 60 fps upload: 30 fps only up to 480p. A 1280 px GIF gets the
+    // 720p60 file, not the 854 px one; a 480 px GIF still the 360p 30 fps one.
+    let ladder = without(youtube_menu(), |f| ["136", "232", "334"].contains(&f.id()) || (f.num("fps") == Some(60.0) && f.num("height") != Some(720.0)));
+    let (_dir, _server, url) = fake("yt-60-ladder", "ladder", Scenario::new().formats(ladder));
+    let pick = |w, fps| pick_format(&url, "bv/bv*/b", &gifgrab_core::source::fetch::format_sort(w, fps)).unwrap();
+    assert_eq!(pick(1280, 15), "136-60", "1280 px: the 720p (60 fps) rendition");
+    assert_eq!(pick(480, 15), "134", "480 px: 360p at 30 fps");
+}
+
+/// A crop is drawn on the video as the site states its size (1280×720 here), whichever
+/// rendition makes the GIF: at 320 px the 640×360 file is read, at full width the 720p one,
+/// and both GIFs show the same corner.
+#[test]
+fn a_crop_is_in_the_videos_own_size_whatever_the_rendition() {
+    let dir = TempDir::new("yt-crop");
+    let cut = |name: &str, size: &str| {
+        let path = dir.path(name);
+        let made = ffmpeg()
+            .args(["-ss", "30", "-t", "6", "-i"])
+            .arg(media("long.mp4"))
+            .args(["-vf", &format!("scale={size}"), "-c:v", "libx264", "-preset", "ultrafast", "-g", "25", "-an"])
+            .arg(&path)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        path
+    };
+    let (small, large) = (cut("p360.mp4", "640:360"), cut("p720.mp4", "1280:720"));
+    let menu = vec![
+        Format::video("134", 640, 360, 30, "avc1.4d401e", 500.0).media(Media::File(small)),
+        Format::video("136", 1280, 720, 30, "avc1.4d401f", 1800.0).media(Media::File(large.clone())),
+        Format::audio("140", 129.5).media(Media::File(audio_media())),
+    ];
+    let yt = FakeYouTube::new(&dir.0);
+    yt.add("crop", &Scenario::new().set("duration", 6).formats(menu));
+    let server = TestServer::start(&dir.0).expect("test server");
+    let url = yt.watch_url(&server, "crop");
+    // The top right quarter of the 1280×720 picture.
+    let make = |name: &str, width: &str| {
+        let before = fetched_formats(&server, "crop").len();
+        let out = run(&dir, &[&url, "--start", "1", "--end", "2", "--crop", "640:360:640:0", "--width", width, "-o", name]);
+        assert!(out.status.success(), "--width {width}: {}", stderr(&out));
+        fetched_formats(&server, "crop")[before..].to_vec()
+    };
+    assert_eq!(make("small.gif", "320"), ["134"], "320 px: the 640×360 file");
+    assert_eq!(make("large.gif", "0"), ["136"], "full width: the 720p file");
+    let (a, b) = (gif_facts(&dir.path("small.gif")), gif_facts(&dir.path("large.gif")));
+    assert_eq!((a.width, a.height, b.width, b.height), (320, 180, 640, 360));
+    let first_small = gif_frames_rgb(&dir.path("small.gif"), 320, 180).remove(0);
+    // The same corner of the source, cut from the 720p file by ffmpeg itself.
+    let out = ffmpeg()
+        .args(["-ss", "1", "-i"])
+        .arg(&large)
+        .args(["-frames:v", "1", "-vf", "crop=640:360:640:0,scale=320:180:flags=lanczos", "-f", "rawvideo", "-pix_fmt", "rgb24", "-"])
+        .output()
+        .unwrap();
+    assert!(ssim(&first_small, &out.stdout, 320, 180) > 0.85, "the small GIF shows the top right corner");
+    let big = dir.path("large-320.gif");
+    assert!(ffmpeg().arg("-i").arg(dir.path("large.gif")).args(["-frames:v", "1", "-vf", "scale=320:180:flags=lanczos"]).arg(&big).status().unwrap().success());
+    let first_large = gif_frames_rgb(&big, 320, 180).remove(0);
+    assert!(ssim(&first_small, &first_large, 320, 180) > 0.85, "both GIFs show the same corner");
 }
 
 #[test]

@@ -14,6 +14,7 @@ pub const PREVIEW_WIDTH: u32 = 320;
 /// The frame at `at` with `edits` applied (crop, captions), as the GIF will show it.
 /// The crop box of `media`'s frame in a `width`×`height` preview of the whole frame.
 fn caption_area(edits: &Edits, media: &Media, width: u32, height: u32) -> Result<Area> {
+    let edits = media.edits_here(edits)?;
     let (bw, bh) = edits.region(media.width, media.height)?;
     let (x, y) = match edits.crop {
         Some(c) => (c.x, c.y),

@@ -49,18 +49,22 @@ pub struct Resolved {
     pub storyboard: Option<crate::source::storyboard::Storyboard>,
     /// The part of the video a clip link names: (start, end) in seconds.
     pub section: Option<(f64, f64)>,
+    /// The video's own size: its largest rendition (the chosen one may be smaller).
+    pub full: Option<(u32, u32)>,
 }
 
 /// The rendition order, most important first (yt-dlp's own order follows for ties):
 /// - `+hdr`: lowest dynamic range first, so SDR beats HDR (HDR only when nothing else exists);
-/// - `+fps:N`: the fewest frames per second that still give the GIF's N (30 over 60 for 15 fps);
-/// - `proto`: a direct https file before an HLS or DASH manifest;
 /// - `+width:W`: the smallest rendition at least as wide as the GIF (any aspect: the width
-///   decides whether it covers), else the widest below;
-/// - `+res:W`: the same by the shorter side, for sites that state heights only.
+///   decides whether it covers), else the widest below: the width asked for comes first, as
+///   YouTube offers 60 fps videos at 30 fps only up to 480p;
+/// - `+fps:N`: among those, the fewest frames per second that still give the GIF's N (30 over
+///   60 for 15 fps);
+/// - `proto`: a direct https file before an HLS or DASH manifest;
+/// - `+res:W`: the smallest by the shorter side, for sites that state heights only.
 pub fn format_sort(width: u32, fps: u32) -> String {
     let w = if width == 0 { crate::spec::MAX_WIDTH } else { width.min(crate::spec::MAX_WIDTH) };
-    format!("+hdr,+fps:{},proto,+width:{w},+res:{w}", fps.max(1))
+    format!("+hdr,+width:{w},+fps:{},proto,+res:{w}", fps.max(1))
 }
 
 /// The yt-dlp arguments: no user config, no playlists, no downloads, every request through
@@ -261,7 +265,18 @@ pub fn parse(json: &str) -> Result<Resolved> {
             &info.formats.iter().filter_map(|f| serde_json::from_value(f.clone()).ok()).collect::<Vec<_>>(),
         ),
         section,
+        full: largest(&info.formats),
     })
+}
+
+/// The width and height of the largest rendition with a picture (never a storyboard's sheets).
+fn largest(formats: &[serde_json::Value]) -> Option<(u32, u32)> {
+    let size = |f: &serde_json::Value| -> Option<(u32, u32)> {
+        let moving = f["vcodec"].as_str() != Some("none") && f["format_note"].as_str() != Some("storyboard") && f["ext"].as_str() != Some("mhtml");
+        let side = |k: &str| f[k].as_f64().filter(|v| v.is_finite() && *v >= 1.0 && *v <= 65535.0).map(|v| v as u32);
+        moving.then(|| Some((side("width")?, side("height")?))).flatten()
+    };
+    formats.iter().filter_map(size).max_by_key(|(w, h)| u64::from(*w) * u64::from(*h))
 }
 
 /// One rendition of one video on one site, whatever URL it is signed with today. The generic
@@ -312,10 +327,22 @@ mod tests {
     }
 
     #[test]
+    fn the_videos_own_size_is_its_largest_picture() {
+        let json = r#"{"title":"x","url":"https://cdn/v.mp4","vcodec":"avc1","width":640,"height":360,"formats":[
+            {"format_id":"sb0","format_note":"storyboard","ext":"mhtml","width":3200,"height":1800,"vcodec":"none"},
+            {"format_id":"140","vcodec":"none","acodec":"mp4a"},
+            {"format_id":"134","vcodec":"avc1","width":640,"height":360},
+            {"format_id":"136","vcodec":"avc1","width":1280,"height":720},
+            {"format_id":"odd","vcodec":"avc1","width":"wide","height":-1}]}"#;
+        assert_eq!(parse(json).unwrap().full, Some((1280, 720)));
+        assert_eq!(parse(r#"{"title":"x","url":"https://cdn/v.mp4"}"#).unwrap().full, None);
+    }
+
+    #[test]
     fn the_sort_states_each_rule() {
-        assert_eq!(format_sort(480, 15), "+hdr,+fps:15,proto,+width:480,+res:480");
+        assert_eq!(format_sort(480, 15), "+hdr,+width:480,+fps:15,proto,+res:480");
         // "The source's width" still stops at the width cap.
-        assert_eq!(format_sort(0, 30), "+hdr,+fps:30,proto,+width:1920,+res:1920");
+        assert_eq!(format_sort(0, 30), "+hdr,+width:1920,+fps:30,proto,+res:1920");
     }
 
     #[test]
@@ -326,7 +353,7 @@ mod tests {
         assert_eq!(&a[a.len() - 2..], ["--", "https://example.com/v"]);
         assert!(a.contains(&"--ignore-config".to_string()) && a.contains(&"--no-playlist".to_string()));
         assert!(!a.iter().any(|x| x.starts_with("--exec") || x.starts_with("--cookies")));
-        assert!(a.windows(2).any(|w| w == ["--format-sort", "+hdr,+fps:15,proto,+width:480,+res:480"]));
+        assert!(a.windows(2).any(|w| w == ["--format-sort", "+hdr,+width:480,+fps:15,proto,+res:480"]));
         assert!(a.windows(2).any(|w| w == ["--proxy", "http://127.0.0.1:9"]));
     }
 }

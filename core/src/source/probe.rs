@@ -40,6 +40,10 @@ pub struct Media {
     /// The whole file, fetched from a server that ignores Range: `input` reads it.
     #[serde(skip)]
     pub whole: Option<std::sync::Arc<crate::source::whole::Whole>>,
+    /// The video's own size when the site offers it larger than the rendition read (a crop is
+    /// drawn in this size, whichever rendition makes the GIF).
+    #[serde(skip)]
+    pub full: Option<(u32, u32)>,
 }
 
 /// Probes a source fully (the app shows these facts before a GIF is made); `fit` keeps
@@ -57,10 +61,10 @@ pub fn complete(sidecars: &Sidecars, media: Media, cancel: &CancelToken) -> Resu
     let lookup = media.lookup.clone();
     crate::source::wait::until_available(&media.input, cancel, &|_| {})?;
     let listed = media.subtitles;
-    let (storyboard, section) = (media.storyboard, media.section);
+    let (storyboard, section, own) = (media.storyboard, media.section, media.full);
     let mut full = with_stream_info(sidecars, media.title, media.input, cancel)?;
     full.lookup = lookup;
-    (full.storyboard, full.section) = (storyboard, section);
+    (full.storyboard, full.section, full.full) = (storyboard, section, own);
     if !listed.is_empty() {
         full.subtitles = listed;
     }
@@ -92,6 +96,7 @@ pub fn locate(sidecars: &Sidecars, source: &Source, fit: &Fit, cancel: &CancelTo
             media.subtitles = found.subtitles;
             media.storyboard = found.storyboard;
             media.section = found.section;
+            media.full = found.full;
             // Sites that state the length and size spare us a look at the media.
             if let (Some(duration), Some(width), Some(height)) = (found.duration, found.width, found.height) {
                 (media.duration, media.width, media.height, media.fps) = (Some(duration), width, height, found.fps);
@@ -122,7 +127,23 @@ impl Media {
             storyboard: None,
             section: None,
             whole: None,
+            full: None,
         }
+    }
+
+    /// The size the user sees and crops in: the video's own, else the rendition's.
+    pub fn own_size(&self) -> (u32, u32) {
+        match self.full {
+            Some((w, h)) if w >= self.width && h >= self.height => (w, h),
+            _ => (self.width, self.height),
+        }
+    }
+
+    /// `edits` with their crop (drawn in `own_size`) checked there and moved onto this rendition.
+    pub fn edits_here(&self, edits: &crate::edits::Edits) -> Result<crate::edits::Edits> {
+        let (ow, oh) = self.own_size();
+        edits.region(ow, oh)?;
+        Ok(edits.scaled((ow, oh), (self.width, self.height)))
     }
 
     /// Whether the size and length are known yet.
@@ -153,5 +174,6 @@ fn with_stream_info(sidecars: &Sidecars, title: String, input: Input, cancel: &C
         storyboard: None,
         section: None,
         whole: None,
+        full: None,
     })
 }
