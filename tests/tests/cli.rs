@@ -236,6 +236,11 @@ fn start_past_the_end_names_the_length() {
     assert_eq!(kind_and_code(&err).0, "start_past_end", "{err}");
     assert!(err.contains("past the end") && err.contains("10:00"), "{err}");
     assert!(dir.names().is_empty());
+    // A start alone makes 3 s, cut at the video's end: not an error about an end never typed.
+    let out = run(&[&srv.url("long.mp4"), "--start", "9:59", "-o", "last.gif"], &dir);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let facts = gif_facts(&dir.path("last.gif"));
+    assert!((facts.duration - 1.0).abs() < 0.1, "the last second: {} s", facts.duration);
 }
 
 #[test]
@@ -696,6 +701,11 @@ fn output_folders_and_bare_names() {
         assert_eq!(gif_facts(&dir.path(made)).frames, 15, "-o {output} makes {made}");
     }
     assert_eq!(dir.names(), vec!["LOUD.GIF", "bare.gif", "gifs"]);
+    // `-o newdir/` names a folder: one that is missing is said so, not made into `newdir.gif`.
+    let out = run(&[s, "--start", "0", "--end", "1", "-o", "newdir/"], &dir);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("newdir") && stderr(&out).contains("does not exist"), "{}", stderr(&out));
+    assert_eq!(dir.names(), vec!["LOUD.GIF", "bare.gif", "gifs"], "nothing more written");
 }
 
 /// The guard's one exception is the server of the link the user gave: a public page whose

@@ -226,6 +226,19 @@ fn an_expired_url_is_extracted_again_and_the_job_goes_on() {
     assert!(media.iter().any(|r| r.status == 403), "the old URL was refused: {seen:?}");
     assert_eq!(expires.len(), 2, "two different signed URLs: {expires:?}");
     assert_eq!(gif_facts(&dir.path("e.gif")).frames, 150);
+    // With a pre-roll wait too, the expired URL's 403 is not taken for the wait's edge: one
+    // refusal, then the look-up again (it was retried three more times first).
+    let scenario = Scenario::new().formats(youtube_menu()).expire_in_each(&[6, 21600]).available_in(3);
+    let (dir, server, url) = fake("yt-expire-ad", "expad", scenario);
+    server.set_rate(Some(300_000));
+    let out = run(&dir, &[&url, "--start", "2:00", "--end", "2:06", "-o", "e.gif"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let seen: Vec<_> = server.log().iter().map(|r| (r.path.clone(), r.status, r.bytes, r.unix_ms)).collect();
+    assert_eq!(lookups(&server, "expad"), 2, "one look-up again: {seen:?}");
+    let first_refusal = media_requests(&server).iter().filter(|r| r.status == 403).map(|r| r.unix_ms).min().expect("a refusal");
+    let again = server.log().iter().filter(|r| r.path == "/yt/expad.json").map(|r| r.unix_ms).max().unwrap();
+    assert!(again - first_refusal < 1000, "looked up again {} ms after the first 403: {seen:?}", again - first_refusal);
+    assert_eq!(gif_facts(&dir.path("e.gif")).frames, 90);
 }
 
 #[test]

@@ -121,6 +121,8 @@ pub struct Job {
     pub sign_in: SignIn,
     /// No --start or --end: the link's own part (a clip, a t=) sets the range.
     pub range_from_link: bool,
+    /// No --end: 3 s from the start, cut at the video's end.
+    pub end_is_default: bool,
 }
 
 impl Cli {
@@ -172,7 +174,8 @@ impl Cli {
             Format::of_path(file)?;
         }
         let sign_in = SignIn { cookies_file: self.cookies, browser: self.cookies_from_browser };
-        Ok(Job { source, spec, output: self.output, overwrite: self.overwrite, estimate: self.estimate, sign_in, range_from_link })
+        let end_is_default = self.end.is_none();
+        Ok(Job { source, spec, output: self.output, overwrite: self.overwrite, estimate: self.estimate, sign_in, range_from_link, end_is_default })
     }
 }
 

@@ -126,7 +126,7 @@ fn update_ytdlp(channel: Option<&str>) -> i32 {
 /// With GIFGRAB_ERROR_JSON set, an error also goes to stderr as one JSON line (kind, code,
 /// args, message) before its text: scripts and tests tell errors apart without reading words.
 fn json_line(e: &Error) {
-    if std::env::var_os("GIFGRAB_ERROR_JSON").is_some() {
+    if std::env::var_os("GIFGRAB_ERROR_JSON").is_some_and(|v| !v.is_empty() && v != "0") {
         eprintln!("{}", serde_json::to_string(e).unwrap_or_default());
     }
 }
@@ -134,7 +134,10 @@ fn json_line(e: &Error) {
 /// `-o FOLDER` puts the default name in that folder; `-o name` without an extension gets `.gif`.
 fn target_of(output: Option<PathBuf>) -> Target {
     match output {
-        Some(dir) if dir.is_dir() => Target::DefaultNameIn(dir),
+        // `-o clips/` names a folder even before it exists (then said missing, not `clips.gif`).
+        Some(dir) if dir.is_dir() || dir.as_os_str().to_string_lossy().ends_with(std::path::MAIN_SEPARATOR) || dir.as_os_str().to_string_lossy().ends_with('/') => {
+            Target::DefaultNameIn(dir)
+        }
         Some(mut file) => {
             if crate::render::output::extension(&file).is_none() {
                 file = crate::render::output::with_gif_added(&file);
@@ -162,8 +165,20 @@ fn run(args: Job) -> Result<(), Error> {
         let range;
         (range, located) = link_range(&sidecars, &parsed, &req, &cancel)?;
         (req.spec.start, req.spec.end) = range;
-        req.spec.validate()?;
     }
+    // A clip names its own end; otherwise the 3 s from a start stop where the video does.
+    if args.end_is_default && !located.as_ref().is_some_and(|m: &crate::source::probe::Media| m.section.is_some()) {
+        let media = match located.take() {
+            Some(media) => media,
+            None => crate::source::probe::locate(&sidecars, &source, &req.fit(), &cancel)?,
+        };
+        let media = crate::source::probe::complete(&sidecars, media, &cancel)?;
+        if let Some(duration) = media.duration.filter(|d| req.spec.start < *d && req.spec.end > *d) {
+            req.spec.end = duration;
+        }
+        located = Some(media);
+    }
+    req.spec.validate()?;
     if args.estimate {
         let media = match located {
             Some(media) => crate::source::probe::complete(&sidecars, media, &cancel)?,

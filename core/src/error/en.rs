@@ -175,7 +175,7 @@ pub fn text(msg: &Msg) -> String {
         NotInCountry => "This video is not available in your country: its uploader has limited where it can be watched.".into(),
         SiteRefused => "The site refused access to this video (403). Check the link, or sign in if the site needs it.".into(),
         WaitTooLong { minutes } => {
-            format!("The video site asks to wait {minutes} minutes before this video plays. Try again later.")
+            format!("The video site asks to wait about {minutes} minutes before this video plays. Try again later.")
         }
 
         BotCheck { signed_in: true } => "YouTube still wants to confirm you're not a bot with this sign-in. Sign in to YouTube in that browser again (or export a fresh cookies.txt) and try again.".into(),

@@ -203,7 +203,7 @@ pub fn text(msg: &Msg) -> String {
         NotInCountry => "이 동영상은 현재 국가에서 볼 수 없습니다. 업로더가 시청 가능한 지역을 제한했습니다.".into(),
         SiteRefused => "사이트에서 이 동영상에 대한 접근을 거부했습니다(403). 링크를 확인하거나, 로그인이 필요한 사이트라면 로그인하세요.".into(),
         WaitTooLong { minutes } => {
-            format!("동영상 사이트에서 이 동영상을 재생하기 전에 {minutes}분을 기다리게 합니다. 나중에 다시 시도하세요.")
+            format!("동영상 사이트에서 이 동영상을 재생하기 전에 약 {minutes}분을 기다리게 합니다. 나중에 다시 시도하세요.")
         }
 
         BotCheck { signed_in: true } => "이 로그인으로도 YouTube에서 봇이 아닌지 계속 확인하려고 합니다. 그 브라우저에서 YouTube에 다시 로그인하거나 새 cookies.txt를 내보낸 뒤 다시 시도하세요.".into(),

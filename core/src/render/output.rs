@@ -154,12 +154,19 @@ fn exists(target: &Path) -> Error {
 pub fn default_name(title: &str, start: f64, end: f64) -> String {
     let clean: String = title
         .chars()
+        .filter(|c| !invisible(*c))
         .map(|c| if c.is_control() || "/\\:*?\"<>|".contains(c) { '_' } else { c })
         .collect();
     let clean = clean.split_whitespace().collect::<Vec<_>>().join(" ");
-    let clean = clean.trim_matches(|c: char| c == '.' || c == ' ' || c == '_');
+    let clean = clean.trim_matches(|c: char| c == '.' || c == ' ' || c == '_' || c == '\u{200D}' || c == '\u{200C}');
     let clean = if clean.is_empty() { "gifgrab" } else { clean };
     format!("{} {}-{}.gif", short(clean, 100), seconds(start), seconds(end))
+}
+
+/// Direction overrides (which make a name read backwards, `gif.exe` shown for `exe.gif`) and
+/// zero-width spaces; the joiners inside emoji and scripts stay.
+fn invisible(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200B}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
 }
 
 fn seconds(t: f64) -> String {
@@ -201,6 +208,10 @@ mod tests {
         assert_eq!(default_name("../../etc/passwd", 1.25, 2.0), "etc_passwd 1.25-2.gif");
         assert_eq!(default_name("line\nbreak\ttab\u{7}", 0.0, 1.0), "line_break_tab 0-1.gif");
         assert_eq!(default_name("...", 0.0, 1.0), "gifgrab 0-1.gif");
+        // No direction override (the name would read backwards), no invisible-only name; emoji joiners stay.
+        assert_eq!(default_name("line1\ttab\u{202E}RTL.exe", 5.0, 7.0), "line1_tabRTL.exe 5-7.gif");
+        assert_eq!(default_name("\u{200B}\u{200B}\u{200B}", 5.0, 7.0), "gifgrab 5-7.gif");
+        assert_eq!(default_name("family \u{1F468}\u{200D}\u{1F469}\u{200D}\u{1F467}", 0.0, 1.0), "family \u{1F468}\u{200D}\u{1F469}\u{200D}\u{1F467} 0-1.gif");
         let long = "é".repeat(300);
         let name = default_name(&long, 0.0, 1.0);
         assert!(name.len() < 120 && name.ends_with(" 0-1.gif"), "{name}");

@@ -42,6 +42,8 @@ pub struct Resolved {
     pub height: Option<u32>,
     pub fps: Option<f64>,
     pub is_live: bool,
+    /// A live event or premiere that has not begun (some list formats already).
+    pub upcoming: bool,
     pub transfer: crate::source::input::Transfer,
     pub input: Input,
     pub subtitles: Vec<SubTrack>,
@@ -242,7 +244,8 @@ pub fn parse(json: &str) -> Result<Resolved> {
     let headers = chosen.http_headers.as_ref().or(info.format.http_headers.as_ref()).map(clean_headers).unwrap_or_default();
     // Every part must be available before the first request: the latest time counts.
     let available_at = parts.iter().chain([&info.format, &chosen]).filter_map(|f| f.available_at).filter(|t| t.is_finite()).reduce(f64::max);
-    let live = info.is_live.unwrap_or(false) || matches!(info.live_status.as_deref(), Some("is_live" | "is_upcoming"));
+    let live = info.is_live.unwrap_or(false) || matches!(info.live_status.as_deref(), Some("is_live"));
+    let upcoming = info.live_status.as_deref() == Some("is_upcoming");
     let positive = |x: Option<f64>| x.filter(|x| x.is_finite() && *x > 0.0);
     let expires_at = expiry_of(&location);
     let cache_key = cache_key(&info, &chosen);
@@ -258,6 +261,7 @@ pub fn parse(json: &str) -> Result<Resolved> {
         height: positive(chosen.height).map(|h| h as u32),
         fps: positive(chosen.fps),
         is_live: live,
+        upcoming,
         transfer: chosen.dynamic_range.as_deref().map(crate::source::input::Transfer::from_words).unwrap_or_default(),
         input: Input { location, headers, remote: true, available_at, expires_at, cache_key, ..Input::default() },
         subtitles: tracks(&info.subtitles, false).into_iter().chain(tracks(&info.automatic_captions, true)).collect(),
@@ -319,6 +323,8 @@ mod tests {
         assert_eq!(r.input.expires_at, Some(1900000000));
         let live = r#"{"title":"x","url":"https://cdn/live.m3u8","is_live":true}"#;
         assert!(parse(live).unwrap().is_live);
+        let soon = r#"{"title":"x","url":"https://cdn/soon.m3u8","live_status":"is_upcoming"}"#;
+        assert!(parse(soon).unwrap().upcoming && !parse(soon).unwrap().is_live);
         assert_eq!(parse(r#"{"title":"x","url":"file:///etc/passwd"}"#).unwrap_err().kind(), "no_video");
         assert_eq!(parse("garbage").unwrap_err().kind(), "sidecar");
         let single = r#"{"title":"x","url":"https://r1.googlevideo.com/videoplayback/expire/1700000000/id/5/file.m3u8","available_at":17e8}"#;

@@ -87,6 +87,9 @@ pub fn locate(sidecars: &Sidecars, source: &Source, fit: &Fit, cancel: &CancelTo
                 Err(e) if e.kind() == "invalid_link" => return direct_media(sidecars, url, cancel).map_err(|_| e),
                 Err(e) => return Err(e),
             };
+            if found.upcoming {
+                return Err(Msg::NotStartedYet.into());
+            }
             if found.is_live {
                 return Err(Msg::LiveNow.into());
             }

@@ -27,7 +27,7 @@ pub fn seconds_left(input: &Input) -> u64 {
 pub fn until_available(input: &Input, cancel: &CancelToken, on_wait: &dyn Fn(u64)) -> Result<()> {
     let Some(at) = input.available_at else { return Ok(()) };
     if at - unix_now() > MAX_WAIT_SECS {
-        return Err(Msg::WaitTooLong { minutes: ((at - unix_now()) / 60.0).ceil() }.into());
+        return Err(Msg::WaitTooLong { minutes: ((at - unix_now()) / 60.0).round().max(1.0) }.into());
     }
     let mut told = None;
     loop {
@@ -47,7 +47,9 @@ pub fn until_available(input: &Input, cancel: &CancelToken, on_wait: &dyn Fn(u64
 
 /// Whether a 403 now may still be the pre-roll wait's edge (and so worth a retry).
 pub fn just_after_wait(input: &Input) -> bool {
-    input.available_at.is_some_and(|at| unix_now() < at + RETRY_WINDOW_SECS)
+    // An expired URL's 403 is its expiry: it is looked up again at once, not retried.
+    let expired = input.expires_at.is_some_and(|at| unix_now() >= at as f64);
+    !expired && input.available_at.is_some_and(|at| unix_now() < at + RETRY_WINDOW_SECS)
 }
 
 /// Sleeps for the backoff before retry `n` (0-based; the last pause repeats), cancellably.
