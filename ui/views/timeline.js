@@ -237,6 +237,11 @@ function onPointerMove(e) {
   showHover(e);
   const drag = tl.drag;
   if (!drag) return;
+  // The button came up where the release never reached us (another window took it): the drag is over.
+  if ((e.buttons & 1) === 0) {
+    onPointerUp(e);
+    return;
+  }
   const at = timeAt(e.clientX);
   if (drag.which === 'both') {
     const duration = knownDuration();
