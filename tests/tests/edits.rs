@@ -214,6 +214,13 @@ fn captions_draw_real_glyphs_in_their_band_only() {
     // Real glyphs: other syllables draw other shapes (missing glyphs would all be the same box).
     let shapes = changed_rows(&top[0], &other[0], 480).len();
     assert!(shapes > 20, "two Hangul captions look alike ({shapes} rows differ): are the glyphs boxes?");
+    // Emoji too: two faces draw two shapes (the caption font has none: they were one box each).
+    let laughing = make("laughing.gif", &["--text-top", "OK 😂"]);
+    let crying = make("crying.gif", &["--text-top", "OK 😭"]);
+    let shapes = changed_rows(&laughing[0], &crying[0], 480).len();
+    assert!(shapes > 10, "two emoji look alike ({shapes} rows differ): are they boxes?");
+    let rows = changed_rows(&plain[0], &laughing[0], 480);
+    assert!(!rows.is_empty() && *rows.last().unwrap() < h * 2 / 5, "the emoji caption stays in its band: {rows:?}");
 }
 
 #[test]
