@@ -167,24 +167,14 @@ fn run(args: Job) -> Result<(), Error> {
         (req.spec.start, req.spec.end) = range;
     }
     // A clip names its own end; otherwise the 3 s from a start stop where the video does.
-    if args.end_is_default && !located.as_ref().is_some_and(|m: &crate::source::probe::Media| m.section.is_some()) {
-        let media = match located.take() {
-            Some(media) => media,
-            None => crate::source::probe::locate(&sidecars, &source, &req.fit(), &cancel)?,
-        };
-        let media = crate::source::probe::complete(&sidecars, media, &cancel)?;
-        if let Some(duration) = media.duration.filter(|d| req.spec.start < *d && req.spec.end > *d) {
-            req.spec.end = duration;
-        }
-        located = Some(media);
-    }
+    let cut_at_end = args.end_is_default && !located.as_ref().is_some_and(|m: &crate::source::probe::Media| m.section.is_some());
     req.spec.validate()?;
     if args.estimate {
         let media = match located {
             Some(media) => crate::source::probe::complete(&sidecars, media, &cancel)?,
             None => crate::source::probe::probe(&sidecars, &source, &req.fit(), &cancel)?,
         };
-        let guess = pipeline::estimate(&sidecars, &media, &req, &cancel)?;
+        let guess = within_video(cut_at_end, &mut req, |req| pipeline::estimate(&sidecars, &media, req, &cancel))?;
         println!("{}", size_range(guess.low, guess.high));
         match (&guess.cannot_fit, req_limit) {
             (Some(e), _) => eprintln!("{e}"),
@@ -206,10 +196,10 @@ fn run(args: Job) -> Result<(), Error> {
         Target::File(file) => Format::of_path(file)?.unwrap_or(Format::Gif),
         Target::DefaultNameIn(_) => Format::Gif,
     };
-    let (made, gif_bytes) = match (&target, format) {
-        (Target::File(file), Format::Webp | Format::Mp4) => converted(&sidecars, &source, located.as_ref(), &req, file, format, &cancel, &bar)?,
-        _ => (make(&sidecars, &source, located.as_ref(), &req, &target, &cancel, &bar)?, None),
-    };
+    let (made, gif_bytes) = within_video(cut_at_end, &mut req, |req| match (&target, format) {
+        (Target::File(file), Format::Webp | Format::Mp4) => converted(&sidecars, &source, located.as_ref(), req, file, format, &cancel, &bar),
+        _ => Ok((make(&sidecars, &source, located.as_ref(), req, &target, &cancel, &bar)?, None)),
+    })?;
     bar.clear();
     let path = made.path.strip_prefix("./").unwrap_or(&made.path);
     if let Some(limit) = req_limit {
@@ -253,6 +243,19 @@ fn converted(
     };
     let made = pipeline::Made { path: file.to_path_buf(), bytes: out.bytes, width: out.width, height: out.height, fitted, ..gif.clone() };
     Ok((made, Some(gif.bytes)))
+}
+
+/// `work` for `req`; a start alone asks for 3 s, and near the video's end gets what is left of
+/// them (the length is known once the work has looked, which says it in its refusal).
+fn within_video<T>(cut_at_end: bool, req: &mut Request, mut work: impl FnMut(&Request) -> Result<T, Error>) -> Result<T, Error> {
+    match work(req) {
+        Err(Error(Msg::EndPastEnd { length, .. })) if cut_at_end && length > req.spec.start => {
+            req.spec.end = length;
+            req.spec.validate()?;
+            work(req)
+        }
+        other => other,
+    }
 }
 
 /// The GIF, from the video already looked up if there is one.
