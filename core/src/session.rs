@@ -250,12 +250,16 @@ impl Session {
             return Ok(media);
         }
         let parsed = crate::source::link::Source::Url(lookup.url.clone());
-        let found = probe::locate(&*self.sidecars()?, &parsed, &fit, cancel)?;
+        let sidecars = self.sidecars()?;
+        let found = probe::locate(&sidecars, &parsed, &fit, cancel)?;
+        // A size the site did not state is read from the new rendition, never kept from the old
+        // one (a crop is moved onto the rendition by it).
+        let found = if found.width == 0 { probe::complete(&sidecars, found, cancel)? } else { found };
         let fresh = Arc::new(Media {
             input: found.input,
             lookup: found.lookup,
-            width: if found.width > 0 { found.width } else { media.width },
-            height: if found.height > 0 { found.height } else { media.height },
+            width: found.width,
+            height: found.height,
             subtitles: if found.subtitles.is_empty() { media.subtitles.clone() } else { found.subtitles },
             // Its sheets' URLs are signed as the video's are.
             storyboard: found.storyboard.or_else(|| media.storyboard.clone()),

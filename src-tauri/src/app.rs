@@ -15,6 +15,7 @@ fn history_dir() -> std::path::PathBuf {
 pub fn run(sources: Vec<String>) {
     let context = tauri::generate_context!();
     if crate::handover::to_open_window(&context.config().identifier) {
+        eprintln!("gifgrab: opened in the gifgrab window already open");
         std::process::exit(0);
     }
     let sidecars = Sidecars::locate();

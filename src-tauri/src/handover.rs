@@ -4,12 +4,16 @@
 //! fallback for a window that opens meanwhile.
 
 /// Sends this launch's arguments and folder to the window of `identifier` that holds the
-/// plugin's D-Bus name (its `ExecuteCallback`); true when that window took them.
+/// plugin's D-Bus name (its `ExecuteCallback`; the plugin's name without its `semver` feature,
+/// which gifgrab does not turn on); true when that window took them.
 #[cfg(target_os = "linux")]
 pub fn to_open_window(identifier: &str) -> bool {
     let name = format!("{identifier}.SingleInstance");
     let path = format!("/{}", name.replace('.', "/").replace('-', "_"));
-    let Ok(bus) = zbus::blocking::Connection::session() else { return false };
+    // A window that is closing may hold the name and never answer: then this launch goes on.
+    let Ok(bus) = zbus::blocking::connection::Builder::session().and_then(|b| b.method_timeout(std::time::Duration::from_secs(10)).build()) else {
+        return false;
+    };
     let args: Vec<String> = std::env::args_os().map(|a| a.to_string_lossy().into_owned()).collect();
     let cwd = std::env::current_dir().unwrap_or_default().to_string_lossy().into_owned();
     // No window: the bus answers at once that nobody has the name.

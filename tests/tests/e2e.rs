@@ -184,7 +184,7 @@ impl Launcher {
 
     /// Launches the app the way the desktop does (no driver), in the test's session.
     fn spawn(&self, args: &[&str]) -> Child {
-        Command::new(app_bin()).args(args).envs(self.env.iter().map(|(k, v)| (k, v))).stdin(Stdio::null()).spawn().expect("launch the app")
+        Command::new(app_bin()).args(args).envs(self.env.iter().map(|(k, v)| (k, v))).stdin(Stdio::null()).stderr(Stdio::piped()).spawn().expect("launch the app")
     }
 
     /// Starts the app with `args` and opens a WebDriver session on it.
@@ -1374,6 +1374,7 @@ fn a_file_or_link_handed_over_opens_in_the_one_window() {
 
         let link = srv.url("long.mp4");
         let mut second = launcher.spawn(&[&link]);
+        let mut second_said = second.stderr.take().expect("stderr");
         let ended = run_blocking(move || {
             let until = Instant::now() + Duration::from_secs(20);
             loop {
@@ -1389,6 +1390,10 @@ fn a_file_or_link_handed_over_opens_in_the_one_window() {
         })
         .await;
         assert!(ended.is_some_and(|s| s.success()), "the second launch should hand over and end: {ended:?}");
+        // Handed over before its own window could start, and says so in the terminal.
+        let mut said = String::new();
+        std::io::Read::read_to_string(&mut second_said, &mut said).unwrap();
+        assert!(said.contains("opened in the gifgrab window already open"), "{said:?}");
         let source = field(&c, "Video link or file").await;
         wait_for(UI_WAIT, "the link in the open window", async || {
             let v = value(&source).await;

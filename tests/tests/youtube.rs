@@ -237,7 +237,8 @@ fn an_expired_url_is_extracted_again_and_the_job_goes_on() {
     assert_eq!(lookups(&server, "expad"), 2, "one look-up again: {seen:?}");
     let first_refusal = media_requests(&server).iter().filter(|r| r.status == 403).map(|r| r.unix_ms).min().expect("a refusal");
     let again = server.log().iter().filter(|r| r.path == "/yt/expad.json").map(|r| r.unix_ms).max().unwrap();
-    assert!(again - first_refusal < 1000, "looked up again {} ms after the first 403: {seen:?}", again - first_refusal);
+    // Retries would take 3.5 s before the look-up; a yt-dlp start alone may take a second or two.
+    assert!(again - first_refusal < 3000, "looked up again {} ms after the first 403: {seen:?}", again - first_refusal);
     assert_eq!(gif_facts(&dir.path("e.gif")).frames, 90);
 }
 

@@ -45,7 +45,7 @@ function show(url) {
 
 /** Puts the loop away; whether one was showing or coming (Escape then has done its job). */
 export function stopLoop() {
-  const showing = !els.momentLoopBox.hidden || loop.busy;
+  const showing = !els.momentLoopBox.hidden || loop.busy || !els.momentLoopError.hidden;
   showMessage(els.momentLoopError, '');
   loop.seq++;
   loop.busy = false;

@@ -32,7 +32,8 @@ export function widthNote() {
       : t('The source is {width} px wide, so the GIF stays at {width} px (no upscaling).', { width: sourceWidth });
   }
   if (boxSide()) return t('Slack emoji fit in {side}×{side} px: a tall video is made narrower to fit.', { side: boxSide() });
-  if (sourceWidth && wanted === 0) return t('The GIF keeps the source width of {width} px. Big GIFs get large fast.', { width: sourceWidth });
+  // "Original" stops at the widest GIF gifgrab makes.
+  if (sourceWidth && wanted === 0) return t('The GIF keeps the source width of {width} px. Big GIFs get large fast.', { width: Math.min(sourceWidth, 1920) });
   return t('Widths larger than the source are not upscaled.');
 }
 

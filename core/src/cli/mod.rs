@@ -123,7 +123,7 @@ fn update_ytdlp(channel: Option<&str>) -> i32 {
     }
 }
 
-/// With GIFGRAB_ERROR_JSON set, an error also goes to stderr as one JSON line (kind, code,
+/// With GIFGRAB_ERROR_JSON set (to anything but empty or 0), an error also goes to stderr as one JSON line (kind, code,
 /// args, message) before its text: scripts and tests tell errors apart without reading words.
 fn json_line(e: &Error) {
     if std::env::var_os("GIFGRAB_ERROR_JSON").is_some_and(|v| !v.is_empty() && v != "0") {

@@ -11,7 +11,6 @@ use std::io::Read;
 
 pub const PREVIEW_WIDTH: u32 = 320;
 
-/// The frame at `at` with `edits` applied (crop, captions), as the GIF will show it.
 /// The crop box of `media`'s frame in a `width`×`height` preview of the whole frame.
 fn caption_area(edits: &Edits, media: &Media, width: u32, height: u32) -> Result<Area> {
     let edits = media.edits_here(edits)?;
@@ -25,6 +24,7 @@ fn caption_area(edits: &Edits, media: &Media, width: u32, height: u32) -> Result
     Ok(Area { x: scale(x, sx), y: scale(y, sy), width: scale(bw, sx).max(1), height: scale(bh, sy).max(1) })
 }
 
+/// The frame at `at` with `edits` applied (crop, captions), as the GIF will show it.
 pub fn frame_jpeg(sidecars: &Sidecars, media: &Media, at: f64, edits: &Edits, cancel: &CancelToken) -> Result<Vec<u8>> {
     if !at.is_finite() || at < 0.0 {
         return Err(Msg::PreviewTimeNegative.into());

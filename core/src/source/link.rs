@@ -96,7 +96,11 @@ fn parse_url(raw: &str) -> Result<ParsedSource> {
 fn unwrapped(url: &url::Url) -> Option<url::Url> {
     let host = url.host_str()?.to_ascii_lowercase();
     let path = url.path();
-    let google = host.starts_with("www.google.") || host.starts_with("google.");
+    // google.com, www.google.co.kr: a country's domain after it, never google.evil.example.
+    let google = host.trim_start_matches("www.").strip_prefix("google.").is_some_and(|tld| {
+        let parts: Vec<&str> = tld.split('.').collect();
+        parts.len() <= 2 && parts.iter().all(|p| (2..=3).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphabetic()))
+    });
     let key = match () {
         _ if google && path == "/url" => ["q", "url"].as_slice(),
         _ if YOUTUBE_HOSTS.contains(&host.as_str()) && path == "/redirect" => &["q"],
@@ -108,7 +112,19 @@ fn unwrapped(url: &url::Url) -> Option<url::Url> {
     let inner = key.iter().find_map(|k| url.query_pairs().find(|(name, _)| name == k).map(|(_, v)| v.into_owned()))?;
     // An attribution link's target is a path on YouTube itself.
     let inner = url.join(&inner).ok()?;
-    matches!(inner.scheme(), "http" | "https").then_some(inner)
+    // The guard lets the user's own link reach this computer or the local network; a link the
+    // user never saw does not get that for an address or a local name (a public-looking name
+    // that resolves nearby still would, as if pasted).
+    let nearby = match inner.host() {
+        Some(url::Host::Ipv4(ip)) => !crate::source::guard::is_public(ip.into()),
+        Some(url::Host::Ipv6(ip)) => !crate::source::guard::is_public(ip.into()),
+        Some(url::Host::Domain(name)) => {
+            let name = name.trim_end_matches('.').to_ascii_lowercase();
+            !name.contains('.') || [".localhost", ".local", ".lan", ".home", ".internal", ".home.arpa", ".localdomain"].iter().any(|s| name.ends_with(s))
+        }
+        None => true,
+    };
+    (matches!(inner.scheme(), "http" | "https") && !nearby).then_some(inner)
 }
 
 const YOUTUBE_HOSTS: &[&str] = &[

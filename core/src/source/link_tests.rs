@@ -54,6 +54,14 @@ fn wrappers_unwrap_to_any_site_but_never_to_another_scheme() {
     // A wrapped file:// or javascript: link is not followed.
     let (url, _) = url_of("https://www.google.com/url?q=file:///etc/passwd");
     assert!(url.starts_with("https://www.google.com/url"), "{url}");
+    // Nor one to this computer or the local network: only a link the user saw may go there.
+    for inner in ["http://127.0.0.1:8080/x.mp4", "http://192.168.1.1/cgi", "http://[::1]/x", "http://localhost/x", "http://nas.local/x", "http://router/x", "http://169.254.169.254/latest"] {
+        let (url, _) = url_of(&format!("https://www.google.com/url?q={inner}"));
+        assert!(url.starts_with("https://www.google.com/url"), "{inner} was followed: {url}");
+    }
+    // Google's country domains are wrappers; a look-alike is not.
+    assert_eq!(url_of("https://www.google.co.kr/url?q=https://example.com/a.mp4").0, "https://example.com/a.mp4");
+    assert!(url_of("https://www.google.evil.example/url?q=https://example.com/a.mp4").0.starts_with("https://www.google.evil.example/"));
 }
 
 #[test]

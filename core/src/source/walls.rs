@@ -65,7 +65,7 @@ pub fn classify(stderr: &str, code: Option<i32>, sign_in: &SignIn) -> Error {
 /// The words of a connection that failed on the way (never the site's own answer).
 const CONNECTION_FAILURES: &[&str] = &[
     "urlopen error", "connection refused", "timed out", "name or service not known", "temporary failure in name resolution",
-    "network is unreachable", "connection reset", "failed to resolve", "remote end closed", "nodename nor servname", "[errno",
+    "network is unreachable", "connection reset", "failed to resolve", "remote end closed", "nodename nor servname", "[errno 101]", "[errno 104]", "[errno 110]", "[errno 111]", "[errno 113]", "[errno -2]", "[errno -3]",
 ];
 
 /// How a yt-dlp too old for the site fails: YouTube's formats or challenges it can no longer
