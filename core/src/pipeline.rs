@@ -109,6 +109,29 @@ impl Request {
     pub fn fit(&self) -> Fit {
         Fit { width: self.spec.width, fps: self.spec.fps, sign_in: self.sign_in.clone() }
     }
+
+    /// The rendition for a video of `own` size: with a crop (or an aspect) wide enough that the
+    /// part kept still gives the GIF's width.
+    pub fn fit_for(&self, own: (u32, u32)) -> Fit {
+        let mut fit = self.fit();
+        if let (true, Ok((kept, _))) = (self.spec.width > 0 && own.0 > 0, self.spec.edits.region(own.0, own.1)) {
+            if kept > 0 && kept < own.0 {
+                fit.width = (u64::from(self.spec.width) * u64::from(own.0)).div_ceil(u64::from(kept)).min(u64::from(crate::spec::MAX_WIDTH)) as u32;
+            }
+        }
+        fit
+    }
+}
+
+/// A looked-up video read in a rendition wide enough for `req`'s crop: asked of the site again
+/// when the first answer's rendition would make the GIF narrower than asked.
+fn wide_enough(sidecars: &Sidecars, media: Media, req: &Request, cancel: &CancelToken) -> Result<Media> {
+    let Some(lookup) = &media.lookup else { return Ok(media) };
+    let wanted = req.fit_for(media.own_size());
+    if lookup.fit.same_rendition(&wanted) {
+        return Ok(media);
+    }
+    probe::locate(sidecars, &crate::source::link::Source::Url(lookup.url.clone()), &wanted, cancel)
 }
 
 /// Everything in one call: the CLI's path. The source is only located first; one ffmpeg
@@ -133,6 +156,7 @@ pub fn make_gif(
 /// `make_gif` of a video already looked up.
 pub fn make_gif_of(sidecars: &Sidecars, media: &Media, req: &Request, target: &Target, cancel: &CancelToken, on_progress: OnProgress) -> Result<Made> {
     req.spec.validate()?;
+    let media = &wide_enough(sidecars, media.clone(), req, cancel)?;
     let path = match target {
         Target::File(path) => path.clone(),
         Target::DefaultNameIn(dir) => dir.join(crate::render::output::default_name(&media.title, req.spec.start, req.spec.end)),

@@ -242,6 +242,11 @@ impl Session {
     /// The source with a media URL that is still valid and serves `fit`: a site's look-up
     /// is shared by previews and GIFs until the URL nears its expiry or the GIF needs
     /// another rendition.
+    /// The video's own size, as the window shows it (0×0 before it is known).
+    fn own_size(&self, id: &str) -> (u32, u32) {
+        self.source(id).map(|m| m.own_size()).unwrap_or((0, 0))
+    }
+
     fn current_source(&self, id: &str, fit: Option<Fit>, cancel: &CancelToken) -> Result<Arc<Media>> {
         let media = self.source(id)?;
         let Some(lookup) = &media.lookup else { return Ok(media) };
@@ -337,7 +342,7 @@ impl Session {
         let small = GifSpec { width, fps: spec.fps.min(LOOP_FPS), quality: LOOP_QUALITY, plays: 0, max_bytes: None, ..spec.clone() };
         let req = pipeline::Request { spec: small, ..asked.clone() };
         self.in_slot("loop", |cancel| {
-            let media = self.current_source(id, Some(asked.fit()), cancel)?;
+            let media = self.current_source(id, Some(asked.fit_for(self.own_size(id))), cancel)?;
             let target = self.work_dir.join(format!("loop-{}.gif", self.next_id.fetch_add(1, Ordering::SeqCst)));
             let made = pipeline::render(&*self.sidecars()?, &media, &req, &target, cancel, &|_| {});
             let bytes = made.and_then(|m| std::fs::read(&m.path).map_err(|e| Msg::GifReadBack { detail: e.to_string() }.into()));
@@ -363,7 +368,7 @@ impl Session {
     pub fn estimate(&self, id: &str, spec: &GifSpec) -> Result<SizeEstimate> {
         let req = pipeline::Request { spec: spec.clone(), overwrite: true, sign_in: lock(&self.sign_in).clone() };
         self.in_slot(ESTIMATE_SLOT, |cancel| {
-            let media = self.current_source(id, Some(req.fit()), cancel)?;
+            let media = self.current_source(id, Some(req.fit_for(self.own_size(id))), cancel)?;
             let sidecars = self.sidecars()?;
             self.with_local_fallback(id, media, cancel, |m| pipeline::estimate(&sidecars, m, &req, cancel))
         })
@@ -416,7 +421,7 @@ impl Session {
         // The app writes into its own work folder; the Save dialog has asked about replacing.
         let job = pipeline::Request { spec: req.spec.clone(), overwrite: true, sign_in: lock(&self.sign_in).clone() };
         let result = self
-            .current_source(&req.id, Some(job.fit()), &cancel)
+            .current_source(&req.id, Some(job.fit_for(self.own_size(&req.id))), &cancel)
             .and_then(|media| pipeline::render(&sidecars, &media, &job, &target, &cancel, on_progress).map(|made| (made, media)));
         crate::os::memory::release_unused();
         let mut jobs = lock(&self.jobs);

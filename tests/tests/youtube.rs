@@ -142,13 +142,22 @@ fn a_crop_is_in_the_videos_own_size_whatever_the_rendition() {
     let url = yt.watch_url(&server, "crop");
     // The top right quarter of the 1280×720 picture.
     let make = |name: &str, width: &str| {
-        let before = fetched_formats(&server, "crop").len();
+        let before = server.log().len();
         let out = run(&dir, &[&url, "--start", "1", "--end", "2", "--crop", "640:360:640:0", "--width", width, "-o", name]);
         assert!(out.status.success(), "--width {width}: {}", stderr(&out));
-        fetched_formats(&server, "crop")[before..].to_vec()
+        let mut ids: Vec<String> = server.log()[before..]
+            .iter()
+            .filter(|r| r.bytes > 0)
+            .filter_map(|r| r.path.strip_prefix("/yt/media/crop/").map(|rest| rest.split(['.', '/']).next().unwrap_or("").to_string()))
+            .collect();
+        ids.dedup();
+        ids
     };
-    assert_eq!(make("small.gif", "320"), ["134"], "320 px: the 640×360 file");
+    assert_eq!(make("small.gif", "320"), ["134"], "320 px: the 640×360 file (its crop is 320 wide)");
     assert_eq!(make("large.gif", "0"), ["136"], "full width: the 720p file");
+    // 640 px of a crop half the video's width needs the 720p file: the GIF is as wide as asked.
+    assert_eq!(make("asked.gif", "640"), ["136"], "640 px of the crop: the 720p file");
+    assert_eq!(gif_facts(&dir.path("asked.gif")).width, 640, "as wide as asked");
     let (a, b) = (gif_facts(&dir.path("small.gif")), gif_facts(&dir.path("large.gif")));
     assert_eq!((a.width, a.height, b.width, b.height), (320, 180, 640, 360));
     let first_small = gif_frames_rgb(&dir.path("small.gif"), 320, 180).remove(0);
