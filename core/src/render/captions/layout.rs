@@ -14,15 +14,20 @@ impl Faces<'_> {
         self.main.glyph_index(c).is_none() && self.emoji.is_some_and(|e| e.glyph_index(c).is_some())
     }
 
+    /// A line's height in ems as drawtext spaces lines: the caption font's ascent, descent and
+    /// gap, plus the 0.1 em of line spacing asked of it.
+    pub fn line_height(&self) -> f64 {
+        let face = self.main;
+        let ems = (f64::from(face.ascender()) - f64::from(face.descender()) + f64::from(face.line_gap())) / f64::from(face.units_per_em());
+        (if ems.is_finite() && ems > 0.5 { ems } else { 1.2 }) + 0.1
+    }
+
     /// A character's width in ems; a glyph in neither font counts as one em (drawn as a box).
     pub fn advance(&self, c: char) -> f64 {
         let of = |face: &ttf_parser::Face| face.glyph_index(c).and_then(|g| face.glyph_hor_advance(g)).map(|a| a as f64 / face.units_per_em() as f64);
         of(self.main).or_else(|| self.emoji.and_then(of)).unwrap_or(1.0)
     }
 }
-
-/// A drawn line's height per pixel of font size (Noto Sans CJK's ascent and descent, plus the spacing).
-pub const LINE: f64 = 1.3;
 
 /// The lines and the font size in pixels: as large as the style allows, smaller for long text,
 /// so that every line fits 92 % of the width and the lines `share` of the height.
@@ -41,7 +46,7 @@ pub fn layout(text: &str, faces: &Faces, style: TextStyle, width: u32, height: u
         let lines = wrap(text, faces, usable / px);
         // Big text may take two lines; smaller text up to four before it shrinks further.
         let allowed = if px > largest * 0.6 { 2 } else { 4 };
-        if lines.len() <= allowed && lines.len() as f64 * px * LINE <= room || px <= smallest {
+        if lines.len() <= allowed && lines.len() as f64 * px * faces.line_height() <= room || px <= smallest {
             return (lines, px.round().max(1.0) as u32);
         }
         px = (px * 0.9).max(smallest);
@@ -139,10 +144,10 @@ mod tests {
         assert_eq!((lines.len(), px), (1, 60), "{lines:?}: short text stays at the largest size");
         // Two lines take at most the caption's share of the height (2 × 60 px took 58 % of it).
         let (lines, px) = layout("WHEN THE CODE WORKS", &faces, TextStyle::Meme, 480, 270, 0.4);
-        assert!(lines.len() as f64 * px as f64 * LINE <= 108.0 + 1.0 && px >= 38, "{lines:?} at {px}");
+        assert!(lines.len() as f64 * px as f64 * faces.line_height() <= 108.0 + 1.0 && px >= 30, "{lines:?} at {px}");
         // A small video with both captions: each keeps to its 30 %.
         let (lines, px) = layout("WHEN THE CODE FINALLY WORKS", &faces, TextStyle::Meme, 192, 108, 0.3);
-        assert!(lines.len() as f64 * px as f64 * LINE <= 32.4 + 1.0, "{lines:?} at {px}");
+        assert!(lines.len() as f64 * px as f64 * faces.line_height() <= 32.4 + 1.0, "{lines:?} at {px}");
         let (lines, _) = layout("HI", &faces, TextStyle::Meme, 480, 270, 0.4);
         assert_eq!(lines, ["HI"]);
         let (lines, big) = layout("WHEN THE CODE WORKS ON THE FIRST TRY AND NOBODY IS AROUND TO SEE IT", &faces, TextStyle::Meme, 480, 270, 0.4);

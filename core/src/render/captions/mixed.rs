@@ -1,7 +1,7 @@
 //! A caption with emoji: each line drawn as runs of the caption font and of the emoji font, side
 //! by side on one baseline (drawtext draws with one font per filter, and falls back to none).
 
-use super::layout::{Faces, LINE};
+use super::layout::Faces;
 use super::{look, text_file, Area, Prepared};
 use crate::edits::TextStyle;
 use crate::error::Result;
@@ -19,13 +19,22 @@ pub fn without_selectors(text: &str) -> String {
     text.chars().filter(|c| !matches!(*c, '\u{FE0E}' | '\u{FE0F}' | '\u{200D}' | '\u{1F3FB}'..='\u{1F3FF}')).collect()
 }
 
+/// The most drawtext filters one caption may take: each is a couple of hundred characters of
+/// ffmpeg's command line (Windows allows 32,767 in all); past it, emoji are boxes again.
+const MOST_RUNS: usize = 32;
+
+/// Whether `lines` can be drawn as runs within that.
+pub fn fits(lines: &[String], faces: &Faces) -> bool {
+    lines.iter().map(|l| runs(l, faces).len()).sum::<usize>() <= MOST_RUNS
+}
+
 /// Adds the filters of `lines` (laid out at `px`) to `out`: centred, at the top or the bottom of
 /// `area`, a little in, as the one-font caption is placed.
 #[allow(clippy::too_many_arguments)]
 pub fn draw(out: &mut Prepared, faces: &Faces, fonts: &Fonts, lines: &[String], px: u32, style: TextStyle, top: bool, area: Area) -> Result<()> {
     let size = f64::from(px);
     let pad = (size * 0.35).round();
-    let step = size * LINE;
+    let step = size * faces.line_height();
     let (ascent, descent) = (size * 0.88, size * 0.22);
     let count = lines.len();
     for (i, line) in lines.iter().enumerate() {
@@ -96,5 +105,7 @@ mod tests {
         assert_eq!(without_selectors("❤\u{FE0F} 👍\u{1F3FD} 👨\u{200D}👩"), "❤ 👍 👨👩");
         // Without the emoji font, nothing is cut out (the box stays in the caption font).
         assert_eq!(runs("a😂", &Faces { main: &main, emoji: None }), vec![(false, "a😂".to_string())]);
+        // A caption that would take too many filters is not cut at all.
+        assert!(fits(&["a😂".repeat(16)], &faces) && !fits(&["a😂".repeat(17)], &faces));
     }
 }

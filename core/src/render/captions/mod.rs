@@ -68,7 +68,7 @@ pub fn prepare(edits: &Edits, fonts: &Path, area: Area) -> Result<Option<Prepare
             continue;
         }
         let (lines, px) = layout(&text, &faces, edits.text_style, area.width, area.height, share);
-        if lines.iter().flat_map(|l| l.chars()).any(|c| faces.from_emoji(c)) {
+        if lines.iter().flat_map(|l| l.chars()).any(|c| faces.from_emoji(c)) && mixed::fits(&lines, &faces) {
             let fonts = mixed::Fonts { main: &font, emoji: &emoji_font };
             mixed::draw(&mut out, &faces, &fonts, &lines, px, edits.text_style, top, area)?;
         } else {
