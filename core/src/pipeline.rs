@@ -580,7 +580,7 @@ fn encode_stream(job: &Job, out: impl std::io::Write, target: &Path) -> std::res
     let mut decoder = Decoder::spawn(job.sidecars, job.plan, job.input, cancel)?;
     // Reading from the top (a server without Range) has no early frames to watch for.
     let limit = (!job.input.plain_requests).then_some(Duration::from_secs(STALL_SECS));
-    let watch = Watchdog::new(decoder.id(), cancel, limit);
+    let watch = Watchdog::new(decoder.id(), cancel, limit, decoder.received());
     let fps = job.plan.fps as f64;
     std::thread::scope(|scope| {
         scope.spawn(|| watch.run());
@@ -681,12 +681,17 @@ fn encode_stream(job: &Job, out: impl std::io::Write, target: &Path) -> std::res
 
 /// With no new frame for this long (and the encoder not busy), the download has stalled.
 const STALL_SECS: u64 = 20;
+/// Bytes for the input that count as progress towards the first frame within STALL_SECS.
+const STALL_PROGRESS_BYTES: u64 = 256 * 1024;
 
 /// Kills a decoder that has stopped delivering frames, so a stalled server never hangs a job.
 struct Watchdog<'a> {
     pid: u32,
     cancel: &'a CancelToken,
     limit: Option<Duration>,
+    /// Bytes received for the input: a slow link still sending (a long keyframe interval
+    /// before the first frame) is no stall.
+    received: Option<std::sync::Arc<AtomicU64>>,
     born: Instant,
     last_ms: AtomicU64,
     busy: AtomicBool,
@@ -695,11 +700,12 @@ struct Watchdog<'a> {
 }
 
 impl<'a> Watchdog<'a> {
-    fn new(pid: u32, cancel: &'a CancelToken, limit: Option<Duration>) -> Watchdog<'a> {
+    fn new(pid: u32, cancel: &'a CancelToken, limit: Option<Duration>, received: Option<std::sync::Arc<AtomicU64>>) -> Watchdog<'a> {
         Watchdog {
             pid,
             cancel,
             limit,
+            received,
             born: Instant::now(),
             last_ms: AtomicU64::new(0),
             busy: AtomicBool::new(false),
@@ -727,8 +733,15 @@ impl<'a> Watchdog<'a> {
 
     fn run(&self) {
         let Some(limit) = self.limit else { return };
+        let bytes = || self.received.as_ref().map_or(0, |r| r.load(Ordering::Relaxed));
+        let mut seen = bytes();
         while !self.done.load(Ordering::Relaxed) {
             std::thread::sleep(Duration::from_millis(100));
+            // A trickle is a stall still: 256 KB in the time allowed (100 kbit/s) keeps the job going.
+            if bytes().saturating_sub(seen) >= STALL_PROGRESS_BYTES {
+                seen = bytes();
+                self.last_ms.store(self.now_ms(), Ordering::Relaxed);
+            }
             let idle = self.now_ms().saturating_sub(self.last_ms.load(Ordering::Relaxed));
             if !self.busy.load(Ordering::Relaxed) && idle > limit.as_millis() as u64 {
                 self.stalled.store(true, Ordering::Relaxed);

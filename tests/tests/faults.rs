@@ -163,6 +163,29 @@ fn a_stalled_server_times_out_with_a_clear_error() {
     assert!((18.0..=30.0).contains(&took), "the watchdog waits its 20 s, not less, not much more: {took:.1} s");
 }
 
+/// A slow link still sending is no stall: a range whose keyframe lies 10 s back needs about
+/// 25 s of download before its first frame at 100 KB/s, and the GIF comes.
+#[test]
+fn a_slow_steady_download_is_not_a_stall() {
+    let dir = TempDir::new("slow-steady");
+    let video = dir.path("one-gop.mp4");
+    let made = ffmpeg()
+        .args(["-f", "lavfi", "-i", "testsrc2=s=640x360:r=25:d=12", "-vf", "noise=alls=20:allf=t"])
+        .args(["-c:v", "libx264", "-preset", "ultrafast", "-g", "300", "-keyint_min", "300", "-sc_threshold", "0", "-b:v", "2M", "-maxrate", "2M", "-bufsize", "1M"])
+        .arg(&video)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let srv = TestServer::start(&dir.0).unwrap();
+    srv.set_rate(Some(100_000));
+    let out = TempDir::new("slow-steady-out");
+    let t = token("steady");
+    let started = std::time::Instant::now();
+    let made = attempt(&srv.url(&format!("one-gop.mp4?{t}")), 10.0, 10.5, &out, &t).expect("a slow link that keeps sending makes its GIF");
+    assert!(started.elapsed().as_secs() > 20, "the case is real: the first frame came after the watchdog's 20 s ({:?})", started.elapsed());
+    assert_eq!(gif_facts(&made.path).frames, 8);
+}
+
 #[test]
 fn a_corrupt_file_over_http_is_bad_media() {
     let dir = TempDir::new("corrupt");

@@ -201,7 +201,7 @@ pub fn text(msg: &Msg) -> String {
         }
         RedirectLoop { doing } => format!("Could not {}: the server keeps redirecting. Check the link.", doing_text(*doing)),
         RedirectsToItself { doing } => {
-            format!("Could not {}: the server keeps redirecting to itself. Check the link.", doing_text(*doing))
+            format!("Could not {}: the server redirects again and again, more than any real server needs. Check the link.", doing_text(*doing))
         }
         ConnectionDropped { doing } => format!(
             "Could not {}: the connection failed or dropped. Check your internet connection and try again.",

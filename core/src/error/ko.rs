@@ -233,7 +233,7 @@ pub fn text(msg: &Msg) -> String {
             format!("{}. 서버가 계속 리디렉션합니다. 링크를 확인하세요.", doing_text(*doing))
         }
         RedirectsToItself { doing } => {
-            format!("{}. 서버가 계속 자기 자신으로 리디렉션합니다. 링크를 확인하세요.", doing_text(*doing))
+            format!("{}. 서버가 보통 필요한 것보다 훨씬 많이 계속 리디렉션합니다. 링크를 확인하세요.", doing_text(*doing))
         }
         ConnectionDropped { doing } => format!(
             "{}. 연결하지 못했거나 연결이 끊겼습니다. 인터넷 연결을 확인한 뒤 다시 시도하세요.",

@@ -154,6 +154,11 @@ impl Decoder {
         Ok(Decoder { proc, out: BufReader::with_capacity(64 * 1024, out), route, _captions: prepared })
     }
 
+    /// Bytes ffmpeg's requests have received so far, for a remote input.
+    pub fn received(&self) -> Option<std::sync::Arc<std::sync::atomic::AtomicU64>> {
+        self.route.guard().map(|g| g.received_counter())
+    }
+
     /// The next frame, or None at the end of the range.
     pub fn next_frame(&mut self) -> Result<Option<ImgVec<RGBA8>>> {
         let Some((width, height)) = self.read_header()? else { return Ok(None) };

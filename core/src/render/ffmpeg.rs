@@ -288,7 +288,8 @@ fn parse_clock(s: &str) -> Option<f64> {
 
 /// Turns ffmpeg's complaint into the error a person can act on (`remote`: read over the network).
 pub fn classify(stderr: &str, doing: Doing, remote: bool) -> Error {
-    let l = stderr.to_ascii_lowercase();
+    // ffmpeg's words, not the link's: a file named redirect.mp4 is no redirect.
+    let l: String = stderr.to_ascii_lowercase().split_inclusive(char::is_whitespace).filter(|w| !w.contains("://")).collect();
     let has = |needles: &[&str]| needles.iter().any(|n| l.contains(n));
     if let Some(refusal) = crate::source::guard::refusal(stderr, doing) {
         return refusal;
@@ -406,6 +407,9 @@ At least one output file must be specified";
         assert_eq!(classify("x.mp4: Invalid data found when processing input", Doing::OpenVideo, false).kind(), "bad_media");
         assert_eq!(classify("Server returned 404 Not Found", Doing::OpenVideo, true).kind(), "not_found");
         assert_eq!(classify("Connection refused", Doing::OpenVideo, true).kind(), "network");
+        // Words in the link are not ffmpeg's: a page served as redirect.mp4 is unreadable, no redirect.
+        let page = "[in#0 @ 0x1] [error] Error opening input file http://127.0.0.1:9/html/redirect.mp4?redirect=1.\nError opening input files: Invalid data found when processing input";
+        assert_eq!(classify(page, Doing::OpenVideo, true).kind(), "bad_media");
         assert_eq!(classify("x.mp4: End of file", Doing::ReadVideo, false).kind(), "bad_media");
         let codec = "[mov @ 0x1] [error] Could not find codec parameters for stream 0 (Video: none (xyz1 / 0x31797a78))";
         for remote in [false, true] {

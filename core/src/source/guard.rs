@@ -68,6 +68,11 @@ impl Guard {
         self.received.load(Ordering::SeqCst)
     }
 
+    /// The same count, to watch from another thread while ffmpeg runs.
+    pub fn received_counter(&self) -> Arc<AtomicU64> {
+        self.received.clone()
+    }
+
     /// One line per refused or unreachable destination, for `ffmpeg::classify`.
     pub fn report(&self) -> String {
         let notes = self.notes.lock().map(|r| r.clone()).unwrap_or_default();
