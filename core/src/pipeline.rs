@@ -145,8 +145,13 @@ pub fn make_gif(
     on_progress: OnProgress,
 ) -> Result<Made> {
     req.spec.validate()?;
-    if let Target::File(path) = target {
-        refuse_existing(path, req.overwrite)?;
+    match target {
+        Target::File(path) => refuse_existing(path, req.overwrite)?,
+        // A folder that is not there is said before the look-up, as a file's is.
+        Target::DefaultNameIn(dir) if !dir.is_dir() => {
+            return Err(Msg::FolderMissing { path: std::path::absolute(dir).unwrap_or(dir.clone()).display().to_string() }.into())
+        }
+        Target::DefaultNameIn(_) => {}
     }
     on_progress(Progress::new(Stage::Probing, 0, 0));
     let media = probe::locate(sidecars, source, &req.fit(), cancel)?;

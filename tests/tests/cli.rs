@@ -701,8 +701,11 @@ fn output_folders_and_bare_names() {
         assert_eq!(gif_facts(&dir.path(made)).frames, 15, "-o {output} makes {made}");
     }
     assert_eq!(dir.names(), vec!["LOUD.GIF", "bare.gif", "gifs"]);
-    // `-o newdir/` names a folder: one that is missing is said so, not made into `newdir.gif`.
-    let out = run(&[s, "--start", "0", "--end", "1", "-o", "newdir/"], &dir);
+    // `-o newdir/` names a folder: one that is missing is said so (before any look-up), not
+    // made into `newdir.gif`.
+    let srv = server();
+    let out = run(&[&srv.url("bikes.mp4"), "--start", "0", "--end", "1", "-o", "newdir/"], &dir);
+    assert_eq!(srv.bytes_sent(), 0, "nothing fetched for a folder that is not there");
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(stderr(&out).contains("newdir") && stderr(&out).contains("does not exist"), "{}", stderr(&out));
     assert_eq!(dir.names(), vec!["LOUD.GIF", "bare.gif", "gifs"], "nothing more written");
