@@ -279,7 +279,7 @@ impl Session {
     /// which a server that ignores Range garbles. Asked once (one byte), such a file is fetched
     /// whole (the window's background work, not this slot's: a newer preview does not restart
     /// it) and read locally from then on, by the GIF too.
-    fn with_local_fallback<T>(&self, id: &str, media: Arc<Media>, cancel: &CancelToken, work: impl Fn(&Media) -> Result<T>) -> Result<T> {
+    fn with_local_fallback<T>(&self, id: &str, media: Arc<Media>, cancel: &CancelToken, mut work: impl FnMut(&Media) -> Result<T>) -> Result<T> {
         match work(&media) {
             Err(e) if matches!(e.kind(), "bad_media" | "network") && media.input.remote && !cancel.is_cancelled() => {
                 match self.local_copy(id, &media) {
@@ -329,7 +329,9 @@ impl Session {
     pub fn timeline(&self, id: &str, window: Window, zoomed: bool, on_sheet: &mut dyn FnMut(Sheet)) -> Result<Summary> {
         self.in_slot(if zoomed { "timeline-zoom" } else { "timeline" }, |cancel| {
             let media = self.current_source(id, None, cancel)?;
-            crate::render::timeline::thumbnails(&*self.sidecars()?, &media, window, cancel, on_sheet)
+            let sidecars = self.sidecars()?;
+            // A server that ignores Range fails every keyframe's read: the whole-file copy serves.
+            self.with_local_fallback(id, media, cancel, |m| crate::render::timeline::thumbnails(&sidecars, m, window, cancel, &mut *on_sheet))
         })
     }
 

@@ -119,6 +119,23 @@ fn a_server_that_ignores_range_still_gives_the_right_gif() {
     assert!(ssim(&first, &reference_frame(&src, 1.0, 480, 204), 480, 204) > 0.85);
 }
 
+/// The timeline's thumbnails too, asked before any preview: the whole-file copy serves them.
+#[test]
+fn the_timeline_fills_from_a_server_without_range() {
+    use gifgrab_core::render::timeline::Window;
+    use gifgrab_core::session::Session;
+    let (phone, _src) = phone_mp4("norange-timeline");
+    let srv = TestServer::start(&phone.0).unwrap();
+    srv.set_fault(Fault::IgnoreRange);
+    let session = Session::new(Ok(sidecars()));
+    let probed = session.probe(&srv.url("phone.mp4"), 480, 15).expect("the header reads from the top");
+    let mut sheets = 0;
+    let summary = session
+        .timeline(&probed.id, Window { from: 0.0, to: probed.duration.unwrap(), count: 6 }, false, &mut |_| sheets += 1)
+        .expect("thumbnails from the local copy");
+    assert!(sheets >= 2 && summary.tiles >= 2, "{sheets} sheets, {summary:?}");
+}
+
 /// In the window, previews and the size estimate read with bounded range requests: from a
 /// server that ignores Range (a phone's MP4, index last) the file is fetched whole once, and
 /// the previews show the right frames.
