@@ -33,9 +33,11 @@ function wireForm() {
       makeGif();
     }
   });
-  // Any change to the form makes the last job's "Cancelled" or "Saved to …" old news.
+  // Any change to the form makes the last job's "Cancelled", "Saved to …" or "Added to the
+  // queue" old news.
   els.gifForm.addEventListener('input', () => {
     if (state.view === 'form' && !state.job) setStatus('');
+    els.queueAdded.textContent = '';
   });
   els.cancel.addEventListener('click', cancelJob);
   els.save.addEventListener('click', saveGif);

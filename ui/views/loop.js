@@ -41,6 +41,8 @@ function show(url) {
   if (url) els.momentLoop.src = url;
   else els.momentLoop.removeAttribute('src');
   els.momentLoopBox.hidden = !url;
+  // Below the strip, perhaps below the fold of a small window: brought into view.
+  if (url) els.momentLoopBox.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
 }
 
 /** Puts the loop away; whether one was showing or coming (Escape then has done its job). */
