@@ -177,7 +177,8 @@ export async function showInFolder() {
     await tauriApi().opener.revealItemInDir(state.savedPath);
   } catch {
     // The system's own words ("Failed to connect to address unix:path=…") help no one.
-    showMessage(els.error, t("Couldn't open a file manager here. The GIF is at {path}", { path: state.savedPath }));
+    // Saved as a WebP or MP4 perhaps: "the file", whatever its type.
+    showMessage(els.error, t("Couldn't open a file manager here. The file is at {path}", { path: state.savedPath }));
   }
 }
 
