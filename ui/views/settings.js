@@ -157,6 +157,8 @@ function openSettings() {
 
 export function wireSettings() {
   $('open-settings').addEventListener('click', openSettings);
+  // Why Chrome and Edge are not offered is Windows' own story.
+  $('windows-cookies-hint').hidden = !navigator.userAgent.includes('Windows');
   for (const radio of document.querySelectorAll('input[name="sign-in"]')) {
     radio.addEventListener('change', () => (radio.value === 'file' && !cookiesFile ? chooseCookies() : applySignIn()));
   }
