@@ -173,6 +173,12 @@ fn a_crop_is_in_the_videos_own_size_whatever_the_rendition() {
     assert!(ffmpeg().arg("-i").arg(dir.path("large.gif")).args(["-frames:v", "1", "-vf", "scale=320:180:flags=lanczos"]).arg(&big).status().unwrap().success());
     let first_large = gif_frames_rgb(&big, 320, 180).remove(0);
     assert!(ssim(&first_small, &first_large, 320, 180) > 0.85, "both GIFs show the same corner");
+    // The window shows (and crops in) the video's own size, though it reads the 640×360 file.
+    std::env::set_var("GIFGRAB_YTDLP_PLUGIN_DIRS", plugin_dir());
+    std::env::set_var("GIFGRAB_DATA_DIR", dir.path(".data"));
+    let session = gifgrab_core::session::Session::new(Ok(gifgrab_core::tools::sidecars::Sidecars::in_dir(&bin_dir())));
+    let probed = session.probe(&url, 480, 15).expect("probed");
+    assert_eq!((probed.width, probed.height), (1280, 720), "{probed:?}");
 }
 
 #[test]
