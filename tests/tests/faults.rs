@@ -119,16 +119,21 @@ fn a_server_that_ignores_range_still_gives_the_right_gif() {
     assert!(ssim(&first, &reference_frame(&src, 1.0, 480, 204), 480, 204) > 0.85);
 }
 
+/// The window's session with a phone's MP4 (index last) looked up on a server that ignores Range.
+fn window_without_range(tag: &str) -> (TempDir, std::path::PathBuf, TestServer, gifgrab_core::session::Session, gifgrab_core::session::Probed) {
+    let (phone, src) = phone_mp4(tag);
+    let srv = TestServer::start(&phone.0).unwrap();
+    srv.set_fault(Fault::IgnoreRange);
+    let session = gifgrab_core::session::Session::new(Ok(sidecars()));
+    let probed = session.probe(&srv.url("phone.mp4"), 480, 15).expect("the header reads from the top");
+    (phone, src, srv, session, probed)
+}
+
 /// The timeline's thumbnails too, asked before any preview: the whole-file copy serves them.
 #[test]
 fn the_timeline_fills_from_a_server_without_range() {
     use gifgrab_core::render::timeline::Window;
-    use gifgrab_core::session::Session;
-    let (phone, _src) = phone_mp4("norange-timeline");
-    let srv = TestServer::start(&phone.0).unwrap();
-    srv.set_fault(Fault::IgnoreRange);
-    let session = Session::new(Ok(sidecars()));
-    let probed = session.probe(&srv.url("phone.mp4"), 480, 15).expect("the header reads from the top");
+    let (_phone, _src, _srv, session, probed) = window_without_range("norange-timeline");
     let mut sheets = 0;
     let summary = session
         .timeline(&probed.id, Window { from: 0.0, to: probed.duration.unwrap(), count: 6 }, false, &mut |_| sheets += 1)
@@ -141,12 +146,7 @@ fn the_timeline_fills_from_a_server_without_range() {
 /// the previews show the right frames.
 #[test]
 fn the_window_previews_a_file_from_a_server_without_range() {
-    use gifgrab_core::session::Session;
-    let (phone, src) = phone_mp4("norange-window");
-    let srv = TestServer::start(&phone.0).unwrap();
-    srv.set_fault(Fault::IgnoreRange);
-    let session = Session::new(Ok(sidecars()));
-    let probed = session.probe(&srv.url("phone.mp4"), 480, 15).expect("the header reads from the top");
+    let (phone, src, srv, session, probed) = window_without_range("norange-window");
     for (at, slot) in [(1.0, "start"), (4.0, "end")] {
         let jpeg = session.preview(&probed.id, at, slot, &Default::default()).unwrap_or_else(|e| panic!("preview at {at}: {e}"));
         let file = phone.path(&format!("{slot}.jpg"));

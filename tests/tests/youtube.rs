@@ -45,8 +45,13 @@ fn media_requests(server: &TestServer) -> Vec<LoggedRequest> {
 
 /// Which formats' bytes the server sent (their ids, from the paths).
 fn fetched_formats(server: &TestServer, id: &str) -> Vec<String> {
+    fetched_formats_since(server, id, 0)
+}
+
+/// The same, among the requests after the first `from` the server logged.
+fn fetched_formats_since(server: &TestServer, id: &str, from: usize) -> Vec<String> {
     let prefix = format!("/yt/media/{id}/");
-    let mut ids: Vec<String> = media_requests(server)
+    let mut ids: Vec<String> = server.log()[from..]
         .iter()
         .filter(|r| r.bytes > 0)
         .filter_map(|r| r.path.strip_prefix(&prefix).map(|rest| rest.split(['.', '/']).next().unwrap_or("").to_string()))
@@ -145,13 +150,7 @@ fn a_crop_is_in_the_videos_own_size_whatever_the_rendition() {
         let before = server.log().len();
         let out = run(&dir, &[&url, "--start", "1", "--end", "2", "--crop", "640:360:640:0", "--width", width, "-o", name]);
         assert!(out.status.success(), "--width {width}: {}", stderr(&out));
-        let mut ids: Vec<String> = server.log()[before..]
-            .iter()
-            .filter(|r| r.bytes > 0)
-            .filter_map(|r| r.path.strip_prefix("/yt/media/crop/").map(|rest| rest.split(['.', '/']).next().unwrap_or("").to_string()))
-            .collect();
-        ids.dedup();
-        ids
+        fetched_formats_since(&server, "crop", before)
     };
     assert_eq!(make("small.gif", "320"), ["134"], "320 px: the 640×360 file (its crop is 320 wide)");
     assert_eq!(make("large.gif", "0"), ["136"], "full width: the 720p file");
@@ -226,34 +225,37 @@ fn cancel_works_during_the_wait() {
     assert_eq!(dir.names(), vec!["yt"], "no GIF or temp file left");
 }
 
+/// `scenario` made into `e.gif` over 2:00–`end` on a slow link, the video looked up twice;
+/// returns the folder, the server and its log as text (for messages).
+fn made_on_a_slow_link(tag: &str, id: &str, scenario: Scenario, end: &str) -> (TempDir, TestServer, String) {
+    let (dir, server, url) = fake(tag, id, scenario);
+    server.set_rate(Some(300_000));
+    let out = run(&dir, &[&url, "--start", "2:00", "--end", end, "-o", "e.gif"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let seen: Vec<_> = server.log().iter().map(|r| (r.path.clone(), r.status, r.bytes, r.unix_ms)).collect();
+    let seen = format!("{seen:?}");
+    assert_eq!(lookups(&server, id), 2, "one look-up again: {seen}");
+    (dir, server, seen)
+}
+
 #[test]
 fn an_expired_url_is_extracted_again_and_the_job_goes_on() {
     // The first URL dies 5 s after the look-up, mid-download on a slow link; the next lives.
     let scenario = Scenario::new().formats(youtube_menu()).expire_in_each(&[5, 21600]);
-    let (dir, server, url) = fake("yt-expire", "exp", scenario);
-    server.set_rate(Some(300_000));
-    let out = run(&dir, &[&url, "--start", "2:00", "--end", "2:10", "-o", "e.gif"]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    let seen: Vec<_> = server.log().iter().map(|r| (r.path.clone(), r.status, r.bytes, r.unix_ms)).collect();
-    assert_eq!(lookups(&server, "exp"), 2, "one look-up again: {seen:?}");
+    let (dir, server, seen) = made_on_a_slow_link("yt-expire", "exp", scenario, "2:10");
     let media = media_requests(&server);
     let expires: std::collections::BTreeSet<String> = media.iter().filter_map(|r| r.param("expire")).collect();
-    assert!(media.iter().any(|r| r.status == 403), "the old URL was refused: {seen:?}");
+    assert!(media.iter().any(|r| r.status == 403), "the old URL was refused: {seen}");
     assert_eq!(expires.len(), 2, "two different signed URLs: {expires:?}");
     assert_eq!(gif_facts(&dir.path("e.gif")).frames, 150);
-    // With a pre-roll wait too, the expired URL's 403 is not taken for the wait's edge: one
-    // refusal, then the look-up again (it was retried three more times first).
+    // With a pre-roll wait too, the expired URL's 403 is not taken for the wait's edge: the
+    // look-up again follows the first refusal (it was retried for 3.5 s first).
     let scenario = Scenario::new().formats(youtube_menu()).expire_in_each(&[6, 21600]).available_in(3);
-    let (dir, server, url) = fake("yt-expire-ad", "expad", scenario);
-    server.set_rate(Some(300_000));
-    let out = run(&dir, &[&url, "--start", "2:00", "--end", "2:06", "-o", "e.gif"]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    let seen: Vec<_> = server.log().iter().map(|r| (r.path.clone(), r.status, r.bytes, r.unix_ms)).collect();
-    assert_eq!(lookups(&server, "expad"), 2, "one look-up again: {seen:?}");
+    let (dir, server, seen) = made_on_a_slow_link("yt-expire-ad", "expad", scenario, "2:06");
     let first_refusal = media_requests(&server).iter().filter(|r| r.status == 403).map(|r| r.unix_ms).min().expect("a refusal");
     let again = server.log().iter().filter(|r| r.path == "/yt/expad.json").map(|r| r.unix_ms).max().unwrap();
     // Retries would take 3.5 s before the look-up; a yt-dlp start alone may take a second or two.
-    assert!(again - first_refusal < 3000, "looked up again {} ms after the first 403: {seen:?}", again - first_refusal);
+    assert!(again - first_refusal < 3000, "looked up again {} ms after the first 403: {seen}", again - first_refusal);
     assert_eq!(gif_facts(&dir.path("e.gif")).frames, 90);
 }
 
